@@ -1,0 +1,80 @@
+//! The command line: the top-level parser and its subcommands. Each subcommand's arguments and
+//! usage text live beside its code in `src/cmd/<name>.rs`.
+
+use clap::{Parser, Subcommand};
+
+use crate::cmd;
+
+const AFTER_HELP: &str = "\
+Pipeline:
+  quotecheck extract articles/ -o quotes.csv          # find quotes and speakers
+  quotecheck review quotes.csv --annotator ana        # confirm or fix each row (one copy per annotator)
+  quotecheck diff ana.csv ben.csv --merge merged.csv  # agreement, disagreements, a merged file
+  quotecheck review merged.csv --only disagreements   # adjudicate: the result is the gold file
+  quotecheck eval --gold merged.csv --pred quotes.csv # score the extractor against the gold
+
+Exit codes:
+  0  success
+  1  findings where a command has them (documented in its --help)
+  2  usage or input error (the message names the file, line and field); nothing was written
+
+The dataset schema shared by every command is described in docs/schema.md.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "quotecheck",
+    version,
+    about = "Build quote-attribution datasets for fact-checking: extract quotes and speakers from news, review them, measure agreement, evaluate.",
+    after_help = AFTER_HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Write CSV cells that start with = + - @ verbatim instead of prefixing an apostrophe
+    /// (see docs/schema.md, "Spreadsheet safety").
+    #[arg(long, global = true)]
+    pub no_formula_escape: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Extract(cmd::extract::Args),
+    Review(cmd::review::Args),
+    Diff(cmd::diff::Args),
+    Eval(cmd::eval::Args),
+    #[command(subcommand)]
+    Import(cmd::import::Format),
+    #[command(subcommand)]
+    Export(cmd::export::Format),
+}
+
+/// Options every command shares.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Global {
+    pub write: quotecheck::schema::WriteOptions,
+}
+
+impl Cli {
+    pub fn global(&self) -> Global {
+        Global {
+            write: quotecheck::schema::WriteOptions {
+                escape_formulas: !self.no_formula_escape,
+            },
+        }
+    }
+}
+
+/// Runs the parsed command; returns the process exit code.
+pub fn run(cli: Cli) -> quotecheck::Result<i32> {
+    let g = cli.global();
+    match cli.command {
+        Command::Extract(a) => cmd::extract::run(a, g),
+        Command::Review(a) => cmd::review::run(a, g),
+        Command::Diff(a) => cmd::diff::run(a, g),
+        Command::Eval(a) => cmd::eval::run(a, g),
+        Command::Import(a) => cmd::import::run(a, g),
+        Command::Export(a) => cmd::export::run(a, g),
+    }
+}

@@ -1,0 +1,225 @@
+//! File input and output shared by every command.
+//!
+//! Outputs are never half-written: [`Output`] writes to a temporary file in the target's folder,
+//! fsyncs it, renames it over the target and fsyncs the folder, so a crash leaves either the old
+//! file or the complete new one. `-` means standard output.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Location, Result};
+
+/// A destination that is either stdout or a file committed atomically.
+pub struct Output {
+    inner: OutputInner,
+    path: PathBuf,
+}
+
+enum OutputInner {
+    Stdout(BufWriter<io::Stdout>),
+    File(BufWriter<tempfile::NamedTempFile>),
+}
+
+impl Output {
+    /// Opens `path` for writing (`None` or `-` = stdout). Nothing appears at `path` until
+    /// [`Output::commit`] succeeds.
+    pub fn create(path: Option<&Path>) -> Result<Output> {
+        match path {
+            None => Ok(Output::stdout()),
+            Some(p) if p.as_os_str() == "-" => Ok(Output::stdout()),
+            Some(p) => {
+                let dir = parent_dir(p);
+                let tmp = tempfile::Builder::new()
+                    .prefix(&format!(
+                        ".{}.",
+                        p.file_name()
+                            .map(|s| s.to_string_lossy())
+                            .unwrap_or_default()
+                    ))
+                    .suffix(".tmp")
+                    .tempfile_in(&dir)
+                    .map_err(|e| Error::io(p, e))?;
+                Ok(Output {
+                    inner: OutputInner::File(BufWriter::with_capacity(1 << 16, tmp)),
+                    path: p.to_path_buf(),
+                })
+            }
+        }
+    }
+
+    fn stdout() -> Output {
+        Output {
+            inner: OutputInner::Stdout(BufWriter::with_capacity(1 << 16, io::stdout())),
+            path: PathBuf::from("-"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn is_stdout(&self) -> bool {
+        matches!(self.inner, OutputInner::Stdout(_))
+    }
+
+    /// Flushes and, for a file, fsyncs, renames into place and fsyncs the folder.
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        match self.inner {
+            OutputInner::Stdout(mut w) => w.flush().map_err(|e| Error::io(&path, e)),
+            OutputInner::File(w) => {
+                let tmp = w
+                    .into_inner()
+                    .map_err(|e| Error::io(&path, e.into_error()))?;
+                tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
+                tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+                sync_dir(&parent_dir(&path));
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.inner {
+            OutputInner::Stdout(w) => w.write(buf),
+            OutputInner::File(w) => w.write(buf),
+        }
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match &mut self.inner {
+            OutputInner::Stdout(w) => w.write_all(buf),
+            OutputInner::File(w) => w.write_all(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.inner {
+            OutputInner::Stdout(w) => w.flush(),
+            OutputInner::File(w) => w.flush(),
+        }
+    }
+}
+
+/// Writes `bytes` to `path` atomically (temp file, fsync, rename, fsync folder).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut out = Output::create(Some(path))?;
+    out.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    out.commit()
+}
+
+fn parent_dir(p: &Path) -> PathBuf {
+    match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Makes a rename durable. Failure is ignored: some file systems cannot fsync a folder, and the
+/// data itself is already on disk.
+pub fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Reads a whole file (or stdin for `-`) as UTF-8 text, with errors that name the file and the
+/// line of the first invalid byte, and a refusal of binary files (NUL bytes).
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = read_bytes(path)?;
+    bytes_to_text(path, bytes)
+}
+
+/// Reads a whole file, or stdin for `-`.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::io(path, e))?;
+        return Ok(buf);
+    }
+    std::fs::read(path).map_err(|e| Error::io(path, e))
+}
+
+/// Validates that `bytes` are UTF-8 text (not binary) and converts them. A leading byte-order mark
+/// is kept out of the text, since offsets count from the first real character.
+pub fn bytes_to_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    if let Some(pos) = memchr::memchr(0, &bytes) {
+        return Err(Error::input(
+            Location::file(path).line(line_of(&bytes, pos)),
+            "binary file (contains a NUL byte); expected UTF-8 text",
+        ));
+    }
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.drain(..3);
+            }
+            Ok(s)
+        }
+        Err(e) => {
+            let pos = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let line = line_of(&bytes, pos);
+            let col = pos
+                - bytes[..pos]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1)
+                + 1;
+            Err(Error::input(
+                Location::file(path).line(line),
+                format!("invalid UTF-8 at byte {pos} (column {col}); convert the file to UTF-8"),
+            ))
+        }
+    }
+}
+
+/// 1-based line number of byte offset `pos`.
+pub fn line_of(bytes: &[u8], pos: usize) -> u64 {
+    memchr::memchr_iter(b'\n', &bytes[..pos.min(bytes.len())]).count() as u64 + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.csv");
+        write_atomic(&p, b"a,b\n").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"a,b\n");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn dropped_output_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.csv");
+        {
+            let mut o = Output::create(Some(&p)).unwrap();
+            o.write_all(b"partial").unwrap();
+        }
+        assert!(!p.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_line() {
+        let err = bytes_to_text(Path::new("x.txt"), b"ok\nbad \xff here".to_vec()).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("x.txt:2:"), "{msg}");
+        assert!(msg.contains("invalid UTF-8"), "{msg}");
+    }
+
+    #[test]
+    fn binary_is_refused() {
+        let err = bytes_to_text(Path::new("x.bin"), b"\x00\x01".to_vec()).unwrap_err();
+        assert!(err.to_string().contains("binary"));
+    }
+}

@@ -1,0 +1,997 @@
+//! The dataset schema: the contract between `extract`, `review`, `diff`, `eval`, `import` and
+//! `export`. Documented for people in `docs/schema.md`; this module is the only code that knows
+//! the column names, their order and how each value is spelled.
+//!
+//! Version 1. UTF-8, RFC 4180 CSV with a header row (or JSON Lines with the same field names).
+//! Readers match columns by name, accept the columns in any order, keep unknown columns, and
+//! reject a file whose `schema_version` is newer than they understand.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{BufRead, Read, Write};
+use std::path::Path;
+use std::str::FromStr;
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Location, Result};
+
+/// The schema version this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Every column of schema version 1, in the order they are written.
+pub const COLUMNS: &[&str] = &[
+    "quote_id",
+    "doc_id",
+    "kind",
+    "quote",
+    "start",
+    "end",
+    "speaker",
+    "speaker_mention",
+    "speaker_start",
+    "speaker_end",
+    "cue",
+    "confidence",
+    "rule",
+    "candidates",
+    "context",
+    "context_start",
+    "status",
+    "reviewed_speaker",
+    "annotator",
+    "reviewed_at",
+    "note",
+    "schema_version",
+];
+
+/// The columns `review` fills in; `extract` leaves them empty.
+pub const REVIEW_COLUMNS: &[&str] = &[
+    "status",
+    "reviewed_speaker",
+    "annotator",
+    "reviewed_at",
+    "note",
+];
+
+/// Columns a file must have to be read as a quotecheck dataset. Everything else defaults to empty,
+/// so a hand-made gold file can be as small as `doc_id,quote,start,end,speaker`.
+pub const REQUIRED_COLUMNS: &[&str] = &["doc_id", "quote", "start", "end"];
+
+/// Separator between names in the `candidates` column. A `|` inside a name is written as `/`.
+pub const CANDIDATE_SEPARATOR: char = '|';
+
+/// What kind of quotation a row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Kind {
+    /// A whole statement inside quotation marks.
+    #[default]
+    Direct,
+    /// A quoted fragment inside reported speech: `called the plan "a reckless gamble"`.
+    Mixed,
+    /// Reported speech without quotation marks: `X said that …`.
+    Indirect,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Direct, Kind::Mixed, Kind::Indirect];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Direct => "direct",
+            Kind::Mixed => "mixed",
+            Kind::Indirect => "indirect",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Kind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "direct" | "" => Ok(Kind::Direct),
+            "mixed" => Ok(Kind::Mixed),
+            "indirect" => Ok(Kind::Indirect),
+            other => Err(format!(
+                "unknown kind {other:?}; expected direct, mixed or indirect"
+            )),
+        }
+    }
+}
+
+/// A reviewer's decision. A row without a status is pending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// The predicted speaker is right.
+    Confirmed,
+    /// The speaker was fixed: see `reviewed_speaker`.
+    Corrected,
+    /// Not a quotation, or not attributable.
+    Rejected,
+    /// Needs discussion.
+    Flagged,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Confirmed,
+        Status::Corrected,
+        Status::Rejected,
+        Status::Flagged,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Confirmed => "confirmed",
+            Status::Corrected => "corrected",
+            Status::Rejected => "rejected",
+            Status::Flagged => "flagged",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "confirmed" => Ok(Status::Confirmed),
+            "corrected" => Ok(Status::Corrected),
+            "rejected" => Ok(Status::Rejected),
+            "flagged" => Ok(Status::Flagged),
+            other => Err(format!(
+                "unknown status {other:?}; expected empty (pending), confirmed, corrected, rejected or flagged"
+            )),
+        }
+    }
+}
+
+/// Parses an optional status: empty means pending.
+pub fn parse_status(s: &str) -> Result<Option<Status>, String> {
+    if s.trim().is_empty() {
+        Ok(None)
+    } else {
+        s.parse().map(Some)
+    }
+}
+
+/// One row of the dataset.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct QuoteRecord {
+    /// Unique in the file and stable across runs: `<doc_id>:<start>-<end>`.
+    pub quote_id: String,
+    pub doc_id: String,
+    pub kind: Kind,
+    /// The quoted text without its surrounding quotation marks.
+    pub quote: String,
+    /// Code-point offset of the quote in the document (inclusive).
+    pub start: usize,
+    /// Code-point offset of the end of the quote (exclusive).
+    pub end: usize,
+    /// Normalised speaker: titles stripped, pronouns and surnames resolved to the fullest name.
+    pub speaker: String,
+    /// The surface text that names the speaker near the quote ("he", "Sen. Blake").
+    pub speaker_mention: String,
+    pub speaker_start: Option<usize>,
+    pub speaker_end: Option<usize>,
+    /// The speech cue ("said", "told", "according to", ":").
+    pub cue: String,
+    /// The extractor's confidence in the attribution, 0 to 1.
+    pub confidence: f64,
+    /// Which sieve decided the speaker.
+    pub rule: String,
+    /// The next most likely speakers, best first.
+    pub candidates: Vec<String>,
+    /// The sentence(s) around the quote.
+    pub context: String,
+    /// Code-point offset of `context` in the document.
+    pub context_start: Option<usize>,
+    /// `None` = pending.
+    pub status: Option<Status>,
+    pub reviewed_speaker: String,
+    pub annotator: String,
+    /// RFC 3339 time of the decision.
+    pub reviewed_at: String,
+    pub note: String,
+    /// Columns this version does not know, in file order, kept so that no data is lost.
+    pub extra: Vec<(String, String)>,
+}
+
+impl QuoteRecord {
+    /// The stable id of a quote span.
+    pub fn make_id(doc_id: &str, start: usize, end: usize) -> String {
+        format!("{doc_id}:{start}-{end}")
+    }
+
+    /// The speaker a reviewer settled on: the reviewed speaker if one was given, else the
+    /// predicted one when confirmed. `None` when pending, rejected or flagged without a name.
+    pub fn final_speaker(&self) -> Option<&str> {
+        match self.status {
+            Some(Status::Corrected) => Some(self.reviewed_speaker.as_str()),
+            Some(Status::Confirmed) => Some(if self.reviewed_speaker.is_empty() {
+                self.speaker.as_str()
+            } else {
+                self.reviewed_speaker.as_str()
+            }),
+            _ => None,
+        }
+    }
+
+    /// The value of any column by name, as it is written to CSV (before formula escaping).
+    pub fn get(&self, column: &str) -> Option<String> {
+        let opt = |v: Option<usize>| v.map(|x| x.to_string()).unwrap_or_default();
+        Some(match column {
+            "quote_id" => self.quote_id.clone(),
+            "doc_id" => self.doc_id.clone(),
+            "kind" => self.kind.as_str().to_string(),
+            "quote" => self.quote.clone(),
+            "start" => self.start.to_string(),
+            "end" => self.end.to_string(),
+            "speaker" => self.speaker.clone(),
+            "speaker_mention" => self.speaker_mention.clone(),
+            "speaker_start" => opt(self.speaker_start),
+            "speaker_end" => opt(self.speaker_end),
+            "cue" => self.cue.clone(),
+            "confidence" => format_confidence(self.confidence),
+            "rule" => self.rule.clone(),
+            "candidates" => join_candidates(&self.candidates),
+            "context" => self.context.clone(),
+            "context_start" => opt(self.context_start),
+            "status" => self
+                .status
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            "reviewed_speaker" => self.reviewed_speaker.clone(),
+            "annotator" => self.annotator.clone(),
+            "reviewed_at" => self.reviewed_at.clone(),
+            "note" => self.note.clone(),
+            "schema_version" => SCHEMA_VERSION.to_string(),
+            other => {
+                return self
+                    .extra
+                    .iter()
+                    .find(|(k, _)| k == other)
+                    .map(|(_, v)| v.clone());
+            }
+        })
+    }
+}
+
+/// Confidence is written with at most three decimals, without trailing zeros.
+pub fn format_confidence(c: f64) -> String {
+    let s = format!("{:.3}", c.clamp(0.0, 1.0));
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+pub fn join_candidates(c: &[String]) -> String {
+    c.iter()
+        .map(|n| n.replace(CANDIDATE_SEPARATOR, "/"))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+pub fn split_candidates(s: &str) -> Vec<String> {
+    s.split(CANDIDATE_SEPARATOR)
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formula escaping
+// ---------------------------------------------------------------------------------------------
+
+/// Columns holding free text that may come from an article or a person. Only these are ever
+/// escaped; numeric columns cannot start with a formula character.
+pub const TEXT_COLUMNS: &[&str] = &[
+    "quote_id",
+    "doc_id",
+    "quote",
+    "speaker",
+    "speaker_mention",
+    "cue",
+    "rule",
+    "candidates",
+    "context",
+    "reviewed_speaker",
+    "annotator",
+    "note",
+];
+
+fn is_formula_trigger(c: char) -> bool {
+    matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')
+}
+
+/// Escapes a cell so that a spreadsheet shows it as text instead of evaluating it.
+///
+/// The policy (see `docs/schema.md`): a text cell that starts with `=`, `+`, `-`, `@`, tab or
+/// carriage return — possibly after apostrophes — gets one leading apostrophe, as OWASP
+/// recommends. [`unescape_formula`] removes exactly that apostrophe, so escaping is lossless:
+/// `unescape(escape(s)) == s` for every string.
+pub fn escape_formula(s: &str) -> std::borrow::Cow<'_, str> {
+    let rest = s.trim_start_matches('\'');
+    match rest.chars().next() {
+        Some(c) if is_formula_trigger(c) => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
+/// Reverses [`escape_formula`].
+pub fn unescape_formula(s: &str) -> &str {
+    if let Some(stripped) = s.strip_prefix('\'') {
+        let rest = stripped.trim_start_matches('\'');
+        if rest.chars().next().is_some_and(is_formula_trigger) {
+            return stripped;
+        }
+    }
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------
+
+/// A dataset read from one file.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    /// The column names of the file, in file order.
+    pub headers: Vec<String>,
+    pub records: Vec<QuoteRecord>,
+    /// The 1-based line each record starts on, for error messages.
+    pub lines: Vec<u64>,
+}
+
+/// The file formats a dataset can be stored in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DataFormat {
+    Csv,
+    Jsonl,
+}
+
+impl DataFormat {
+    /// Guesses the format from a file extension (`.jsonl`/`.ndjson`/`.json` → JSON Lines).
+    pub fn from_path(path: &Path) -> DataFormat {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+        {
+            Some(e) if e == "jsonl" || e == "ndjson" || e == "json" => DataFormat::Jsonl,
+            _ => DataFormat::Csv,
+        }
+    }
+}
+
+/// Options for writing datasets.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteOptions {
+    /// Escape formula-like text cells in CSV (default on; see [`escape_formula`]).
+    pub escape_formulas: bool,
+}
+
+impl Default for WriteOptions {
+    fn default() -> Self {
+        WriteOptions {
+            escape_formulas: true,
+        }
+    }
+}
+
+/// Reads a dataset, choosing CSV or JSON Lines by the file extension.
+pub fn read_path(path: &Path) -> Result<Dataset> {
+    read_path_as(path, DataFormat::from_path(path))
+}
+
+pub fn read_path_as(path: &Path, format: DataFormat) -> Result<Dataset> {
+    let bytes = crate::io::read_bytes(path)?;
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::input(
+            Location::file(path),
+            "empty file: expected a header row and data",
+        ));
+    }
+    match format {
+        DataFormat::Csv => read_csv(&bytes[..], path),
+        DataFormat::Jsonl => read_jsonl(&bytes[..], path),
+    }
+}
+
+/// Maps column names to positions in a CSV header.
+struct ColumnMap {
+    idx: HashMap<String, usize>,
+}
+
+impl ColumnMap {
+    fn get<'r>(&self, rec: &'r csv::StringRecord, name: &str) -> &'r str {
+        self.idx.get(name).and_then(|&i| rec.get(i)).unwrap_or("")
+    }
+}
+
+/// Reads a CSV dataset. `path` is used in error messages only.
+pub fn read_csv<R: Read>(rdr: R, path: &Path) -> Result<Dataset> {
+    let mut csv_rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(rdr);
+    let headers = csv_rdr.headers().map_err(|e| csv_error(path, e))?.clone();
+    let headers: Vec<String> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            if i == 0 {
+                h.trim_start_matches('\u{feff}')
+            } else {
+                h
+            }
+        })
+        .map(|h| h.trim().to_string())
+        .collect();
+    let mut idx = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        if h.is_empty() {
+            return Err(Error::input(
+                Location::file(path).line(1),
+                format!("column {} has an empty name", i + 1),
+            ));
+        }
+        if idx.insert(h.clone(), i).is_some() {
+            return Err(Error::input(
+                Location::file(path).line(1),
+                format!("column `{h}` appears twice in the header"),
+            ));
+        }
+    }
+    for need in REQUIRED_COLUMNS {
+        if !idx.contains_key(*need) {
+            return Err(Error::input(
+                Location::file(path).line(1),
+                format!(
+                    "missing column `{need}`: not a quotecheck dataset (header has: {}); see docs/schema.md",
+                    headers.join(", ")
+                ),
+            ));
+        }
+    }
+    let cols = ColumnMap { idx };
+    let known: Vec<bool> = headers
+        .iter()
+        .map(|h| COLUMNS.contains(&h.as_str()))
+        .collect();
+    let mut records = Vec::new();
+    let mut lines = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match csv_rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_error(path, e)),
+        }
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let get = |name: &str| -> String {
+            let v = cols.get(&rec, name);
+            if TEXT_COLUMNS.contains(&name) {
+                unescape_formula(v).to_string()
+            } else {
+                v.to_string()
+            }
+        };
+        let extra = headers
+            .iter()
+            .zip(rec.iter())
+            .zip(known.iter())
+            .filter(|(_, k)| !**k)
+            .map(|((h, v), _)| (h.clone(), unescape_formula(v).to_string()))
+            .collect();
+        let raw = RawRow { get: &get, extra };
+        records.push(raw.into_record(path, line)?);
+        lines.push(line);
+    }
+    Ok(Dataset {
+        headers,
+        records,
+        lines,
+    })
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> Error {
+    let mut loc = Location::file(path);
+    if let Some(p) = e.position() {
+        loc = loc.line(p.line());
+    }
+    let msg = match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => format!("invalid UTF-8 in field {}", err.field() + 1),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("row has {len} fields but the header has {expected_len}")
+        }
+        csv::ErrorKind::Io(io) => {
+            return Error::io(path, std::io::Error::new(io.kind(), io.to_string()));
+        }
+        _ => format!("not valid CSV: {e}"),
+    };
+    Error::input(loc, msg)
+}
+
+/// A row seen through a column lookup, shared by the CSV and JSON Lines readers so that both
+/// validate in exactly the same way.
+struct RawRow<'a> {
+    get: &'a dyn Fn(&str) -> String,
+    extra: Vec<(String, String)>,
+}
+
+impl RawRow<'_> {
+    fn into_record(self, path: &Path, line: u64) -> Result<QuoteRecord> {
+        let g = self.get;
+        let loc = |field: &str| Location::file(path).line(line).field(field);
+        let req_usize = |field: &str| -> Result<usize> {
+            let v = g(field);
+            v.trim().parse::<usize>().map_err(|_| {
+                Error::input(
+                    loc(field),
+                    format!("expected a non-negative integer, found {:?}", v),
+                )
+            })
+        };
+        let opt_usize = |field: &str| -> Result<Option<usize>> {
+            let v = g(field);
+            if v.trim().is_empty() {
+                return Ok(None);
+            }
+            v.trim().parse::<usize>().map(Some).map_err(|_| {
+                Error::input(
+                    loc(field),
+                    format!("expected empty or a non-negative integer, found {:?}", v),
+                )
+            })
+        };
+        let version = g("schema_version");
+        if !version.trim().is_empty() {
+            match version.trim().parse::<u32>() {
+                Ok(v) if v <= SCHEMA_VERSION => {}
+                Ok(v) => {
+                    return Err(Error::input(
+                        loc("schema_version"),
+                        format!(
+                            "schema version {v} is newer than this quotecheck understands ({SCHEMA_VERSION}); upgrade quotecheck"
+                        ),
+                    ));
+                }
+                Err(_) => {
+                    return Err(Error::input(
+                        loc("schema_version"),
+                        format!("expected a number, found {version:?}"),
+                    ));
+                }
+            }
+        }
+        let doc_id = g("doc_id");
+        if doc_id.trim().is_empty() {
+            return Err(Error::input(loc("doc_id"), "empty document id"));
+        }
+        let start = req_usize("start")?;
+        let end = req_usize("end")?;
+        if end < start {
+            return Err(Error::input(
+                loc("end"),
+                format!("end {end} is before start {start}"),
+            ));
+        }
+        let speaker_start = opt_usize("speaker_start")?;
+        let speaker_end = opt_usize("speaker_end")?;
+        if let (Some(s), Some(e)) = (speaker_start, speaker_end)
+            && e < s
+        {
+            return Err(Error::input(
+                loc("speaker_end"),
+                format!("speaker_end {e} is before speaker_start {s}"),
+            ));
+        }
+        let conf_raw = g("confidence");
+        let confidence = if conf_raw.trim().is_empty() {
+            0.0
+        } else {
+            match conf_raw.trim().parse::<f64>() {
+                Ok(c) if (0.0..=1.0).contains(&c) => c,
+                _ => {
+                    return Err(Error::input(
+                        loc("confidence"),
+                        format!("expected a number from 0 to 1, found {conf_raw:?}"),
+                    ));
+                }
+            }
+        };
+        let kind = g("kind")
+            .parse::<Kind>()
+            .map_err(|m| Error::input(loc("kind"), m))?;
+        let status = parse_status(&g("status")).map_err(|m| Error::input(loc("status"), m))?;
+        let mut quote_id = g("quote_id");
+        if quote_id.trim().is_empty() {
+            quote_id = QuoteRecord::make_id(&doc_id, start, end);
+        }
+        Ok(QuoteRecord {
+            quote_id,
+            doc_id,
+            kind,
+            quote: g("quote"),
+            start,
+            end,
+            speaker: g("speaker"),
+            speaker_mention: g("speaker_mention"),
+            speaker_start,
+            speaker_end,
+            cue: g("cue"),
+            confidence,
+            rule: g("rule"),
+            candidates: split_candidates(&g("candidates")),
+            context: g("context"),
+            context_start: opt_usize("context_start")?,
+            status,
+            reviewed_speaker: g("reviewed_speaker"),
+            annotator: g("annotator"),
+            reviewed_at: g("reviewed_at"),
+            note: g("note"),
+            extra: self.extra,
+        })
+    }
+}
+
+/// Reads a JSON Lines dataset: one object per line with the CSV's field names. Numbers may be
+/// JSON numbers or strings; `candidates` may be an array or a `|`-separated string; `null` is
+/// empty.
+pub fn read_jsonl<R: Read>(rdr: R, path: &Path) -> Result<Dataset> {
+    let reader = std::io::BufReader::new(rdr);
+    let mut records = Vec::new();
+    let mut lines = Vec::new();
+    let mut headers: Vec<String> = Vec::new();
+    for (i, line) in reader.lines().enumerate() {
+        let lineno = i as u64 + 1;
+        let line = line.map_err(|e| {
+            if e.kind() == std::io::ErrorKind::InvalidData {
+                Error::input(Location::file(path).line(lineno), "invalid UTF-8")
+            } else {
+                Error::io(path, e)
+            }
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let obj: Map<String, Value> = match serde_json::from_str::<Value>(&line) {
+            Ok(Value::Object(o)) => o,
+            Ok(_) => {
+                return Err(Error::input(
+                    Location::file(path).line(lineno),
+                    "expected a JSON object",
+                ));
+            }
+            Err(e) => {
+                return Err(Error::input(
+                    Location::file(path).line(lineno),
+                    format!("not valid JSON: {e}"),
+                ));
+            }
+        };
+        for k in obj.keys() {
+            if !headers.contains(k) {
+                headers.push(k.clone());
+            }
+        }
+        for need in REQUIRED_COLUMNS {
+            if !obj.contains_key(*need) {
+                return Err(Error::input(
+                    Location::file(path).line(lineno).field(*need),
+                    format!("missing field `{need}`"),
+                ));
+            }
+        }
+        let get = |name: &str| -> String { json_value_to_cell(obj.get(name)) };
+        let extra = obj
+            .iter()
+            .filter(|(k, _)| !COLUMNS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), json_value_to_cell(Some(v))))
+            .collect();
+        records.push(RawRow { get: &get, extra }.into_record(path, lineno)?);
+        lines.push(lineno);
+    }
+    if records.is_empty() {
+        return Err(Error::input(Location::file(path), "no records"));
+    }
+    Ok(Dataset {
+        headers,
+        records,
+        lines,
+    })
+}
+
+fn json_value_to_cell(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(a)) => {
+            let names: Vec<String> = a.iter().map(|x| json_value_to_cell(Some(x))).collect();
+            join_candidates(&names)
+        }
+        Some(other) => other.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+// ---------------------------------------------------------------------------------------------
+
+/// Writes records as CSV: the schema's columns in order, then any extra columns (in the order
+/// they first appear), with a header row.
+pub struct CsvWriter<W: Write> {
+    w: csv::Writer<W>,
+    extra: Vec<String>,
+    opts: WriteOptions,
+}
+
+impl<W: Write> CsvWriter<W> {
+    pub fn new(w: W, extra_columns: &[String], opts: WriteOptions) -> std::io::Result<Self> {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(w);
+        let mut header: Vec<&str> = COLUMNS.to_vec();
+        header.extend(extra_columns.iter().map(String::as_str));
+        w.write_record(&header)?;
+        Ok(CsvWriter {
+            w,
+            extra: extra_columns.to_vec(),
+            opts,
+        })
+    }
+
+    pub fn write(&mut self, r: &QuoteRecord) -> std::io::Result<()> {
+        let mut row: Vec<String> = Vec::with_capacity(COLUMNS.len() + self.extra.len());
+        for c in COLUMNS.iter().copied() {
+            let v = r.get(c).unwrap_or_default();
+            row.push(if self.opts.escape_formulas && TEXT_COLUMNS.contains(&c) {
+                escape_formula(&v).into_owned()
+            } else {
+                v
+            });
+        }
+        for c in &self.extra {
+            let v = r
+                .extra
+                .iter()
+                .find(|(k, _)| k == c)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or("");
+            row.push(if self.opts.escape_formulas {
+                escape_formula(v).into_owned()
+            } else {
+                v.to_string()
+            });
+        }
+        self.w.write_record(&row)?;
+        Ok(())
+    }
+
+    pub fn into_inner(self) -> std::io::Result<W> {
+        self.w
+            .into_inner()
+            .map_err(|e| std::io::Error::other(e.to_string()))
+    }
+}
+
+/// The JSON object of one record: the CSV's field names; numbers as numbers; empty optional
+/// values as `null`; `candidates` as an array.
+pub fn record_to_json(r: &QuoteRecord) -> Value {
+    let mut m = Map::new();
+    for c in COLUMNS.iter().copied() {
+        let v = match c {
+            "start" => Value::from(r.start),
+            "end" => Value::from(r.end),
+            "speaker_start" => r.speaker_start.map(Value::from).unwrap_or(Value::Null),
+            "speaker_end" => r.speaker_end.map(Value::from).unwrap_or(Value::Null),
+            "context_start" => r.context_start.map(Value::from).unwrap_or(Value::Null),
+            "confidence" => Value::from(
+                format_confidence(r.confidence)
+                    .parse::<f64>()
+                    .unwrap_or(0.0),
+            ),
+            "candidates" => Value::from(r.candidates.clone()),
+            "status" => r
+                .status
+                .map(|s| Value::from(s.as_str()))
+                .unwrap_or(Value::Null),
+            "schema_version" => Value::from(SCHEMA_VERSION),
+            other => Value::from(r.get(other).unwrap_or_default()),
+        };
+        m.insert(c.to_string(), v);
+    }
+    for (k, v) in &r.extra {
+        m.insert(k.clone(), Value::from(v.clone()));
+    }
+    Value::Object(m)
+}
+
+/// Writes one record as a JSON line.
+pub fn write_jsonl_record<W: Write>(w: &mut W, r: &QuoteRecord) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *w, &record_to_json(r))?;
+    w.write_all(b"\n")
+}
+
+/// Writes a whole dataset in the given format.
+pub fn write_records<W: Write>(
+    w: W,
+    records: &[QuoteRecord],
+    format: DataFormat,
+    opts: WriteOptions,
+) -> std::io::Result<W> {
+    match format {
+        DataFormat::Csv => {
+            let mut extra: Vec<String> = Vec::new();
+            for r in records {
+                for (k, _) in &r.extra {
+                    if !extra.contains(k) {
+                        extra.push(k.clone());
+                    }
+                }
+            }
+            let mut cw = CsvWriter::new(w, &extra, opts)?;
+            for r in records {
+                cw.write(r)?;
+            }
+            cw.into_inner()
+        }
+        DataFormat::Jsonl => {
+            let mut w = w;
+            for r in records {
+                write_jsonl_record(&mut w, r)?;
+            }
+            Ok(w)
+        }
+    }
+}
+
+/// Writes a dataset to a path atomically (or stdout for `-`).
+pub fn write_path(
+    path: Option<&Path>,
+    records: &[QuoteRecord],
+    format: DataFormat,
+    opts: WriteOptions,
+) -> Result<()> {
+    let out = crate::io::Output::create(path)?;
+    let shown = out.path().to_path_buf();
+    let out = write_records(out, records, format, opts).map_err(|e| Error::io(&shown, e))?;
+    out.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> QuoteRecord {
+        QuoteRecord {
+            quote_id: "doc:1-5".into(),
+            doc_id: "doc".into(),
+            kind: Kind::Mixed,
+            quote: "=SUM(A1), \"hi\"\nthere".into(),
+            start: 1,
+            end: 5,
+            speaker: "Lena Ortiz".into(),
+            speaker_mention: "Ortiz".into(),
+            speaker_start: Some(10),
+            speaker_end: Some(15),
+            cue: "said".into(),
+            confidence: 0.875,
+            rule: "adjacent".into(),
+            candidates: vec!["Raj Patel".into(), "the Pentagon".into()],
+            context: "ctx".into(),
+            context_start: Some(0),
+            status: Some(Status::Corrected),
+            reviewed_speaker: "-Someone".into(),
+            annotator: "ann".into(),
+            reviewed_at: "2026-01-01T00:00:00Z".into(),
+            note: "@note".into(),
+            extra: vec![("custom".into(), "+1".into())],
+        }
+    }
+
+    #[test]
+    fn csv_round_trip_is_lossless() {
+        let r = sample();
+        let bytes = write_records(
+            Vec::new(),
+            std::slice::from_ref(&r),
+            DataFormat::Csv,
+            WriteOptions::default(),
+        )
+        .unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("'=SUM"), "{text}");
+        let ds = read_csv(&bytes[..], Path::new("t.csv")).unwrap();
+        assert_eq!(ds.records, vec![r]);
+    }
+
+    #[test]
+    fn jsonl_round_trip_is_lossless() {
+        let r = sample();
+        let bytes = write_records(
+            Vec::new(),
+            std::slice::from_ref(&r),
+            DataFormat::Jsonl,
+            WriteOptions::default(),
+        )
+        .unwrap();
+        let ds = read_jsonl(&bytes[..], Path::new("t.jsonl")).unwrap();
+        assert_eq!(ds.records, vec![r]);
+    }
+
+    #[test]
+    fn formula_escape_is_reversible() {
+        for s in [
+            "", "=1", "'=1", "''+x", "'quoted'", "plain", "-", "@a", "\tx", "'",
+        ] {
+            assert_eq!(unescape_formula(&escape_formula(s)), s, "{s:?}");
+        }
+        assert_eq!(escape_formula("=1"), "'=1");
+        assert_eq!(escape_formula("'hello"), "'hello");
+    }
+
+    #[test]
+    fn bad_offset_names_line_and_field() {
+        let data = "doc_id,quote,start,end\nd,q,1,2\nd,q,x,2\n";
+        let err = read_csv(data.as_bytes(), Path::new("g.csv"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "g.csv:3: field `start`: expected a non-negative integer, found \"x\""
+        );
+    }
+
+    #[test]
+    fn missing_column_is_reported() {
+        let err = read_csv("a,b\n1,2\n".as_bytes(), Path::new("g.csv"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("missing column `doc_id`"), "{err}");
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let data = "doc_id,quote,start,end,schema_version\nd,q,1,2,99\n";
+        let err = read_csv(data.as_bytes(), Path::new("g.csv"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("newer"), "{err}");
+    }
+
+    #[test]
+    fn minimal_gold_file_gets_ids() {
+        let ds = read_csv(
+            "doc_id,quote,start,end,speaker\nd,q,1,2,X\n".as_bytes(),
+            Path::new("g.csv"),
+        )
+        .unwrap();
+        assert_eq!(ds.records[0].quote_id, "d:1-2");
+        assert_eq!(ds.records[0].speaker, "X");
+    }
+
+    #[test]
+    fn confidence_formatting() {
+        assert_eq!(format_confidence(0.5), "0.5");
+        assert_eq!(format_confidence(1.0), "1");
+        assert_eq!(format_confidence(0.0), "0");
+        assert_eq!(format_confidence(0.12345), "0.123");
+    }
+}
