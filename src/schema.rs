@@ -508,6 +508,15 @@ pub fn read_csv<R: Read>(rdr: R, path: &Path) -> Result<Dataset> {
     })
 }
 
+/// Keeps the kind of an I/O error that the csv writer wrapped, so that a broken pipe is still
+/// recognised as one.
+fn csv_to_io(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
+}
+
 fn csv_error(path: &Path, e: csv::Error) -> Error {
     let mut loc = Location::file(path);
     if let Some(p) = e.position() {
@@ -780,8 +789,7 @@ impl<W: Write> CsvWriter<W> {
                 v.to_string()
             });
         }
-        self.w.write_record(&row)?;
-        Ok(())
+        self.w.write_record(&row).map_err(csv_to_io)
     }
 
     pub fn into_inner(self) -> std::io::Result<W> {
