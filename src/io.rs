@@ -72,6 +72,14 @@ impl Output {
                 let tmp = w
                     .into_inner()
                     .map_err(|e| Error::io(&path, e.into_error()))?;
+                // a temp file is created private (0600); the output gets the mode a normally
+                // created file would have, or keeps the mode of the file it replaces
+                let mode = std::fs::metadata(&path)
+                    .map(|m| m.permissions())
+                    .unwrap_or_else(|_| default_permissions());
+                tmp.as_file()
+                    .set_permissions(mode)
+                    .map_err(|e| Error::io(&path, e))?;
                 tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
                 tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
                 sync_dir(&parent_dir(&path));
@@ -107,6 +115,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut out = Output::create(Some(path))?;
     out.write_all(bytes).map_err(|e| Error::io(path, e))?;
     out.commit()
+}
+
+/// The permissions of a newly created file: 0666 less the process umask.
+#[cfg(unix)]
+fn default_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    // SAFETY: umask only swaps the process's file-mode mask; it is read and put back at once.
+    let mask = unsafe {
+        let m = libc::umask(0o022);
+        libc::umask(m);
+        m
+    };
+    std::fs::Permissions::from_mode(0o666 & !(mask as u32))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> std::fs::Permissions {
+    std::fs::File::open(".")
+        .and_then(|f| f.metadata())
+        .map(|m| m.permissions())
+        .expect("current folder")
 }
 
 fn parent_dir(p: &Path) -> PathBuf {
@@ -195,6 +224,24 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"a,b\n");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn output_gets_normal_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.csv");
+        write_atomic(&p, b"x").unwrap();
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_ne!(mode, 0o600, "not the temp file's private mode");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&p, b"y").unwrap();
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o640,
+            "replacing keeps the mode"
+        );
     }
 
     #[test]
