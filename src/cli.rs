@@ -44,8 +44,7 @@ pub enum Command {
     Review(cmd::review::Args),
     Diff(cmd::diff::Args),
     Eval(cmd::eval::Args),
-    #[command(subcommand)]
-    Import(cmd::import::Format),
+    Import(cmd::import::Args),
     #[command(subcommand)]
     Export(cmd::export::Format),
 }

@@ -1,0 +1,125 @@
+//! `quotecheck import brat` and `export brat` through the real binary.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use quotecheck::schema::{self, Status};
+
+fn qc() -> Command {
+    Command::cargo_bin("quotecheck").unwrap()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/formats/brat")
+        .join(name)
+}
+
+fn read(p: &Path) -> Vec<schema::QuoteRecord> {
+    schema::read_path(p).unwrap().records
+}
+
+#[test]
+fn attributions_import_with_discontinuous_spans() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ana.csv");
+    qc().args(["import", "brat"])
+        .arg(fixture("multi"))
+        .args(["--annotator", "ana", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let rows = read(&out);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0].speaker, "Mayor Lena Ortiz");
+    assert_eq!(rows[0].cue, "said");
+    assert_eq!(rows[0].annotator, "ana");
+    assert_eq!(rows[1].kind.as_str(), "mixed");
+    let split = &rows[2];
+    assert_eq!(split.speaker, "Raj Patel");
+    let spans = split
+        .extra
+        .iter()
+        .find(|(k, _)| k == "quote_spans")
+        .unwrap();
+    assert_eq!(spans.1, "123-140;157-177");
+}
+
+#[test]
+fn first_annotator_is_taken_by_default_with_a_warning() {
+    qc().args(["import", "brat"])
+        .arg(fixture("multi"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("first-sorting annotator"))
+        .stdout(predicate::str::contains(",ana,"))
+        .stdout(predicate::str::contains(",ben,").not());
+}
+
+#[test]
+fn quotes_only_per_annotator_gives_the_same_rows_to_everyone() {
+    let dir = tempfile::tempdir().unwrap();
+    let outdir = dir.path().join("by");
+    qc().args(["import", "brat"])
+        .arg(fixture("multi"))
+        .args(["--quotes-only", "--per-annotator"])
+        .arg(&outdir)
+        .assert()
+        .success();
+    let ana = read(&outdir.join("ana.csv"));
+    let ben = read(&outdir.join("ben.csv"));
+    let ids = |v: &[schema::QuoteRecord]| v.iter().map(|r| r.quote_id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&ana), ids(&ben));
+    assert_eq!(ana.len(), 4);
+    let by = |v: &[schema::QuoteRecord], q: &str| v.iter().find(|r| r.quote == q).cloned().unwrap();
+    let gamble_a = by(&ana, "a reckless gamble");
+    let gamble_b = by(&ben, "a reckless gamble");
+    assert_eq!(gamble_a.status, Some(Status::Confirmed));
+    assert_eq!(gamble_a.reviewed_speaker, "Critics");
+    assert_eq!(gamble_b.status, Some(Status::Rejected));
+    assert_eq!(
+        by(&ana, "We will rebuild the bridge before winter.").reviewed_speaker,
+        "Mayor Lena Ortiz"
+    );
+    assert_eq!(
+        by(&ben, "We will rebuild the bridge before winter.").reviewed_speaker,
+        "Lena Ortiz"
+    );
+    for r in ana.iter().chain(&ben) {
+        assert_eq!(
+            r.quote_id,
+            schema::QuoteRecord::make_id("council", r.start, r.end)
+        );
+    }
+}
+
+#[test]
+fn bad_input_names_file_line_and_reason() {
+    let cases = [
+        ("bad_line", "d.ann:2: malformed line"),
+        (
+            "bad_offsets",
+            "d.ann:2: T2: offsets 11-99 lie outside the text",
+        ),
+        (
+            "bad_text",
+            "d.ann:2: T2: span text \"goodbye\" does not match",
+        ),
+        ("undefined_ref", "d.ann:2: E1: Content T7 is not defined"),
+        ("no_text", "lonely.ann: no document text"),
+    ];
+    for (dir, want) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out.csv");
+        qc().args(["import", "brat"])
+            .arg(fixture(dir))
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(want));
+        assert!(!out.exists(), "{dir}: nothing may be written");
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "{dir}");
+    }
+}
