@@ -1,1 +1,211 @@
-//! (being built)
+//! `quotecheck review`: annotators confirm, correct or reject each extracted quote in a
+//! full-screen terminal interface. Documented for people in `docs/review.md`.
+//!
+//! - [`model`]: the session as pure state (cursor, decisions, undo/redo, filters, prompts).
+//! - [`action`]: key presses → [`action::Action`].
+//! - [`ui`]: drawing the screen from the model.
+//! - [`store`]: the CSV file, rewritten atomically and byte for byte outside the review columns.
+//! - [`journal`]: every decision appended and fsynced before it shows; replayed on reopening.
+//! - [`lock`]: one session per file; stale locks of dead processes are taken over.
+//! - [`tui`]: the terminal, signals and the event loop.
+
+pub mod action;
+pub mod journal;
+pub mod lock;
+pub mod model;
+pub mod store;
+pub mod tui;
+pub mod ui;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::schema::{Dataset, WriteOptions};
+use journal::Journal;
+use lock::{Holder, Lock};
+use model::{Filter, Only, Session, Settings};
+use store::{CsvStore, Review};
+
+/// Everything a review session is opened with.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub path: PathBuf,
+    pub annotator: String,
+    pub filter: Filter,
+    pub blind: bool,
+    pub write: WriteOptions,
+}
+
+/// A validated file, read but not yet locked or changed.
+pub struct Loaded {
+    store: CsvStore,
+    dataset: Dataset,
+}
+
+/// What opening found and did, for the person to be told.
+#[derive(Debug, Default)]
+pub struct OpenReport {
+    /// Journal entries applied (decisions recovered from an interrupted session).
+    pub replayed: usize,
+    /// Entries whose quote id is no longer in the file, and where they were set aside.
+    pub orphans: Option<(usize, PathBuf)>,
+    /// The journal ended in a half-written entry (never acknowledged), which was dropped.
+    pub torn_tail: bool,
+    /// The lock of a session that died was taken over.
+    pub stale_lock: Option<Holder>,
+}
+
+/// An open review session: the file, its journal and lock, and the model.
+pub struct Opened {
+    pub store: CsvStore,
+    pub journal: Journal,
+    pub lock: Lock,
+    pub session: Session,
+    pub report: OpenReport,
+}
+
+/// Checks the annotator name: it is written into every decision.
+pub fn check_annotator(name: &str) -> Result<String> {
+    let n = name.trim();
+    if n.is_empty() {
+        return Err(Error::usage("the annotator name is empty"));
+    }
+    if n.chars().any(char::is_control) {
+        return Err(Error::usage(
+            "the annotator name contains control characters",
+        ));
+    }
+    Ok(n.to_string())
+}
+
+/// Reads and validates the file. Changes nothing on disk.
+pub fn load(path: &Path, write: WriteOptions) -> Result<Loaded> {
+    if crate::schema::DataFormat::from_path(path) != crate::schema::DataFormat::Csv {
+        return Err(Error::usage(format!(
+            "{}: review works on CSV datasets; this looks like JSON Lines",
+            path.display()
+        )));
+    }
+    let (store, dataset) = CsvStore::open(path, write)?;
+    Ok(Loaded { store, dataset })
+}
+
+impl Loaded {
+    /// Reports a filter that cannot select anything (an unknown document, a missing
+    /// `agreement` column) before anything else happens.
+    pub fn check_filter(&self, filter: &Filter) -> Result<()> {
+        let reviews: Vec<Review> = self.dataset.records.iter().map(Review::of).collect();
+        model::select_rows(&self.dataset.records, &reviews, filter)
+            .map(|_| ())
+            .map_err(Error::usage)
+    }
+}
+
+/// Takes the lock, replays the journal of an interrupted session (writing the recovered
+/// decisions into the file), selects the rows and builds the session.
+pub fn prepare(loaded: Loaded, opts: &Options) -> Result<Opened> {
+    let Loaded { mut store, dataset } = loaded;
+    let path = store.path().to_path_buf();
+    let lock = Lock::acquire(&path, &opts.annotator)?;
+    let mut report = OpenReport {
+        stale_lock: lock.stale.clone(),
+        ..Default::default()
+    };
+    let (mut journal, recovered) = Journal::open(&journal::path_for(&path))?;
+    report.torn_tail = recovered.torn_tail;
+    let records = dataset.records;
+    let mut reviews: Vec<Review> = records.iter().map(Review::of).collect();
+    if !recovered.entries.is_empty() {
+        let ids: Vec<&str> = records.iter().map(|r| r.quote_id.as_str()).collect();
+        let replay = journal::replay(&recovered.entries, &ids, &mut reviews);
+        report.replayed = replay.applied;
+        if !replay.orphans.is_empty() {
+            let p = journal::set_aside(&path, &replay.orphans)?;
+            report.orphans = Some((replay.orphans.len(), p));
+        }
+        // The file now gets every recovered decision; only then is the journal emptied.
+        store.save(&reviews)?;
+        journal.reset().map_err(|e| Error::io(journal.path(), e))?;
+    }
+    let view = model::select_rows(&records, &reviews, &opts.filter).map_err(Error::usage)?;
+    let adjudicate = opts.filter.only == Some(Only::Disagreements)
+        || records
+            .first()
+            .is_some_and(|r| r.extra.iter().any(|(k, _)| k.starts_with("ann_")));
+    let session = Session::new(
+        records,
+        reviews,
+        view,
+        Settings {
+            annotator: opts.annotator.clone(),
+            blind: opts.blind,
+            adjudicate,
+        },
+    );
+    Ok(Opened {
+        store,
+        journal,
+        lock,
+        session,
+        report,
+    })
+}
+
+/// Opens a session: [`load`] then [`prepare`].
+pub fn open(opts: &Options) -> Result<Opened> {
+    prepare(load(&opts.path, opts.write)?, opts)
+}
+
+impl Opened {
+    /// Makes one decision durable: journal append + fsync, then commit it in the model.
+    pub fn persist(&mut self, changes: &[(usize, Review)]) -> std::io::Result<()> {
+        let records = self.session.records();
+        let entries: Vec<journal::Entry> = changes
+            .iter()
+            .map(|(row, r)| journal::Entry::new(&records[*row].quote_id, *row, r))
+            .collect();
+        match self.journal.append(&entries) {
+            Ok(()) => {
+                self.session.commit();
+                Ok(())
+            }
+            Err(e) => {
+                self.session.abort(&e.to_string());
+                Err(e)
+            }
+        }
+    }
+
+    /// Rewrites the CSV with every decision and empties the journal.
+    pub fn save(&mut self) -> Result<()> {
+        self.store.save(self.session.reviews())?;
+        self.journal
+            .reset()
+            .map_err(|e| Error::io(self.journal.path(), e))
+    }
+
+    /// The final save: rewrite the CSV, then remove the journal and the lock.
+    pub fn close(mut self) -> Result<()> {
+        self.save()?;
+        let jp = self.journal.path().to_path_buf();
+        self.journal.remove().map_err(|e| Error::io(&jp, e))?;
+        drop(self.lock);
+        Ok(())
+    }
+
+    /// A one-line summary of the session's rows.
+    pub fn summary(&self) -> String {
+        let c = self.session.counts();
+        format!(
+            "{}: {} of {} rows reviewed (confirmed {}, corrected {}, rejected {}, flagged {}; {} pending)",
+            self.store.path().display(),
+            c.reviewed(),
+            self.session.view_len(),
+            c.confirmed,
+            c.corrected,
+            c.rejected,
+            c.flagged,
+            c.pending
+        )
+    }
+}

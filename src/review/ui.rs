@@ -1,0 +1,920 @@
+//! Drawing the review screen from a [`Session`]. Pure: given a session and a frame it draws;
+//! tested headless with ratatui's `TestBackend`.
+//!
+//! Every piece of text that comes from the file (article text, names, notes, ids, extra
+//! columns) goes through [`crate::text::sanitize_for_terminal`] before it reaches a cell, so an
+//! escape sequence in an article is shown as `␛[…` and never acts on the terminal.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use unicode_width::UnicodeWidthChar;
+
+use super::action::KEYS;
+use super::model::{Mode, Session, agreement};
+use crate::schema::{QuoteRecord, Status, format_confidence};
+use crate::text::{CharIndex, sanitize_for_terminal, sanitize_one_line};
+
+/// What the screen shows about the file beyond the session itself.
+#[derive(Debug, Clone, Default)]
+pub struct Chrome {
+    /// The file's name as shown in the title.
+    pub file: String,
+    /// Whether every decision on screen is on disk (false after a failed journal write).
+    pub saved: bool,
+    /// When the CSV file itself was last rewritten (local time, `HH:MM:SS`).
+    pub written_at: Option<String>,
+}
+
+const QUOTE: Style = Style::new()
+    .fg(Color::Black)
+    .bg(Color::Yellow)
+    .add_modifier(Modifier::BOLD);
+const MENTION: Style = Style::new()
+    .fg(Color::Cyan)
+    .add_modifier(Modifier::BOLD)
+    .add_modifier(Modifier::UNDERLINED);
+const DIM: Style = Style::new().fg(Color::DarkGray);
+const LABEL: Style = Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD);
+const KEY: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+
+/// Draws the whole screen.
+pub fn render(f: &mut Frame, s: &Session, chrome: &Chrome) {
+    let area = f.area();
+    if area.width < 30 || area.height < 10 {
+        render_tiny(f, s, area);
+        return;
+    }
+    let adjudicate = s.settings().adjudicate && !s.annotator_answers().is_empty();
+    let ann_height = if adjudicate {
+        s.annotator_answers().len().min(6) as u16 + 3
+    } else {
+        0
+    };
+    let alt_height = alternatives_height(s, area.width);
+    let rows = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(6),
+        Constraint::Length(ann_height),
+        Constraint::Length(alt_height),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .split(area);
+    render_title(f, s, chrome, rows[0]);
+    match s.current() {
+        Some(_) => {
+            render_context(f, s, rows[1]);
+            render_attribution(f, s, rows[2]);
+            if adjudicate {
+                render_annotators(f, s, rows[3]);
+            }
+            render_alternatives(f, s, rows[4]);
+        }
+        None => {
+            let p = Paragraph::new("No rows to review with these options.")
+                .block(Block::default().borders(Borders::ALL));
+            f.render_widget(p, rows[1]);
+        }
+    }
+    render_status(f, s, chrome, rows[5]);
+    render_footer(f, s, rows[6]);
+    if s.mode() == Mode::Help {
+        render_help(f, s, area);
+    }
+}
+
+fn render_tiny(f: &mut Frame, s: &Session, area: Rect) {
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{}/{}", s.pos() + 1, s.view_len()), LABEL),
+        Span::raw(format!(" {} reviewed", s.counts().reviewed())),
+    ])];
+    if let Some((r, rev)) = s.current() {
+        lines.push(Line::styled(
+            format!("\u{201c}{}\u{201d}", sanitize_one_line(&r.quote)),
+            QUOTE,
+        ));
+        if !s.settings().blind {
+            lines.push(Line::from(format!(
+                "speaker: {}",
+                sanitize_one_line(&r.speaker)
+            )));
+        }
+        lines.push(Line::from(decision_text(rev)));
+    }
+    lines.push(Line::styled("(enlarge the window; ? help, q quit)", DIM));
+    f.render_widget(
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
+        area,
+    );
+    if s.mode() == Mode::Help {
+        render_help(f, s, area);
+    }
+}
+
+fn render_title(f: &mut Frame, s: &Session, chrome: &Chrome, area: Rect) {
+    let mut spans = vec![
+        Span::styled(" quotecheck review ", KEY.add_modifier(Modifier::REVERSED)),
+        Span::raw(" "),
+        Span::styled(sanitize_one_line(&chrome.file), LABEL),
+    ];
+    if let Some((r, _)) = s.current() {
+        spans.push(Span::raw("  doc "));
+        spans.push(Span::styled(sanitize_one_line(&r.doc_id), LABEL));
+        spans.push(Span::styled(
+            format!("  {}", sanitize_one_line(&r.quote_id)),
+            DIM,
+        ));
+    }
+    if s.settings().blind {
+        spans.push(Span::styled("  BLIND", KEY));
+    }
+    if s.settings().adjudicate {
+        spans.push(Span::styled("  ADJUDICATION", KEY));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A stretch of document text: where it starts (code points) and the text.
+struct Piece {
+    start: Option<usize>,
+    text: String,
+}
+
+/// The text to show around the current quote: its own context, or at higher levels the
+/// contexts of neighbouring rows of the same document merged by offset.
+fn context_pieces(s: &Session, r: &QuoteRecord) -> Vec<Piece> {
+    let level = s.context_level();
+    let own = Piece {
+        start: r.context_start,
+        text: r.context.clone(),
+    };
+    if level == 0 || r.context_start.is_none() {
+        return vec![own];
+    }
+    let mut spans: Vec<(usize, String)> = s
+        .neighbours(level)
+        .into_iter()
+        .map(|i| &s.records()[i])
+        .filter(|n| !n.context.is_empty())
+        .filter_map(|n| n.context_start.map(|cs| (cs, n.context.clone())))
+        .collect();
+    spans.sort_by_key(|(cs, _)| *cs);
+    let mut merged: Vec<Piece> = Vec::new();
+    for (cs, text) in spans {
+        let len = text.chars().count();
+        if let Some(last) = merged.last_mut() {
+            let ls = last.start.unwrap_or(0);
+            let lend = ls + last.text.chars().count();
+            if cs <= lend {
+                if cs + len > lend {
+                    let skip = lend - cs;
+                    last.text.extend(text.chars().skip(skip));
+                }
+                continue;
+            }
+        }
+        merged.push(Piece {
+            start: Some(cs),
+            text,
+        });
+    }
+    if merged.is_empty() { vec![own] } else { merged }
+}
+
+/// Per-character styles of a piece: the quote and the speaker mention highlighted.
+fn style_piece(
+    p: &Piece,
+    r: &QuoteRecord,
+    show_mention: bool,
+) -> (Vec<(char, Style)>, Option<usize>) {
+    let text = sanitize_for_terminal(&p.text);
+    let chars: Vec<char> = text.chars().collect();
+    let mut styles = vec![Style::default(); chars.len()];
+    let mut quote_at = None;
+    let span_of = |start: usize, end: usize, expect: &str| -> Option<(usize, usize)> {
+        let base = p.start?;
+        if start < base || end < start || end - base > chars.len() {
+            return None;
+        }
+        let (a, b) = (start - base, end - base);
+        let got: String = p.text.chars().skip(a).take(b - a).collect();
+        (got == expect).then_some((a, b))
+    };
+    let find = |needle: &str| -> Option<(usize, usize)> {
+        if needle.is_empty() {
+            return None;
+        }
+        let byte = p.text.find(needle)?;
+        let idx = CharIndex::new(&p.text);
+        let a = idx.char_of_byte(byte);
+        Some((a, a + needle.chars().count()))
+    };
+    if let Some((a, b)) = span_of(r.start, r.end, &r.quote).or_else(|| find(&r.quote)) {
+        styles[a..b].iter_mut().for_each(|s| *s = QUOTE);
+        quote_at = Some(a);
+    }
+    if show_mention && !r.speaker_mention.is_empty() {
+        let m = match (r.speaker_start, r.speaker_end) {
+            (Some(a), Some(b)) => span_of(a, b, &r.speaker_mention),
+            _ => None,
+        }
+        .or_else(|| find(&r.speaker_mention));
+        if let Some((a, b)) = m {
+            styles[a..b].iter_mut().for_each(|s| *s = MENTION);
+        }
+    }
+    (chars.into_iter().zip(styles).collect(), quote_at)
+}
+
+fn render_context(f: &mut Frame, s: &Session, area: Rect) {
+    let Some((r, _)) = s.current() else { return };
+    let title = format!(
+        " Context{} (c more, C less) ",
+        if s.context_level() > 0 {
+            format!(" +{}", s.context_level())
+        } else {
+            String::new()
+        }
+    );
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let show_mention = !s.settings().blind;
+    let mut chars: Vec<(char, Style)> = Vec::new();
+    let mut mark = None;
+    for (k, p) in context_pieces(s, r).iter().enumerate() {
+        if p.text.is_empty() {
+            continue;
+        }
+        if k > 0 {
+            chars.extend(" … ".chars().map(|c| (c, DIM)));
+        }
+        let (styled, q) = style_piece(p, r, show_mention);
+        if let (None, Some(q)) = (mark, q) {
+            mark = Some(chars.len() + q);
+        }
+        chars.extend(styled);
+    }
+    if mark.is_none() {
+        // The context does not contain the quote (or there is none): show the quote first.
+        let mut head: Vec<(char, Style)> = Vec::new();
+        head.push(('\u{201c}', QUOTE));
+        head.extend(sanitize_for_terminal(&r.quote).chars().map(|c| (c, QUOTE)));
+        head.push(('\u{201d}', QUOTE));
+        if !chars.is_empty() {
+            head.push(('\n', Style::default()));
+            head.push(('\n', Style::default()));
+        }
+        mark = Some(0);
+        head.extend(chars);
+        chars = head;
+    }
+    let (lines, mark_line) = wrap(&chars, inner.width as usize, mark.unwrap_or(0));
+    let h = inner.height as usize;
+    let scroll = if lines.len() <= h {
+        0
+    } else {
+        mark_line.saturating_sub(h / 3).min(lines.len() - h)
+    };
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(h).collect();
+    f.render_widget(Paragraph::new(shown), inner);
+}
+
+/// Word-wraps styled characters to `width` columns. Returns the lines and the line holding
+/// character `mark`. Newlines break lines; tabs show as spaces.
+fn wrap(chars: &[(char, Style)], width: usize, mark: usize) -> (Vec<Line<'static>>, usize) {
+    let width = width.max(1);
+    let mut lines: Vec<Vec<(char, Style)>> = vec![Vec::new()];
+    let mut col = 0usize;
+    let mut mark_line = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let (c, st) = chars[i];
+        if c == '\n' {
+            if i == mark {
+                mark_line = lines.len() - 1;
+            }
+            lines.push(Vec::new());
+            col = 0;
+            i += 1;
+            continue;
+        }
+        if c == ' ' || c == '\t' {
+            if i == mark {
+                mark_line = lines.len() - 1;
+            }
+            if col > 0 && col < width {
+                lines.last_mut().expect("one line").push((' ', st));
+                col += 1;
+            }
+            i += 1;
+            continue;
+        }
+        // A word: up to the next space or newline.
+        let end = chars[i..]
+            .iter()
+            .position(|(c, _)| matches!(c, ' ' | '\t' | '\n'))
+            .map_or(chars.len(), |p| i + p);
+        let w: usize = chars[i..end].iter().map(|(c, _)| cw(*c)).sum();
+        if col > 0 && col + w > width {
+            // Drop the trailing space of the full line.
+            if let Some(l) = lines.last_mut()
+                && l.last().is_some_and(|(c, _)| *c == ' ')
+            {
+                l.pop();
+            }
+            lines.push(Vec::new());
+            col = 0;
+        }
+        for (k, &(c, st)) in chars[i..end].iter().enumerate() {
+            let cwid = cw(c);
+            if col + cwid > width && col > 0 {
+                lines.push(Vec::new());
+                col = 0;
+            }
+            if i + k == mark {
+                mark_line = lines.len() - 1;
+            }
+            lines.last_mut().expect("one line").push((c, st));
+            col += cwid;
+        }
+        i = end;
+    }
+    let out = lines
+        .into_iter()
+        .map(|l| {
+            let mut spans: Vec<Span<'static>> = Vec::new();
+            let mut cur = String::new();
+            let mut cur_st = None;
+            for (c, st) in l {
+                if cur_st != Some(st) && !cur.is_empty() {
+                    spans.push(Span::styled(
+                        std::mem::take(&mut cur),
+                        cur_st.unwrap_or_default(),
+                    ));
+                }
+                cur_st = Some(st);
+                cur.push(c);
+            }
+            if !cur.is_empty() {
+                spans.push(Span::styled(cur, cur_st.unwrap_or_default()));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    (out, mark_line)
+}
+
+fn cw(c: char) -> usize {
+    c.width().unwrap_or(0)
+}
+
+fn decision_text(rev: &super::store::Review) -> String {
+    match rev.status {
+        None if rev.note.is_empty() => "pending".to_string(),
+        None => "pending (note)".to_string(),
+        Some(st) => {
+            let mut t = st.as_str().to_string();
+            if matches!(st, Status::Confirmed | Status::Corrected)
+                || !rev.reviewed_speaker.is_empty()
+            {
+                t.push_str(&format!(" → {}", sanitize_one_line(&rev.reviewed_speaker)));
+            }
+            if !rev.annotator.is_empty() {
+                t.push_str(&format!(" · {}", sanitize_one_line(&rev.annotator)));
+            }
+            if !rev.reviewed_at.is_empty() {
+                t.push_str(&format!(" · {}", sanitize_one_line(&rev.reviewed_at)));
+            }
+            t
+        }
+    }
+}
+
+fn status_style(st: Option<Status>) -> Style {
+    match st {
+        None => Style::new().fg(Color::Gray),
+        Some(Status::Confirmed) => Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
+        Some(Status::Corrected) => Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD),
+        Some(Status::Rejected) => Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        Some(Status::Flagged) => Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+    }
+}
+
+fn render_attribution(f: &mut Frame, s: &Session, area: Rect) {
+    let Some((r, rev)) = s.current() else { return };
+    let blind = s.settings().blind;
+    let label = |t: &str| Span::styled(format!("{t:<11}"), LABEL);
+    let mut lines = Vec::new();
+    if blind {
+        lines.push(Line::from(vec![
+            label("Predicted"),
+            Span::styled("hidden (blind review)", DIM),
+        ]));
+        lines.push(Line::from(vec![label("Kind"), Span::raw(r.kind.as_str())]));
+    } else {
+        let mut first = vec![
+            label("Predicted"),
+            Span::styled(
+                if r.speaker.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    sanitize_one_line(&r.speaker)
+                },
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+        ];
+        if !r.speaker_mention.is_empty() {
+            first.push(Span::raw("  mention "));
+            first.push(Span::styled(sanitize_one_line(&r.speaker_mention), MENTION));
+        }
+        lines.push(Line::from(first));
+        let mut second = vec![label("Cue")];
+        second.push(Span::raw(if r.cue.is_empty() {
+            "(none)".to_string()
+        } else {
+            sanitize_one_line(&r.cue)
+        }));
+        second.push(Span::raw(format!("  kind {}", r.kind.as_str())));
+        second.push(Span::raw(format!(
+            "  confidence {} {}",
+            format_confidence(r.confidence),
+            meter(r.confidence, 5)
+        )));
+        if !r.rule.is_empty() {
+            second.push(Span::styled(
+                format!("  rule {}", sanitize_one_line(&r.rule)),
+                DIM,
+            ));
+        }
+        lines.push(Line::from(second));
+    }
+    lines.push(Line::from(vec![
+        label("Decision"),
+        Span::styled(decision_text(rev), status_style(rev.status)),
+    ]));
+    if !rev.note.is_empty() {
+        lines.push(Line::from(vec![
+            label("Note"),
+            Span::raw(sanitize_one_line(&rev.note)),
+        ]));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Attribution ");
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn meter(v: f64, n: usize) -> String {
+    let full = ((v.clamp(0.0, 1.0) * n as f64).round() as usize).min(n);
+    format!("{}{}", "▰".repeat(full), "▱".repeat(n - full))
+}
+
+fn render_annotators(f: &mut Frame, s: &Session, area: Rect) {
+    let Some((r, _)) = s.current() else { return };
+    let mut lines = Vec::new();
+    if let Some(a) = agreement(r) {
+        lines.push(Line::from(vec![
+            Span::styled("agreement ", LABEL),
+            Span::raw(format_confidence(a)),
+        ]));
+    }
+    for (k, v) in s.annotator_answers().into_iter().take(6) {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{} ", sanitize_one_line(k.trim_start_matches("ann_"))),
+                LABEL,
+            ),
+            Span::raw(sanitize_one_line(v)),
+        ]));
+    }
+    let block = Block::default().borders(Borders::ALL).title(" Annotators ");
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn alternative_spans(s: &Session) -> Vec<Span<'static>> {
+    let alts = s.alternatives();
+    if alts.is_empty() {
+        return vec![Span::styled(
+            "(no other names in this document; e types one)",
+            DIM,
+        )];
+    }
+    let mut spans = Vec::new();
+    for (i, n) in alts.iter().enumerate() {
+        spans.push(Span::styled(format!("{} ", i + 1), KEY));
+        spans.push(Span::raw(format!("{}   ", sanitize_one_line(n))));
+    }
+    spans
+}
+
+fn alternatives_height(s: &Session, width: u16) -> u16 {
+    let w: usize = alternative_spans(s)
+        .iter()
+        .map(|sp| unicode_width::UnicodeWidthStr::width(sp.content.as_ref()))
+        .sum();
+    let inner = (width as usize).saturating_sub(2).max(1);
+    (w.div_ceil(inner).clamp(1, 3) + 2) as u16
+}
+
+fn render_alternatives(f: &mut Frame, s: &Session, area: Rect) {
+    let title = if s.settings().blind {
+        " Speakers (1-9) "
+    } else {
+        " Alternatives (1-9) "
+    };
+    let block = Block::default().borders(Borders::ALL).title(title);
+    f.render_widget(
+        Paragraph::new(Line::from(alternative_spans(s)))
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .block(block),
+        area,
+    );
+}
+
+fn render_status(f: &mut Frame, s: &Session, chrome: &Chrome, area: Rect) {
+    let c = s.counts();
+    let total = s.view_len();
+    let width = area.width as usize;
+    let pos = format!(" {}/{} ", (s.pos() + 1).min(total), total);
+    let done = format!(" {}/{} reviewed ", c.reviewed(), total);
+    let long = format!(
+        " confirmed {} · corrected {} · rejected {} · flagged {} · pending {} ",
+        c.confirmed, c.corrected, c.rejected, c.flagged, c.pending
+    );
+    let medium = format!(
+        " conf {} · corr {} · rej {} · flag {} · pend {} ",
+        c.confirmed, c.corrected, c.rejected, c.flagged, c.pending
+    );
+    let short = format!(
+        " ✓{} ✎{} ✗{} ⚑{} ?{} ",
+        c.confirmed, c.corrected, c.rejected, c.flagged, c.pending
+    );
+    let who = format!(" {} ", sanitize_one_line(&s.settings().annotator));
+    let saved = if chrome.saved {
+        match &chrome.written_at {
+            Some(t) => format!(" ● saved (file {t}) "),
+            None => " ● saved ".to_string(),
+        }
+    } else {
+        " ✗ NOT SAVED ".to_string()
+    };
+    let saved_short = if chrome.saved {
+        " ● saved "
+    } else {
+        " ✗ NOT SAVED "
+    };
+    let used = |parts: &[&str]| parts.iter().map(|p| p.chars().count()).sum::<usize>();
+    let fits = |counts: &str| used(&[&pos, &done, counts, &who, saved_short]) + 12 <= width;
+    let counts = if fits(&long) {
+        long
+    } else if fits(&medium) {
+        medium
+    } else {
+        short
+    };
+    let saved = if used(&[&pos, &done, &counts, &who, &saved]) + 12 <= width {
+        saved
+    } else {
+        saved_short.to_string()
+    };
+    let bar_w = width
+        .saturating_sub(used(&[&pos, &done, &counts, &who, &saved]))
+        .min(30);
+    let filled = (c.reviewed() * bar_w.saturating_sub(2))
+        .checked_div(total)
+        .unwrap_or(0);
+    let bar = if bar_w >= 4 {
+        format!(
+            "▕{}{}▏",
+            "█".repeat(filled),
+            "░".repeat(bar_w.saturating_sub(2) - filled)
+        )
+    } else {
+        String::new()
+    };
+    let saved_style = if chrome.saved {
+        Style::new().fg(Color::Green).add_modifier(Modifier::BOLD)
+    } else {
+        Style::new()
+            .fg(Color::White)
+            .bg(Color::Red)
+            .add_modifier(Modifier::BOLD)
+    };
+    let line = Line::from(vec![
+        Span::styled(pos, LABEL.add_modifier(Modifier::REVERSED)),
+        Span::styled(bar, Style::new().fg(Color::Green)),
+        Span::raw(done),
+        Span::styled(counts, DIM.fg(Color::Gray)),
+        Span::styled(who, LABEL),
+        Span::styled(saved, saved_style),
+    ]);
+    f.render_widget(Paragraph::new(line), area);
+}
+
+fn render_footer(f: &mut Frame, s: &Session, area: Rect) {
+    let prompt = |label: &str, hint: &str| {
+        Line::from(vec![
+            Span::styled(format!("{label}: "), KEY),
+            Span::raw(sanitize_one_line(s.input())),
+            Span::styled("▏", KEY),
+            Span::styled(format!("  {hint}"), DIM),
+        ])
+    };
+    let line = match s.mode() {
+        Mode::Edit => prompt("Speaker", "Tab completes · Enter saves · Esc cancels"),
+        Mode::Note => prompt("Note", "Enter saves · Esc cancels"),
+        Mode::Search => prompt("Search", "Enter finds the next match · Esc cancels"),
+        Mode::Normal | Mode::Help => match s.message() {
+            Some(m) if m.error => Line::styled(
+                format!(" {}", sanitize_one_line(&m.text)),
+                Style::new()
+                    .fg(Color::White)
+                    .bg(Color::Red)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            Some(m) => Line::styled(format!(" {}", sanitize_one_line(&m.text)), KEY),
+            None => {
+                let mut spans = Vec::new();
+                let mut used = 0;
+                for (k, what) in [
+                    ("a", "confirm"),
+                    ("1-9", "choose"),
+                    ("e", "edit"),
+                    ("x", "reject"),
+                    ("f", "flag"),
+                    ("n", "note"),
+                    ("u", "undo"),
+                    ("q", "quit"),
+                    ("g", "pending"),
+                    ("/", "search"),
+                    ("?", "help"),
+                ] {
+                    let w = k.chars().count() + what.chars().count() + 3;
+                    // Keep room for the help key, which is listed last.
+                    if used + w + 8 > area.width as usize && k != "?" {
+                        continue;
+                    }
+                    used += w;
+                    spans.push(Span::styled(format!(" {k}"), KEY));
+                    spans.push(Span::raw(format!(" {what} ")));
+                }
+                Line::from(spans)
+            }
+        },
+    };
+    f.render_widget(Paragraph::new(line), area);
+}
+
+fn render_help(f: &mut Frame, s: &Session, area: Rect) {
+    let mut lines = vec![Line::styled("Keys", LABEL), Line::raw("")];
+    let kw = KEYS
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (k, what) in KEYS {
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {k:<kw$}  "), KEY),
+            Span::raw(*what),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Every decision is on disk the moment it shows (journal beside the file).",
+        DIM,
+    ));
+    if s.settings().blind {
+        lines.push(Line::styled(
+            "Blind review: the prediction is hidden; choose or type the speaker.",
+            DIM,
+        ));
+    }
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let w = 78.min(area.width);
+    let popup = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, popup);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(" Help (any key closes) "),
+            ),
+        popup,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::review::action::Action;
+    use crate::review::model::Settings;
+    use crate::review::store::Review;
+    use crate::schema::Kind;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    const T: &str = "2026-01-01T10:00:00Z";
+
+    fn records() -> Vec<QuoteRecord> {
+        let context = "The budget vote is on Friday. \u{201c}We will not back down,\u{201d} said Sen. Lena Ortiz, who chairs the committee. Her deputy disagreed.";
+        let q = "We will not back down,";
+        let qs = context.find(q).unwrap();
+        let qs = context[..qs].chars().count();
+        let ms = context[..context.find("Sen. Lena Ortiz").unwrap()]
+            .chars()
+            .count();
+        vec![
+            QuoteRecord {
+                quote_id: "nyt-1:130-152".into(),
+                doc_id: "nyt-1".into(),
+                kind: Kind::Direct,
+                quote: q.into(),
+                start: 100 + qs,
+                end: 100 + qs + q.chars().count(),
+                speaker: "Lena Ortiz".into(),
+                speaker_mention: "Sen. Lena Ortiz".into(),
+                speaker_start: Some(100 + ms),
+                speaker_end: Some(100 + ms + 15),
+                cue: "said".into(),
+                confidence: 0.82,
+                rule: "adjacent-cue".into(),
+                candidates: vec!["Raj Patel".into()],
+                context: context.into(),
+                context_start: Some(100),
+                ..Default::default()
+            },
+            QuoteRecord {
+                quote_id: "nyt-1:300-320".into(),
+                doc_id: "nyt-1".into(),
+                quote: "evil\x1b]0;pwned\x07 \x1b[2J text".into(),
+                start: 300,
+                end: 320,
+                speaker: "Raj\x1b[31m Patel".into(),
+                context: "He wrote \x1b[2J and \u{9b}31m things.".into(),
+                confidence: 0.3,
+                ..Default::default()
+            },
+        ]
+    }
+
+    fn session(settings: Settings) -> Session {
+        let recs = records();
+        let n = recs.len();
+        Session::new(recs, vec![Review::default(); n], (0..n).collect(), settings)
+    }
+
+    fn ana() -> Settings {
+        Settings {
+            annotator: "ana".into(),
+            ..Default::default()
+        }
+    }
+
+    fn draw(s: &Session, w: u16, h: u16) -> Terminal<TestBackend> {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let chrome = Chrome {
+            file: "quotes.csv".into(),
+            saved: true,
+            written_at: None,
+        };
+        t.draw(|f| render(f, s, &chrome)).unwrap();
+        t
+    }
+
+    #[test]
+    fn main_screen() {
+        let s = session(ana());
+        insta::assert_snapshot!(draw(&s, 100, 24).backend());
+    }
+
+    #[test]
+    fn quote_and_mention_are_highlighted() {
+        let s = session(ana());
+        let t = draw(&s, 100, 24);
+        let buf = t.backend().buffer();
+        let mut quote_cells = String::new();
+        let mut mention_cells = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                let c = &buf[(x, y)];
+                if c.bg == Color::Yellow {
+                    quote_cells.push_str(c.symbol());
+                }
+                if c.fg == Color::Cyan && y < 13 {
+                    mention_cells.push_str(c.symbol());
+                }
+            }
+        }
+        assert_eq!(quote_cells.trim(), "We will not back down,");
+        assert!(mention_cells.contains("Sen. Lena Ortiz"), "{mention_cells}");
+    }
+
+    #[test]
+    fn after_decisions_and_in_prompts() {
+        let mut s = session(ana());
+        s.apply(Action::Choose(1), T);
+        s.apply(Action::StartEdit, T);
+        for c in "Raj".chars() {
+            s.apply(Action::Insert(c), T);
+        }
+        insta::assert_snapshot!(draw(&s, 100, 24).backend());
+    }
+
+    #[test]
+    fn escape_sequences_never_reach_the_screen() {
+        let mut s = session(ana());
+        s.apply(Action::Next, T);
+        let t = draw(&s, 100, 24);
+        let text = t.backend().to_string();
+        assert!(!text.contains('\x1b'), "{text}");
+        assert!(!text.contains('\u{9b}'), "{text}");
+        assert!(!text.contains('\x07'), "{text}");
+        assert!(text.contains("␛[2J"), "{text}");
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn help_overlay_lists_every_key() {
+        let mut s = session(ana());
+        s.apply(Action::ToggleHelp, T);
+        let t = draw(&s, 100, 30);
+        let text = t.backend().to_string();
+        for (k, _) in KEYS {
+            assert!(text.contains(k), "{k} missing from help:\n{text}");
+        }
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn blind_mode_hides_the_prediction() {
+        let s = session(Settings {
+            blind: true,
+            ..ana()
+        });
+        let text = draw(&s, 100, 24).backend().to_string();
+        assert!(!text.contains("Predicted  Lena"), "{text}");
+        assert!(text.contains("hidden (blind review)"));
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn small_terminals_degrade() {
+        let s = session(ana());
+        insta::assert_snapshot!("tiny_28x8", draw(&s, 28, 8).backend());
+        insta::assert_snapshot!("narrow_40x12", draw(&s, 40, 12).backend());
+        for (w, h) in [(1, 1), (2, 30), (200, 2), (30, 10), (10, 100), (300, 80)] {
+            draw(&s, w, h);
+        }
+        let mut s = s;
+        s.apply(Action::ToggleHelp, T);
+        for (w, h) in [(1, 1), (20, 5), (40, 12), (80, 10)] {
+            draw(&s, w, h);
+        }
+    }
+
+    #[test]
+    fn more_context_merges_neighbours() {
+        let mut recs = records();
+        recs[1] = QuoteRecord {
+            quote_id: "nyt-1:260-270".into(),
+            doc_id: "nyt-1".into(),
+            quote: "Later".into(),
+            start: 262,
+            end: 267,
+            context: "A Later sentence follows.".into(),
+            context_start: Some(260),
+            ..Default::default()
+        };
+        let mut s = Session::new(recs, vec![Review::default(); 2], vec![0, 1], ana());
+        s.apply(Action::MoreContext, T);
+        let text = draw(&s, 100, 24).backend().to_string();
+        assert!(text.contains("Later sentence"), "{text}");
+        assert!(text.contains("…"), "{text}");
+    }
+
+    #[test]
+    fn wrap_keeps_lines_within_width() {
+        let text: Vec<(char, Style)> = "one two three fourfivesixseveneight nine 中文字符 end"
+            .chars()
+            .map(|c| (c, Style::default()))
+            .collect();
+        for w in 1..20 {
+            let (lines, _) = wrap(&text, w, 0);
+            for l in &lines {
+                assert!(l.width() <= w.max(2), "{w}: {l:?}");
+            }
+        }
+    }
+}

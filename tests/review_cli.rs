@@ -1,0 +1,149 @@
+//! `quotecheck review` without a terminal: every check that does not need one, through the
+//! real binary.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/review")
+        .join(name)
+}
+
+/// A copy of a fixture in a fresh folder (review writes beside the file).
+fn copy(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join(name);
+    std::fs::copy(fixture(name), &p).unwrap();
+    (d, p)
+}
+
+fn qc() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_quotecheck"));
+    c.env_remove("QUOTECHECK_ANNOTATOR");
+    c
+}
+
+fn folder_listing(d: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn without_a_terminal_it_says_so_and_exits_2() {
+    let (d, p) = copy("odd.csv");
+    let before = std::fs::read(&p).unwrap();
+    qc().args(["review", p.to_str().unwrap(), "--annotator", "ana"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("needs a terminal"));
+    assert_eq!(std::fs::read(&p).unwrap(), before);
+    assert_eq!(
+        folder_listing(d.path()),
+        vec!["odd.csv"],
+        "no lock or journal left"
+    );
+}
+
+#[test]
+fn without_a_terminal_even_with_dev_null() {
+    let (_d, p) = copy("odd.csv");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quotecheck"))
+        .args(["review", p.to_str().unwrap(), "--annotator", "ana"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
+}
+
+#[test]
+fn bad_file_names_line_and_field() {
+    qc().args([
+        "review",
+        fixture("bad_start.csv").to_str().unwrap(),
+        "--annotator",
+        "ana",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("bad_start.csv:2: field `start`"));
+}
+
+#[test]
+fn missing_file_is_an_error() {
+    qc().args(["review", "/nonexistent/q.csv", "--annotator", "ana"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/nonexistent/q.csv"));
+}
+
+#[test]
+fn unknown_document_and_missing_agreement_are_reported_first() {
+    let (_d, p) = copy("odd.csv");
+    qc().args([
+        "review",
+        p.to_str().unwrap(),
+        "--annotator",
+        "ana",
+        "--doc",
+        "zzz",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("no rows with document id \"zzz\""));
+    qc().args([
+        "review",
+        p.to_str().unwrap(),
+        "--annotator",
+        "ana",
+        "--only",
+        "disagreements",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("`agreement` column"));
+}
+
+#[test]
+fn bad_options() {
+    let (_d, p) = copy("odd.csv");
+    let f = p.to_str().unwrap();
+    qc().args(["review", f, "--annotator", "  "])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("annotator name is empty"));
+    qc().args(["review", f, "--annotator", "a", "--seed", "3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--sample"));
+    qc().args(["review", f, "--annotator", "a", "--only", "everything"])
+        .assert()
+        .code(2);
+    qc().args(["review", f, "--annotator", "a", "--threshold", "2"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn jsonl_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("q.jsonl");
+    std::fs::write(
+        &p,
+        "{\"doc_id\":\"d\",\"quote\":\"q\",\"start\":1,\"end\":2}\n",
+    )
+    .unwrap();
+    qc().args(["review", p.to_str().unwrap(), "--annotator", "ana"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("CSV"));
+}
