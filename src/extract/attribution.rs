@@ -1,0 +1,948 @@
+//! The sieves that attribute a quotation to its speaker, most precise first:
+//!
+//! 1. `adjacent-after` / `adjacent-before`: `"Q," X said`, `"Q," said X`, `X said: "Q"`, with
+//!    titles and appositives;
+//! 2. `split`: the second part of `"Q1," X said, "Q2"` inherits the first part's speaker;
+//! 3. `according-to`: `according to X` in the quotation's sentence;
+//! 4. `same-clause`: a cue earlier in the same sentence (`X called the plan "…"`);
+//! 5. `prev-sentence`: a named subject in the previous sentence (`Gov. Brooks was blunt. "…"`);
+//! 6. `continuation`: a quotation with no attribution of its own continues the previous
+//!    quotation's speaker in the same or the previous paragraph;
+//!
+//! then a pronoun is resolved to the nearest compatible person named before it (the subject,
+//! not the object, of `told`), and a surname is mapped to the fullest name in the document.
+
+use super::lexicon::{self, Lexicon};
+use super::names::{self, Gender, Speaker, What};
+use super::scanner::Span;
+use super::sentences::Segments;
+use super::tokens::{Kind as TK, Tok, tokenize};
+use crate::schema::Kind;
+
+/// A document being attributed.
+pub struct Doc<'a> {
+    pub text: &'a str,
+    pub lex: &'a Lexicon,
+    pub seg: Segments,
+    pub spans: Vec<Span>,
+}
+
+/// The attribution of one quotation, in byte offsets.
+#[derive(Debug, Clone)]
+pub struct Attributed {
+    pub span: Span,
+    pub kind: Kind,
+    pub speaker: Option<Speaker>,
+    /// The unresolved surface mention.
+    pub mention: Option<(usize, usize)>,
+    pub cue: String,
+    pub confidence: f64,
+    pub rule: &'static str,
+    pub candidates: Vec<String>,
+    pub context: (usize, usize),
+}
+
+/// One sieve's finding.
+#[derive(Debug, Clone)]
+struct Found {
+    speaker: Speaker,
+    cue: String,
+    rule: &'static str,
+    confidence: f64,
+    /// Byte offset of the cue, to recognise the second part of a split quotation.
+    cue_pos: Option<usize>,
+}
+
+fn is_cue(t: &Tok) -> bool {
+    t.kind == TK::Word && t.is(lexicon::CUE) && !t.cap
+}
+
+fn is_det(t: &Tok) -> bool {
+    matches!(t.lower.as_str(), "the" | "a" | "an")
+}
+
+/// A lowercase word that may describe a speaker (`senior`, `press`): not a closed-class word,
+/// verb or cue.
+fn is_descriptor(t: &Tok) -> bool {
+    t.kind == TK::Word
+        && !t.cap
+        && !t.is(lexicon::FUNCTION
+            | lexicon::PREP
+            | lexicon::ADVERB
+            | lexicon::AUX
+            | lexicon::VERB
+            | lexicon::CUE
+            | lexicon::CUE_ING
+            | lexicon::TIME
+            | lexicon::PRONOUN)
+        && !t.lower.ends_with("ed")
+        && !t.lower.ends_with("ly")
+}
+
+fn nameish(t: &Tok) -> bool {
+    t.kind == TK::Word
+        && ((t.cap && !t.is(lexicon::NOT_NAME) && !t.is(lexicon::PRONOUN))
+            || t.is(lexicon::TITLE | lexicon::ROLE | lexicon::ORG)
+            || t.lower.starts_with('@'))
+}
+
+fn subject_pronoun(t: &Tok) -> bool {
+    t.kind == TK::Word
+        && matches!(
+            t.lower.as_str(),
+            "he" | "she" | "they" | "it" | "i" | "we" | "you"
+        )
+}
+
+/// A speaker phrase starting at `i`, going forward: `[det] (name|title|role|descriptor|of|for|and)*`.
+/// Returns its end (exclusive).
+pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
+    let t = toks.get(i)?;
+    if subject_pronoun(t) {
+        return Some(i + 1);
+    }
+    let mut j = i;
+    if is_det(t)
+        || matches!(
+            t.lower.as_str(),
+            "one" | "another" | "two" | "three" | "several" | "some" | "many"
+        )
+    {
+        j += 1;
+    }
+    let mut content = 0;
+    let mut desc = 0;
+    while j < toks.len() && j - i < 14 {
+        let t = &toks[j];
+        if t.kind != TK::Word {
+            break;
+        }
+        if is_cue(t) {
+            break;
+        }
+        if nameish(t) {
+            j += 1;
+            content += 1;
+            if t.possessive && toks.get(j).is_some_and(|n| n.kind != TK::Word) {
+                break;
+            }
+            continue;
+        }
+        let next = toks.get(j + 1);
+        if content > 0
+            && matches!(t.lower.as_str(), "of" | "for" | "at")
+            && next.is_some_and(|n| nameish(n) || is_det(n))
+        {
+            j += 1;
+            continue;
+        }
+        if content > 0
+            && is_det(t)
+            && j > i
+            && matches!(toks[j - 1].lower.as_str(), "of" | "for" | "at")
+        {
+            j += 1;
+            continue;
+        }
+        if content > 0 && t.lower == "and" && next.is_some_and(|n| n.cap && nameish(n)) {
+            j += 1;
+            continue;
+        }
+        if is_descriptor(t) && desc < 3 {
+            j += 1;
+            desc += 1;
+            content += 1;
+            continue;
+        }
+        break;
+    }
+    // trim dangling connectors
+    while j > i
+        && matches!(
+            toks[j - 1].lower.as_str(),
+            "of" | "for" | "and" | "the" | "a" | "an" | "at"
+        )
+    {
+        j -= 1;
+    }
+    if j == i || (j == i + 1 && is_det(&toks[i])) {
+        return None;
+    }
+    // a phrase of lowercase descriptors only is not a speaker ("one day")
+    if !toks[i..j].iter().any(|t| nameish(t) || subject_pronoun(t)) {
+        return None;
+    }
+    Some(j)
+}
+
+/// The subject phrase that ends right before `toks[k]` (a cue), skipping adverbs and an
+/// appositive (`X, a former adviser, said`). Returns `(start, end)`.
+pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize, usize)> {
+    if k <= lo {
+        return None;
+    }
+    // passive or nominal readings: `was told`, `is said`
+    if toks[k - 1].is(lexicon::AUX) {
+        return None;
+    }
+    let mut j = k;
+    let mut skipped = 0;
+    while j > lo
+        && toks[j - 1].is(lexicon::ADVERB)
+        && !toks[j - 1].is(lexicon::PRONOUN)
+        && skipped < 3
+    {
+        j -= 1;
+        skipped += 1;
+    }
+    let mut e = j;
+    if j > lo && toks[j - 1].is_punct(',') {
+        // appositive: find the comma that opens it
+        let mut c = j - 1;
+        let mut found = None;
+        while c > lo && j - c < 25 {
+            c -= 1;
+            match toks[c].kind {
+                TK::Punct(',') => {
+                    found = Some(c);
+                    break;
+                }
+                TK::Mark | TK::Punct(';' | ':' | '(' | ')') => break,
+                _ => {}
+            }
+        }
+        e = found?;
+    }
+    if e <= lo {
+        return None;
+    }
+    let last = &toks[e - 1];
+    if subject_pronoun(last) {
+        return Some((e - 1, e));
+    }
+    let mut s = e;
+    let mut desc = 0;
+    while s > lo {
+        let t = &toks[s - 1];
+        if t.kind != TK::Word {
+            break;
+        }
+        if nameish(t) || (t.cap && t.lower.len() == 2 && t.lower.ends_with('.')) {
+            s -= 1;
+            continue;
+        }
+        if is_det(t) {
+            s -= 1;
+            break;
+        }
+        if matches!(t.lower.as_str(), "of" | "for") && s < e && s - 1 > lo && nameish(&toks[s - 2])
+        {
+            s -= 1;
+            continue;
+        }
+        if t.lower == "the" {
+            s -= 1;
+            continue;
+        }
+        if t.lower == "and" && s < e && s - 1 > lo && toks[s - 2].cap && toks[s].cap {
+            s -= 1;
+            continue;
+        }
+        if is_descriptor(t) && desc < 3 && s < e {
+            s -= 1;
+            desc += 1;
+            continue;
+        }
+        break;
+    }
+    // leading lowercase descriptors before a name are not part of it ("crowd cheered Smith")
+    while s < e
+        && is_descriptor(&toks[s])
+        && toks[s..e].iter().any(|t| t.cap)
+        && !toks[s].is(lexicon::TITLE | lexicon::ROLE)
+    {
+        s += 1;
+    }
+    if s == e || (e - s == 1 && is_det(&toks[s])) {
+        return None;
+    }
+    if !toks[s..e].iter().any(nameish) {
+        return None;
+    }
+    Some((s, e))
+}
+
+/// Tokens that may stand between a cue and the quotation it introduces: adjuncts such as
+/// `in a statement`, `on Twitter`, `Friday`, `to reporters`, and a closing `,`/`:`/`that`.
+fn adjunct_only(toks: &[Tok]) -> bool {
+    toks.len() <= 10
+        && toks.iter().all(|t| match t.kind {
+            TK::Word => !t.is(lexicon::CUE) || t.is(lexicon::CUE_ING),
+            TK::Punct(c) => matches!(c, ',' | ':' | '\u{2014}' | '\u{2013}' | '-' | '(' | ')'),
+            TK::Mark => false,
+        })
+}
+
+/// `"Q," X said` / `"Q," said X` / `"Q," according to X` at the start of `toks`.
+/// Returns (phrase start, phrase end, cue index, number of tokens matched).
+fn match_after(toks: &[Tok]) -> Option<(usize, usize, usize)> {
+    let mut i = 0;
+    while i < toks.len() && (toks[i].is_punct(',') || toks[i].is_dash()) {
+        i += 1;
+    }
+    let t = toks.get(i)?;
+    if t.lower == "according" && toks.get(i + 1).is_some_and(|n| n.lower == "to") {
+        let e = np_forward(toks, i + 2)?;
+        return Some((i + 2, e, i));
+    }
+    if is_cue(t) {
+        let e = np_forward(toks, i + 1)?;
+        return Some((i + 1, e, i));
+    }
+    let e = np_forward(toks, i)?;
+    let mut j = e;
+    if toks.get(j).is_some_and(|t| t.is_punct(',')) {
+        // appositive
+        let mut c = j + 1;
+        while c < toks.len() && c - j < 25 && !toks[c].is_punct(',') {
+            if matches!(toks[c].kind, TK::Mark | TK::Punct(';' | ':' | '.')) {
+                return None;
+            }
+            c += 1;
+        }
+        if c >= toks.len() || c - j >= 25 {
+            return None;
+        }
+        j = c + 1;
+    }
+    let mut skipped = 0;
+    while j < toks.len() && toks[j].is(lexicon::ADVERB) && !is_cue(&toks[j]) && skipped < 3 {
+        j += 1;
+        skipped += 1;
+    }
+    let c = toks.get(j)?;
+    if is_cue(c) {
+        return Some((i, e, j));
+    }
+    None
+}
+
+/// `X said: "Q"`: the cue nearest before the quotation, with only adjuncts between.
+/// Returns (phrase start, phrase end, cue index).
+fn match_before(toks: &[Tok]) -> Option<(usize, usize, usize)> {
+    let n = toks.len();
+    let mut k = n;
+    while k > 0 && n - k <= 10 {
+        k -= 1;
+        let t = &toks[k];
+        if t.kind == TK::Mark {
+            return None;
+        }
+        if is_cue(t) && adjunct_only(&toks[k + 1..]) {
+            let (s, e) = subject_before(toks, k, 0)?;
+            return Some((s, e, k));
+        }
+    }
+    None
+}
+
+/// `X: "Q"` (a bare colon after a speaker phrase that opens the sentence).
+fn match_colon(toks: &[Tok]) -> Option<(usize, usize)> {
+    let n = toks.len();
+    if n < 2 || !toks[n - 1].is_punct(':') {
+        return None;
+    }
+    let e = np_forward(toks, 0)?;
+    // allow adjuncts such as `on Twitter` between the phrase and the colon
+    if e + 1 == n
+        || adjunct_only(&toks[e..n - 1])
+            && toks[e..n - 1]
+                .iter()
+                .all(|t| !t.cap || t.is(lexicon::PREP) || e < n)
+    {
+        return Some((0, e));
+    }
+    None
+}
+
+/// The nearest cue before the quotation anywhere in the sentence, with its subject.
+fn match_clause(toks: &[Tok]) -> Option<(usize, usize, usize)> {
+    let mut k = toks.len();
+    while k > 0 {
+        k -= 1;
+        let t = &toks[k];
+        if t.kind == TK::Mark {
+            continue;
+        }
+        if is_cue(t) {
+            if let Some((s, e)) = subject_before(toks, k, 0) {
+                return Some((s, e, k));
+            }
+        } else if t.is(lexicon::CUE_ING) && k > 0 && toks[k - 1].is_punct(',') {
+            // `…, saying "…"`: the subject of the sentence
+            if let Some(e) = np_forward(toks, 0) {
+                return Some((0, e, k));
+            }
+        }
+    }
+    None
+}
+
+/// `according to X` anywhere in `toks`.
+fn match_according(toks: &[Tok]) -> Option<(usize, usize, usize)> {
+    for i in 0..toks.len().saturating_sub(2) {
+        if toks[i].lower == "according" && toks[i + 1].lower == "to" {
+            let e = np_forward(toks, i + 2)?;
+            return Some((i + 2, e, i));
+        }
+    }
+    None
+}
+
+fn words_of(s: &str) -> usize {
+    s.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+const SMALL_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "at", "by", "with", "from", "is",
+    "vs", "vs.",
+];
+
+/// A title or name in Title Case: every word capitalised, no sentence punctuation.
+fn is_title_case(s: &str) -> bool {
+    let t = s.trim_end_matches([',', '.', ';', ':']);
+    if t.contains(['.', '!', '?', ';']) {
+        return false;
+    }
+    let words: Vec<&str> = t
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
+    !words.is_empty()
+        && words.iter().all(|w| {
+            let w = w.trim_start_matches(|c: char| !c.is_alphanumeric());
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                || SMALL_WORDS.contains(&w.to_lowercase().as_str())
+        })
+        && words.iter().any(|w| {
+            w.trim_start_matches(|c: char| !c.is_alphanumeric())
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        })
+}
+
+impl Doc<'_> {
+    fn inside_quote(&self, pos: usize) -> bool {
+        let i = self.spans.partition_point(|s| s.open < pos);
+        i > 0 && self.spans[i - 1].close > pos && self.spans[i - 1].end > pos
+    }
+
+    fn sentence_start(&self, pos: usize) -> bool {
+        self.seg
+            .sentence_of(pos)
+            .is_some_and(|i| self.seg.sentences[i].start == pos)
+    }
+
+    fn speaker_from(&self, toks: &[Tok], s: usize, e: usize) -> Option<Speaker> {
+        names::from_phrase(self.text, toks, s, e)
+    }
+
+    /// Resolves a pronoun or a lone surname; returns the speaker and the runner-up names.
+    pub(crate) fn resolve(
+        &self,
+        sp: Speaker,
+        history: &[(usize, Speaker)],
+    ) -> (Speaker, Vec<String>) {
+        match sp.what {
+            What::Pronoun => self.resolve_pronoun(sp, history),
+            What::Person => {
+                let mut sp = sp;
+                if !sp.name.contains(' ')
+                    && let Some(full) = names::fullest(self.text, self.lex, &sp.name, sp.mention.0)
+                {
+                    sp.name = full;
+                }
+                if sp.gender == Gender::Unknown {
+                    sp.gender = names::gender_of(self.text, self.lex, &sp.name);
+                }
+                (sp, Vec::new())
+            }
+            What::Described => (sp, Vec::new()),
+        }
+    }
+
+    fn resolve_pronoun(&self, sp: Speaker, history: &[(usize, Speaker)]) -> (Speaker, Vec<String>) {
+        if matches!(sp.name.as_str(), "I" | "we" | "you") {
+            return (sp, Vec::new());
+        }
+        let pos = sp.mention.0;
+        let Some(p) = self.seg.paragraph_of(pos) else {
+            return (sp, Vec::new());
+        };
+        let mut first = p.saturating_sub(1);
+        if first > 0 && pos - self.seg.paragraphs[first].start < 300 {
+            first -= 1;
+        }
+        let lo = self.seg.paragraphs[first].start;
+        let inside = |x: usize| self.inside_quote(x);
+        let starts = |x: usize| self.sentence_start(x);
+        let mut ms = names::mentions(self.text, self.lex, lo, pos, &inside, &starts);
+        for (hp, h) in history {
+            if *hp >= lo && *hp < pos && h.what != What::Pronoun {
+                ms.push(names::Mention {
+                    name: h.name.clone(),
+                    pos: *hp,
+                    gender: h.gender,
+                    subject: true,
+                    object: false,
+                    described: h.what == What::Described,
+                });
+            }
+        }
+        ms.sort_by_key(|m| std::cmp::Reverse(m.pos));
+        let want_person = matches!(sp.name.as_str(), "he" | "she");
+        let mut scored: Vec<(f64, String, Gender)> = Vec::new();
+        for (rank, m) in ms.iter().enumerate() {
+            let mut name = m.name.clone();
+            let mut gender = m.gender;
+            if !m.described
+                && !name.contains(' ')
+                && let Some(full) = names::fullest(self.text, self.lex, &name, m.pos)
+            {
+                name = full;
+            }
+            if !m.described && gender == Gender::Unknown {
+                gender = names::gender_of(self.text, self.lex, &name);
+            }
+            if want_person {
+                if m.described || !sp.gender.compatible(gender) || gender == Gender::Plural {
+                    continue;
+                }
+            } else if (sp.name == "they" || sp.name == "it") && !m.described {
+                continue;
+            }
+            let mut score = rank as f64;
+            if m.object {
+                score += 3.0;
+            }
+            if !m.subject {
+                score += 1.0;
+            }
+            if gender == Gender::Unknown {
+                score += 1.5;
+            }
+            if !scored.iter().any(|(_, n, _)| *n == name) {
+                scored.push((score, name, gender));
+            }
+        }
+        scored.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut it = scored.into_iter();
+        match it.next() {
+            Some((_, name, gender)) => {
+                let alts = it.map(|(_, n, _)| n).take(3).collect();
+                (
+                    Speaker {
+                        name,
+                        mention: sp.mention,
+                        what: What::Person,
+                        gender,
+                        resolved_pronoun: true,
+                    },
+                    alts,
+                )
+            }
+            None => (sp, Vec::new()),
+        }
+    }
+
+    /// Attributes every quotation span.
+    pub fn attribute(&self) -> Vec<Attributed> {
+        let mut out: Vec<Attributed> = Vec::with_capacity(self.spans.len());
+        // (position of the mention, resolved speaker) of earlier attributions
+        let mut history: Vec<(usize, Speaker)> = Vec::new();
+        // per quotation: (resolved speaker, cue position) for split/continuation
+        let mut found_of: Vec<Option<Found>> = Vec::with_capacity(self.spans.len());
+        for qi in 0..self.spans.len() {
+            let sp = &self.spans[qi];
+            let Some(pi) = self.seg.paragraph_of(sp.open) else {
+                found_of.push(None);
+                continue;
+            };
+            let para = self.seg.paragraphs[pi];
+            let si = self.seg.sentence_of(sp.open).unwrap_or(0);
+            let sent = self.seg.sentences[si];
+            let sent_start = sent.start.max(para.start);
+            let prev_same_para = qi > 0
+                && self.spans[qi - 1].close > para.start
+                && self.spans[qi - 1].close <= sp.open;
+            let before_lo = if prev_same_para {
+                sent_start.max(self.spans[qi - 1].close)
+            } else {
+                sent_start
+            };
+            let next_open = self
+                .spans
+                .get(qi + 1)
+                .map(|n| n.open)
+                .filter(|&o| o < para.end)
+                .unwrap_or(para.end);
+            let close_si = self
+                .seg
+                .sentence_of(sp.close.saturating_sub(1).max(sp.open))
+                .unwrap_or(si);
+            let mut after_hi = self.seg.sentences[close_si]
+                .end
+                .min(next_open)
+                .max(sp.close);
+            let mut cross = false;
+            if after_hi <= sp.close + 1 && close_si + 1 < self.seg.sentences.len() {
+                let ns = self.seg.sentences[close_si + 1];
+                if ns.start >= sp.close && ns.end <= para.end {
+                    after_hi = ns.end.min(next_open);
+                    cross = true;
+                }
+            }
+            let before = tokenize(self.text, before_lo.min(sp.open), sp.open, self.lex);
+            let after = tokenize(self.text, sp.close, after_hi.max(sp.close), self.lex);
+            let content = &self.text[sp.start..sp.end];
+            let last_char = content.chars().last().unwrap_or(' ');
+
+            let mut found: Option<Found> = None;
+            // 1. adjacent patterns
+            let after_m = match_after(&after).filter(|&(_, e, c)| {
+                // across a sentence break only a short `X said.` clause
+                !cross || (c.max(e) <= 6 && after.len() <= 12)
+            });
+            let before_m = match_before(&before);
+            let pick_after = after_m.is_some()
+                && (matches!(last_char, ',' | '?' | '!' | '\u{2014}' | '-') || before_m.is_none());
+            if pick_after {
+                let (s, e, c) = after_m.unwrap_or_default();
+                if let Some(spk) = self.speaker_from(&after, s, e) {
+                    found = Some(Found {
+                        speaker: spk,
+                        cue: cue_text(&after, c),
+                        rule: "adjacent-after",
+                        confidence: if cross { 0.85 } else { 0.95 },
+                        cue_pos: Some(after[c].start),
+                    });
+                }
+            }
+            // 2. split quotation: the cue between the previous part and this one
+            if found.is_none()
+                && prev_same_para
+                && let Some(Some(pf)) = found_of.get(qi - 1)
+                && pf.rule == "adjacent-after"
+                && pf
+                    .cue_pos
+                    .is_some_and(|c| c >= self.spans[qi - 1].close && c < sp.open)
+            {
+                found = Some(Found {
+                    rule: "split",
+                    confidence: 0.92,
+                    ..pf.clone()
+                });
+            }
+            if found.is_none() {
+                if let Some((s, e, c)) = before_m {
+                    if let Some(spk) = self.speaker_from(&before, s, e) {
+                        found = Some(Found {
+                            speaker: spk,
+                            cue: cue_text(&before, c),
+                            rule: "adjacent-before",
+                            confidence: 0.92,
+                            cue_pos: Some(before[c].start),
+                        });
+                    }
+                } else if let Some((s, e)) = match_colon(&before)
+                    && let Some(spk) = self.speaker_from(&before, s, e)
+                {
+                    found = Some(Found {
+                        speaker: spk,
+                        cue: ":".into(),
+                        rule: "adjacent-before",
+                        confidence: 0.85,
+                        cue_pos: Some(before[before.len() - 1].start),
+                    });
+                }
+            }
+            if found.is_none() && after_m.is_some() {
+                let (s, e, c) = after_m.unwrap_or_default();
+                if let Some(spk) = self.speaker_from(&after, s, e) {
+                    found = Some(Found {
+                        speaker: spk,
+                        cue: cue_text(&after, c),
+                        rule: "adjacent-after",
+                        confidence: 0.85,
+                        cue_pos: Some(after[c].start),
+                    });
+                }
+            }
+            // 3. according to
+            if found.is_none() {
+                for toks in [&before, &after] {
+                    if let Some((s, e, c)) = match_according(toks)
+                        && let Some(spk) = self.speaker_from(toks, s, e)
+                    {
+                        found = Some(Found {
+                            speaker: spk,
+                            cue: "according to".into(),
+                            rule: "according-to",
+                            confidence: 0.88,
+                            cue_pos: Some(toks[c].start),
+                        });
+                        break;
+                    }
+                }
+            }
+            // 4. a cue in the same clause
+            let sent_before = if before_lo > sent_start {
+                tokenize(self.text, sent_start, sp.open, self.lex)
+            } else {
+                Vec::new()
+            };
+            if found.is_none() {
+                let toks = if sent_before.is_empty() {
+                    &before
+                } else {
+                    &sent_before
+                };
+                if let Some((s, e, c)) = match_clause(toks)
+                    && let Some(spk) = self.speaker_from(toks, s, e)
+                {
+                    found = Some(Found {
+                        speaker: spk,
+                        cue: cue_text(toks, c),
+                        rule: "same-clause",
+                        confidence: 0.75,
+                        cue_pos: Some(toks[c].start),
+                    });
+                }
+            }
+            let starts_sentence = before
+                .iter()
+                .all(|t| matches!(t.kind, TK::Mark | TK::Punct(_)));
+            // 6. continuation of the previous quotation (same or previous paragraph)
+            if found.is_none() && starts_sentence {
+                let prev = if qi > 0 {
+                    found_of[qi - 1].as_ref()
+                } else {
+                    None
+                };
+                let prev_para = if qi > 0 {
+                    self.seg.paragraph_of(self.spans[qi - 1].open)
+                } else {
+                    None
+                };
+                let near = prev_para.is_some_and(|pp| {
+                    pp == pi
+                        || (pp + 1 == pi && sp.open == para.start)
+                        || (pp + 1 == pi && self.spans[qi - 1].continues)
+                });
+                if let (Some(pf), true) = (prev, near) {
+                    // nothing but the previous attribution in between
+                    let gap_lo = self.spans[qi - 1].close;
+                    let gap = tokenize(self.text, gap_lo, sp.open, self.lex);
+                    let gap_cues = gap.iter().filter(|t| is_cue(t)).count();
+                    let names_between = gap.iter().filter(|t| t.cap && nameish(t)).count();
+                    let pf_cue_inside = pf.cue_pos.is_some_and(|c| c >= gap_lo && c < sp.open);
+                    if gap_cues <= usize::from(pf_cue_inside)
+                        && (names_between == 0 || pf_cue_inside)
+                    {
+                        found = Some(Found {
+                            rule: "continuation",
+                            confidence: 0.7,
+                            ..pf.clone()
+                        });
+                    }
+                }
+            }
+            // 5. a named subject in the previous sentence (or paragraph) with no cue
+            if found.is_none() && starts_sentence && si > 0 {
+                let prev_s = self.seg.sentences[si - 1];
+                let same_para = prev_s.start >= para.start;
+                let prev_para_colon =
+                    !same_para && sp.open == para.start && self.text[..prev_s.end].ends_with(':');
+                if same_para || prev_para_colon {
+                    let toks = tokenize(self.text, prev_s.start, prev_s.end, self.lex);
+                    if !toks.iter().any(|t| t.kind == TK::Mark) {
+                        let hit = match_clause(&toks)
+                            .map(|(s, e, c)| (s, e, cue_text(&toks, c)))
+                            .or_else(|| {
+                                let e = np_forward(&toks, 0)?;
+                                let verb_follows =
+                                    toks.get(e).is_some_and(|t| t.kind == TK::Word && !t.cap);
+                                verb_follows.then(|| (0, e, String::new()))
+                            });
+                        if let Some((s, e, cue)) = hit
+                            && let Some(spk) = self.speaker_from(&toks, s, e)
+                        {
+                            found = Some(Found {
+                                speaker: spk,
+                                cue: if cue.is_empty() && prev_para_colon {
+                                    ":".into()
+                                } else {
+                                    cue
+                                },
+                                rule: "prev-sentence",
+                                confidence: 0.6,
+                                cue_pos: None,
+                            });
+                        }
+                    }
+                }
+            }
+
+            // resolution
+            let mut candidates = Vec::new();
+            let mut mention = None;
+            let mut resolved: Option<Found> = None;
+            if let Some(f) = found {
+                mention = Some(f.speaker.mention);
+                let inherited = matches!(f.rule, "split" | "continuation");
+                let (spk, alts) = if inherited {
+                    (f.speaker.clone(), Vec::new())
+                } else {
+                    self.resolve(f.speaker.clone(), &history)
+                };
+                candidates = alts;
+                let mut conf = f.confidence;
+                if spk.resolved_pronoun {
+                    conf *= 0.85;
+                } else if spk.what == What::Pronoun {
+                    conf *= 0.6;
+                }
+                if !inherited {
+                    history.push((spk.mention.0, spk.clone()));
+                }
+                resolved = Some(Found {
+                    speaker: spk,
+                    confidence: conf,
+                    ..f
+                });
+            }
+
+            // kind
+            let kind = self.kind_of(&sent_before, &before, sp, content);
+            let n_words = words_of(content);
+            let title = is_title_case(content);
+            let rule = resolved.as_ref().map_or("none", |f| f.rule);
+            let adjacent = matches!(rule, "adjacent-after" | "adjacent-before" | "split");
+            let cue_strong = resolved.as_ref().is_some_and(|f| {
+                f.cue == ":" || f.cue == "according to" || {
+                    let l = self.lex.get(&f.cue.to_lowercase());
+                    l & (lexicon::CUE_DIRECT | lexicon::CUE_FRAME) != 0
+                }
+            });
+            let ends_punct = matches!(last_char, ',' | '.' | '?' | '!');
+            let keep = if title && (!adjacent || !ends_punct || kind == Kind::Mixed) {
+                false
+            } else if resolved.is_none() {
+                kind == Kind::Direct && n_words > 3
+            } else if kind == Kind::Mixed && n_words <= 3 {
+                cue_strong && !title
+            } else {
+                true
+            };
+            found_of.push(resolved.clone());
+            if !keep {
+                continue;
+            }
+
+            // context: the sentences of the quotation and of the mention
+            let mut c0 = sent_start;
+            let mut c1 = self.seg.sentences[close_si].end.max(after_hi).max(sp.end);
+            if let Some((ms, me)) = mention {
+                if let Some(i) = self.seg.sentence_of(ms) {
+                    c0 = c0.min(self.seg.sentences[i].start);
+                }
+                if let Some(i) = self.seg.sentence_of(me.saturating_sub(1)) {
+                    c1 = c1.max(self.seg.sentences[i].end);
+                }
+            }
+            let c1 = c1.min(self.text.len());
+            // the previous quotation's speaker as a fallback candidate
+            if let Some((_, h)) = history
+                .iter()
+                .rev()
+                .find(|(_, h)| resolved.as_ref().is_none_or(|f| f.speaker.name != h.name))
+                && !candidates.contains(&h.name)
+            {
+                candidates.push(h.name.clone());
+            }
+            let (speaker, cue, confidence) = match &resolved {
+                Some(f) => (Some(f.speaker.clone()), f.cue.clone(), f.confidence),
+                None => (None, String::new(), 0.0),
+            };
+            if let Some(s) = &speaker {
+                candidates
+                    .retain(|c| crate::speaker::normalize(c) != crate::speaker::normalize(&s.name));
+            }
+            candidates.truncate(3);
+            out.push(Attributed {
+                span: sp.clone(),
+                kind,
+                speaker,
+                mention,
+                cue,
+                confidence,
+                rule,
+                candidates,
+                context: (c0.min(sp.open), c1),
+            });
+        }
+        out
+    }
+
+    /// Direct when the quotation stands as a sentence or clause of its own (at the sentence
+    /// start, after a colon or comma, or after a cue with a capital letter); mixed when it is a
+    /// fragment inside a sentence.
+    fn kind_of(&self, sent_before: &[Tok], before: &[Tok], sp: &Span, content: &str) -> Kind {
+        let toks = if sent_before.is_empty() {
+            before
+        } else {
+            sent_before
+        };
+        let last = toks.iter().rev().find(|t| t.kind != TK::Mark);
+        let Some(last) = last else {
+            return Kind::Direct;
+        };
+        let _ = sp;
+        let upper = content.chars().next().is_some_and(|c| c.is_uppercase());
+        match last.kind {
+            TK::Punct(':') => Kind::Direct,
+            TK::Punct(',') if upper || before.len() < toks.len() => Kind::Direct,
+            TK::Punct(',') => {
+                // `X said, "q…"`: a cue before the comma
+                if toks.len() >= 2 && toks[..toks.len() - 1].iter().rev().take(6).any(is_cue) {
+                    Kind::Direct
+                } else {
+                    Kind::Mixed
+                }
+            }
+            TK::Punct('\u{2014}' | '\u{2013}' | '-' | '(') if upper => Kind::Direct,
+            TK::Word
+                if upper && (is_cue(last) || last.is(lexicon::TIME) || last.lower == "that") =>
+            {
+                if last.lower == "that" {
+                    Kind::Mixed
+                } else {
+                    Kind::Direct
+                }
+            }
+            _ => Kind::Mixed,
+        }
+    }
+}
+
+fn cue_text(toks: &[Tok], c: usize) -> String {
+    if toks[c].lower == "according" {
+        return "according to".into();
+    }
+    toks[c].lower.clone()
+}

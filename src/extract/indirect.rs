@@ -1,0 +1,155 @@
+//! Indirect speech: `X said that …`, `X told Y that …`, `X warned …`, `according to X, …` in
+//! sentences without quotation marks. Cue words are found with one Aho-Corasick pass over the
+//! document; only the sentences that hold one are tokenized.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::attribution::{self, Doc};
+use super::lexicon::{self, Lexicon};
+use super::names::Speaker;
+use super::tokens::{Kind as TK, tokenize};
+
+/// The cue automaton for indirect speech.
+#[derive(Debug, Clone)]
+pub struct IndirectCues {
+    ac: AhoCorasick,
+}
+
+/// One indirect quotation, in byte offsets.
+#[derive(Debug, Clone)]
+pub struct Indirect {
+    pub start: usize,
+    pub end: usize,
+    pub speaker: Speaker,
+    pub cue: String,
+    pub context: (usize, usize),
+}
+
+impl IndirectCues {
+    pub fn new(lex: &Lexicon) -> Self {
+        let mut pats: Vec<String> = lex
+            .words()
+            .filter(|(w, f)| {
+                f & lexicon::CUE_INDIRECT != 0
+                    && f & (lexicon::CUE | lexicon::VERB) != 0
+                    && f & lexicon::CUE_ING == 0
+                    && w.is_ascii()
+            })
+            .map(|(w, _)| format!(" {w} "))
+            .collect();
+        pats.push(" according to ".into());
+        pats.sort();
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&pats)
+            .expect("cue patterns are valid");
+        IndirectCues { ac }
+    }
+
+    /// Indirect quotations of the document, in order, outside the quotation sentences.
+    pub fn find(&self, doc: &Doc<'_>) -> Vec<Indirect> {
+        let mut out: Vec<Indirect> = Vec::new();
+        let mut last_sentence = usize::MAX;
+        for m in self.ac.find_iter(doc.text) {
+            let Some(si) = doc.seg.sentence_of(m.start() + 1) else {
+                continue;
+            };
+            if si == last_sentence {
+                continue;
+            }
+            let s = doc.seg.sentences[si];
+            if s.end <= m.start() {
+                continue;
+            }
+            // sentences with quotation marks are the direct and mixed quotations' business
+            let i = doc.spans.partition_point(|q| q.close <= s.start);
+            if doc.spans.get(i).is_some_and(|q| q.open < s.end) {
+                last_sentence = si;
+                continue;
+            }
+            last_sentence = si;
+            if let Some(ind) = attribution_of(doc, s.start, s.end, m.start() + 1) {
+                out.push(ind);
+            }
+        }
+        out
+    }
+}
+
+fn attribution_of(doc: &Doc<'_>, s: usize, e: usize, cue_at: usize) -> Option<Indirect> {
+    let toks = tokenize(doc.text, s, e, doc.lex);
+    let k = toks.iter().position(|t| t.start == cue_at)?;
+    let t = &toks[k];
+    if t.lower == "according" {
+        // according to X, CLAUSE
+        let pe = attribution::np_forward(&toks, k + 2)?;
+        let spk = super::names::from_phrase(doc.text, &toks, k + 2, pe)?;
+        if toks.get(pe).is_some_and(|t| t.is_punct(',')) && pe + 1 < toks.len() {
+            let cs = toks[pe + 1].start;
+            return clause(doc, cs, e, spk, "according to".into(), (s, e));
+        }
+        if k >= 2 && toks[k - 1].is_punct(',') {
+            return clause(
+                doc,
+                s,
+                toks[k - 1].start,
+                spk,
+                "according to".into(),
+                (s, e),
+            );
+        }
+        return None;
+    }
+    let (ss, se) = attribution::subject_before(&toks, k, 0)?;
+    let spk = super::names::from_phrase(doc.text, &toks, ss, se)?;
+    let mut j = k + 1;
+    if t.is(lexicon::CUE_TELL) {
+        // the addressee
+        j = attribution::np_forward(&toks, j).unwrap_or(j);
+    }
+    // adjuncts such as `on Tuesday`, `in an interview`, up to `that`
+    let that = toks[j..]
+        .iter()
+        .take(8)
+        .position(|t| t.lower == "that")
+        .map(|p| j + p);
+    let cs = match that {
+        Some(p) => p + 1,
+        None => {
+            // without `that`, only say-verbs directly followed by a clause
+            let say = matches!(
+                t.lower.as_str(),
+                "said" | "says" | "told" | "tells" | "added" | "wrote"
+            );
+            let next = toks.get(j)?;
+            if !say || next.kind != TK::Word || next.is(lexicon::PREP) || next.is(lexicon::TIME) {
+                return None;
+            }
+            j
+        }
+    };
+    let start = toks.get(cs)?.start;
+    clause(doc, start, e, spk, t.lower.clone(), (s, e))
+}
+
+fn clause(
+    doc: &Doc<'_>,
+    start: usize,
+    end: usize,
+    spk: Speaker,
+    cue: String,
+    context: (usize, usize),
+) -> Option<Indirect> {
+    let text = &doc.text[start..end];
+    let trimmed = text.trim_end_matches(['.', ' ', ',', ';']);
+    if trimmed.split_whitespace().count() < 4 {
+        return None;
+    }
+    Some(Indirect {
+        start,
+        end: start + trimmed.len(),
+        speaker: spk,
+        cue,
+        context,
+    })
+}

@@ -1,0 +1,516 @@
+//! Speaker phrases → speaker names: titles and appositives stripped, organisations kept as
+//! written, a surname mapped to the fullest name of the document, pronouns resolved to the
+//! nearest compatible person named before them.
+
+use memchr::memmem;
+
+use super::lexicon::{self, Lexicon};
+use super::tokens::{Kind, Tok, tokenize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Gender {
+    #[default]
+    Unknown,
+    Male,
+    Female,
+    /// An organisation or a group.
+    Plural,
+}
+
+impl Gender {
+    fn of_flags(f: lexicon::Flags) -> Gender {
+        if f & lexicon::MALE != 0 && f & lexicon::FEMALE == 0 {
+            Gender::Male
+        } else if f & lexicon::FEMALE != 0 && f & lexicon::MALE == 0 {
+            Gender::Female
+        } else if f & lexicon::PLURAL != 0 {
+            Gender::Plural
+        } else {
+            Gender::Unknown
+        }
+    }
+    pub fn compatible(self, other: Gender) -> bool {
+        self == Gender::Unknown || other == Gender::Unknown || self == other
+    }
+}
+
+/// What a speaker phrase names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum What {
+    /// A person's name ("Lena Ortiz", "Ortiz").
+    Person,
+    /// An organisation or a described source, kept as written ("the Pentagon", "a spokesman").
+    Described,
+    /// A pronoun ("he").
+    Pronoun,
+}
+
+/// A speaker as found beside a quote, before or after resolution.
+#[derive(Debug, Clone)]
+pub struct Speaker {
+    /// The normalised name.
+    pub name: String,
+    /// Byte range of the surface mention.
+    pub mention: (usize, usize),
+    pub what: What,
+    pub gender: Gender,
+    /// Whether a pronoun was resolved (for the confidence).
+    pub resolved_pronoun: bool,
+}
+
+const PARTICLES: &[&str] = &[
+    "de", "van", "von", "der", "den", "bin", "al", "la", "le", "du", "da", "di", "del", "ibn",
+    "mac",
+];
+
+/// Words naming a ministry in `Secretary of State`, `Minister of Finance`.
+const DEPARTMENTS: &[&str] = &[
+    "state",
+    "defense",
+    "defence",
+    "homeland",
+    "security",
+    "treasury",
+    "justice",
+    "labor",
+    "commerce",
+    "energy",
+    "health",
+    "human",
+    "services",
+    "education",
+    "agriculture",
+    "interior",
+    "transportation",
+    "veterans",
+    "affairs",
+    "housing",
+    "urban",
+    "development",
+    "finance",
+    "foreign",
+    "home",
+    "trade",
+    "war",
+];
+
+fn is_initial(t: &Tok) -> bool {
+    t.kind == Kind::Word && t.cap && t.lower.len() == 2 && t.lower.ends_with('.')
+}
+
+/// Whether a token can be part of a proper name.
+fn name_part(t: &Tok) -> bool {
+    if t.kind != Kind::Word {
+        return false;
+    }
+    if is_initial(t) {
+        return true;
+    }
+    if PARTICLES.contains(&t.lower.as_str()) {
+        return true;
+    }
+    (t.cap || t.lower.starts_with('@'))
+        && !t.is(lexicon::NOT_NAME)
+        && !t.is(lexicon::TITLE)
+        && !t.is(lexicon::PRONOUN)
+        && !t.is(lexicon::MONTH)
+        && !t.lower.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// The speaker named by the phrase `toks[lo..hi]`, unresolved.
+pub fn from_phrase(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<Speaker> {
+    if lo >= hi || hi > toks.len() {
+        return None;
+    }
+    let mention = (toks[lo].start, toks[hi - 1].end);
+    if hi - lo == 1 && toks[lo].is(lexicon::PRONOUN) {
+        let t = &toks[lo];
+        let name = if t.lower == "i" {
+            "I".to_string()
+        } else {
+            t.lower.clone()
+        };
+        return Some(Speaker {
+            name,
+            mention,
+            what: What::Pronoun,
+            gender: Gender::of_flags(t.flags),
+            resolved_pronoun: false,
+        });
+    }
+    // the trailing run of name words, before any lowercase head
+    let mut e = hi;
+    while e > lo && toks[e - 1].kind != Kind::Word {
+        e -= 1;
+    }
+    let last = &toks[e.saturating_sub(1).max(lo)];
+    let ends_in_name = name_part(last) && !PARTICLES.contains(&last.lower.as_str());
+    if ends_in_name {
+        let mut s = e - 1;
+        while s > lo && name_part(&toks[s - 1]) && !toks[s - 1].possessive {
+            s -= 1;
+        }
+        // `Secretary of State John Kerry`: the department is not part of the name
+        if s > lo && toks[s - 1].lower == "of" {
+            while s + 1 < e && DEPARTMENTS.contains(&toks[s].lower.as_str()) {
+                s += 1;
+            }
+        }
+        // a determiner right before the run: an organisation ("the Pentagon")
+        let det = s > lo && matches!(toks[s - 1].lower.as_str(), "the");
+        let run_text = join_words(text, &toks[s..e]);
+        if det {
+            return Some(Speaker {
+                name: format!("the {run_text}"),
+                mention,
+                what: What::Described,
+                gender: Gender::Plural,
+                resolved_pronoun: false,
+            });
+        }
+        let mut gender = Gender::of_flags(toks[s].flags);
+        for t in &toks[lo..s] {
+            if t.is(lexicon::TITLE) {
+                let g = Gender::of_flags(t.flags);
+                if g != Gender::Unknown {
+                    gender = g;
+                }
+            }
+        }
+        return Some(Speaker {
+            name: run_text,
+            mention,
+            what: What::Person,
+            gender,
+            resolved_pronoun: false,
+        });
+    }
+    // a described source: keep as written, without a leading determiner's capital
+    let words: Vec<&Tok> = toks[lo..hi]
+        .iter()
+        .filter(|t| t.kind == Kind::Word)
+        .collect();
+    if !words
+        .iter()
+        .any(|t| t.is(lexicon::ROLE | lexicon::ORG | lexicon::TITLE) || t.cap)
+    {
+        return None;
+    }
+    let mut name = text[mention.0..mention.1].to_string();
+    if let Some(rest) = name.strip_prefix("The ") {
+        name = format!("the {rest}");
+    } else if let Some(rest) = name.strip_prefix("A ") {
+        name = format!("a {rest}");
+    }
+    let plural = words
+        .last()
+        .is_some_and(|t| t.lower.ends_with('s') || t.is(lexicon::ORG));
+    Some(Speaker {
+        name,
+        mention,
+        what: What::Described,
+        gender: if plural {
+            Gender::Plural
+        } else {
+            Gender::Unknown
+        },
+        resolved_pronoun: false,
+    })
+}
+
+fn join_words(text: &str, toks: &[Tok]) -> String {
+    let mut s = String::new();
+    for (i, t) in toks.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        let w = &text[t.start..t.end];
+        let w = if t.possessive && i + 1 == toks.len() {
+            w.trim_end_matches(['s', 'S'])
+                .trim_end_matches(['\'', '\u{2019}'])
+        } else {
+            w
+        };
+        s.push_str(w);
+    }
+    s
+}
+
+/// The longest form of a one-word name in the document: the nearest run of capitalised words
+/// ending in it before `pos`, else the first one after. `Ortiz` → `Lena Ortiz`.
+pub fn fullest(text: &str, lex: &Lexicon, word: &str, pos: usize) -> Option<String> {
+    if word.len() < 2 {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut best_before: Option<(usize, String)> = None;
+    let mut best_after: Option<(usize, String)> = None;
+    for o in memmem::find_iter(bytes, word.as_bytes()) {
+        let end = o + word.len();
+        if o > 0
+            && text[..o]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+        {
+            continue;
+        }
+        if text[end..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
+        {
+            continue;
+        }
+        // walk back over capitalised words separated by single spaces
+        let mut start = o;
+        let mut words = 1;
+        while words < 4 {
+            let head = &text[..start];
+            let Some(h) = head.strip_suffix(' ') else {
+                break;
+            };
+            let ws = h
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| {
+                    !(c.is_alphanumeric() || c == '.' || c == '-' || c == '\'' || c == '\u{2019}')
+                })
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let w = &h[ws..];
+            if w.is_empty() {
+                break;
+            }
+            let lower = w.to_lowercase();
+            let f = lex.get(&lower);
+            let initial =
+                w.len() == 2 && w.ends_with('.') && w.starts_with(|c: char| c.is_uppercase());
+            let cap = w.starts_with(|c: char| c.is_uppercase());
+            let particle = PARTICLES.contains(&lower.as_str());
+            if w.ends_with(['\'', '\u{2019}'])
+                || lower.ends_with("'s")
+                || lower.ends_with("\u{2019}s")
+            {
+                break;
+            }
+            if !(initial
+                || particle
+                || (cap
+                    && f & (lexicon::NOT_NAME
+                        | lexicon::TITLE
+                        | lexicon::MONTH
+                        | lexicon::PRONOUN)
+                        == 0))
+            {
+                break;
+            }
+            if w.ends_with('.') && !initial {
+                break;
+            }
+            // a capitalised word at a sentence start is a name only when it is a known forename
+            let at_start = h[..ws].trim_end().is_empty()
+                || h[..ws]
+                    .trim_end()
+                    .ends_with(['.', '!', '?', '"', '\u{201c}', '\u{201d}', '\n']);
+            if at_start && f & (lexicon::MALE | lexicon::FEMALE) == 0 && !initial {
+                break;
+            }
+            start = ws;
+            words += 1;
+        }
+        if words < 2 {
+            continue;
+        }
+        let full = text[start..end].to_string();
+        if o < pos {
+            best_before = Some((o, full));
+        } else if best_after.is_none() {
+            best_after = Some((o, full));
+        }
+    }
+    best_before.or(best_after).map(|(_, s)| s)
+}
+
+/// The gender of a resolved name: from its forename, else from `Mr.`/`Mrs.`/`Ms.` before its
+/// surname somewhere in the document.
+pub fn gender_of(text: &str, lex: &Lexicon, name: &str) -> Gender {
+    let mut words = name.split(' ');
+    if let Some(first) = words.next() {
+        let g =
+            Gender::of_flags(lex.get(&first.to_lowercase()) & (lexicon::MALE | lexicon::FEMALE));
+        if g != Gender::Unknown {
+            return g;
+        }
+    }
+    let surname = name.rsplit(' ').next().unwrap_or(name);
+    for (t, g) in [
+        ("Mr. ", Gender::Male),
+        ("Mrs. ", Gender::Female),
+        ("Ms. ", Gender::Female),
+    ] {
+        let pat = format!("{t}{surname}");
+        if memmem::find(text.as_bytes(), pat.as_bytes()).is_some() {
+            return g;
+        }
+    }
+    Gender::Unknown
+}
+
+/// A person or group named in the text before a pronoun, as a candidate antecedent.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    pub name: String,
+    pub pos: usize,
+    pub gender: Gender,
+    /// First in its sentence: likely the subject.
+    pub subject: bool,
+    /// Right after `told`, `to`, `with`…: likely an object.
+    pub object: bool,
+    pub described: bool,
+}
+
+/// Words after which a name is an object, not a subject (`told Kasich`, `with Cruz`).
+const OBJECT_MARKERS: &[&str] = &[
+    "told",
+    "tells",
+    "telling",
+    "to",
+    "with",
+    "by",
+    "about",
+    "from",
+    "than",
+    "against",
+    "for",
+    "asked",
+    "asks",
+    "of",
+    "at",
+    "on",
+    "in",
+    "and",
+    "called",
+    "thanked",
+    "praised",
+    "attacked",
+    "criticized",
+    "over",
+    "like",
+    "as",
+    "between",
+    "into",
+    "endorsed",
+    "defeated",
+    "beat",
+];
+
+/// Person mentions in `text[from..to]`, skipping the inside of quotations (`inside`).
+pub fn mentions(
+    text: &str,
+    lex: &Lexicon,
+    from: usize,
+    to: usize,
+    inside: &dyn Fn(usize) -> bool,
+    sentence_starts: &dyn Fn(usize) -> bool,
+) -> Vec<Mention> {
+    let toks = tokenize(text, from, to, lex);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        if inside(t.start) || !name_part(t) || is_initial(t) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < toks.len()
+            && name_part(&toks[j])
+            && !toks[j - 1].possessive
+            && !inside(toks[j].start)
+        {
+            j += 1;
+        }
+        let at_start = i == 0 || sentence_starts(t.start) || toks[i - 1].kind == Kind::Mark;
+        // a lone capitalised word at a sentence start says nothing unless it is a known name
+        let lone_starter =
+            j - i == 1 && at_start && t.is(lexicon::STARTER | lexicon::VERB | lexicon::CUE);
+        // titles before the run give gender and make it a person
+        let mut k = i;
+        let mut gender = Gender::Unknown;
+        let mut titled = false;
+        while k > 0 && (toks[k - 1].is(lexicon::TITLE)) {
+            k -= 1;
+            titled = true;
+            let g = Gender::of_flags(toks[k].flags);
+            if g != Gender::Unknown {
+                gender = g;
+            }
+        }
+        let described = k > 0 && toks[k - 1].lower == "the" && !titled;
+        if !(lone_starter || (described && j - i > 3)) {
+            let name = join_words(text, &toks[i..j]);
+            if gender == Gender::Unknown {
+                gender = Gender::of_flags(toks[i].flags & (lexicon::MALE | lexicon::FEMALE));
+            }
+            let first = if described { k - 1 } else { k };
+            let subject = first == 0
+                || sentence_starts(toks[first].start)
+                || toks[first - 1].kind == Kind::Mark
+                || (toks[first - 1].is_punct(',') && (2..12).contains(&first));
+            let object = first > 0 && OBJECT_MARKERS.contains(&toks[first - 1].lower.as_str());
+            out.push(Mention {
+                name: if described {
+                    format!("the {name}")
+                } else {
+                    name
+                },
+                pos: t.start,
+                gender: if described { Gender::Plural } else { gender },
+                subject,
+                object,
+                described,
+            });
+        }
+        i = j;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phrase(t: &str) -> Option<Speaker> {
+        let lex = Lexicon::new();
+        let toks = tokenize(t, 0, t.len(), &lex);
+        from_phrase(t, &toks, 0, toks.len())
+    }
+
+    #[test]
+    fn phrases() {
+        assert_eq!(phrase("Mayor Lena Ortiz").unwrap().name, "Lena Ortiz");
+        assert_eq!(
+            phrase("Finance Minister Raj Patel").unwrap().name,
+            "Raj Patel"
+        );
+        assert_eq!(
+            phrase("Secretary of State John Kerry").unwrap().name,
+            "John Kerry"
+        );
+        assert_eq!(phrase("the Pentagon").unwrap().name, "the Pentagon");
+        assert_eq!(phrase("welder Jo Dunn").unwrap().name, "Jo Dunn");
+        assert_eq!(phrase("a spokesman").unwrap().name, "a spokesman");
+        let he = phrase("he").unwrap();
+        assert_eq!((he.what, he.gender), (What::Pronoun, Gender::Male));
+        assert_eq!(phrase("Mrs. Clinton").unwrap().gender, Gender::Female);
+    }
+
+    #[test]
+    fn fullest_names() {
+        let lex = Lexicon::new();
+        let t = "Mayor Lena Ortiz spoke. Later, Ortiz said so. When Ortiz left, Bill Ortiz stayed.";
+        assert_eq!(fullest(t, &lex, "Ortiz", 30).as_deref(), Some("Lena Ortiz"));
+        assert_eq!(fullest(t, &lex, "Ortiz", 80).as_deref(), Some("Bill Ortiz"));
+        assert_eq!(fullest("Ortiz said.", &lex, "Ortiz", 0), None);
+    }
+}

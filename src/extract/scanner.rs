@@ -1,0 +1,495 @@
+//! Finding quotation spans: pairs of quotation marks, paragraph by paragraph.
+//!
+//! Marks are found with one Aho-Corasick automaton (built once per extractor). Each paragraph is
+//! paired on its own; an unclosed quotation continues into the next paragraph only when that
+//! paragraph opens with a quotation mark (the news convention for multi-paragraph quotes), so an
+//! unbalanced mark never swallows the rest of the article.
+//!
+//! Which marks are outer marks is decided per document: double quotes (straight, curly, and the
+//! `''` pair some wire texts use) unless the text uses single quotes as its outer marks
+//! (British style); guillemets always. Marks of the other kind inside a quotation are nested
+//! quotes and belong to it; outside, single marks are apostrophes, inch marks, possessives or
+//! headline quotes and are ignored.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    /// `"`, or `''` standing in for it.
+    Straight2,
+    /// `“` or `„`.
+    Open2,
+    /// `”`.
+    Close2,
+    /// `'`.
+    Straight1,
+    /// `‘`.
+    Open1,
+    /// `’`.
+    Close1,
+    /// `«` or `‹`.
+    OpenG,
+    /// `»` or `›`.
+    CloseG,
+    Newline,
+}
+
+/// The patterns, in the order of [`Mark`] they map to. `''` comes before `'` so that leftmost-first
+/// matching takes the pair.
+const PATTERNS: &[(&str, Mark)] = &[
+    ("\"", Mark::Straight2),
+    ("''", Mark::Straight2),
+    ("\u{201c}", Mark::Open2),
+    ("\u{201e}", Mark::Open2),
+    ("\u{201d}", Mark::Close2),
+    ("'", Mark::Straight1),
+    ("\u{2018}", Mark::Open1),
+    ("\u{2019}", Mark::Close1),
+    ("\u{ab}", Mark::OpenG),
+    ("\u{2039}", Mark::OpenG),
+    ("\u{bb}", Mark::CloseG),
+    ("\u{203a}", Mark::CloseG),
+    ("\n", Mark::Newline),
+];
+
+/// Which family of marks a quotation uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Double,
+    Single,
+    Guillemet,
+}
+
+/// One quotation span, in byte offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// Offset of the opening mark.
+    pub open: usize,
+    /// Start of the quoted text (after the mark and any space).
+    pub start: usize,
+    /// End of the quoted text (before the closing mark and any space).
+    pub end: usize,
+    /// Offset just past the closing mark; the paragraph end when unclosed.
+    pub close: usize,
+    /// Whether a closing mark was found (in this paragraph).
+    pub closed: bool,
+    /// The quotation goes on in the next paragraph.
+    pub continues: bool,
+    /// The quotation began in an earlier paragraph.
+    pub continued: bool,
+    pub style: Style,
+}
+
+/// The quotation-mark scanner: one automaton, shared.
+#[derive(Debug, Clone)]
+pub struct Scanner {
+    ac: AhoCorasick,
+}
+
+impl Default for Scanner {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    pos: usize,
+    len: usize,
+    mark: Mark,
+}
+
+fn char_before(text: &str, pos: usize) -> Option<char> {
+    text[..pos].chars().next_back()
+}
+
+fn char_at(text: &str, pos: usize) -> Option<char> {
+    text[pos..].chars().next()
+}
+
+/// Whether a mark at `pos..pos+len` can open: something to quote follows, and it is not glued to
+/// a preceding word.
+fn can_open(text: &str, pos: usize, len: usize) -> bool {
+    let next = char_at(text, pos + len);
+    let prev = char_before(text, pos);
+    let next_ok = next.is_some_and(|c| !c.is_whitespace());
+    let prev_ok = prev.is_none_or(|c| {
+        c.is_whitespace() || "([{\u{2014}\u{2013}-/:;,.?!\u{2026}>".contains(c) || is_any_mark(c)
+    });
+    next_ok && prev_ok
+}
+
+/// Whether a mark can close: glued to the preceding text.
+fn can_close(text: &str, pos: usize) -> bool {
+    char_before(text, pos).is_some_and(|c| !c.is_whitespace())
+}
+
+fn is_any_mark(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\''
+            | '\u{201c}'
+            | '\u{201d}'
+            | '\u{2018}'
+            | '\u{2019}'
+            | '\u{ab}'
+            | '\u{bb}'
+            | '\u{201e}'
+    )
+}
+
+/// A single mark between two letters is an apostrophe (`It’s`, `O'Brien`).
+fn is_apostrophe(text: &str, pos: usize, len: usize) -> bool {
+    let prev = char_before(text, pos);
+    let next = char_at(text, pos + len);
+    prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric)
+}
+
+/// `'90s`, `’16`: an elided century, not an opening quote.
+fn is_elision(text: &str, pos: usize, len: usize) -> bool {
+    let rest = &text[pos + len..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    digits == 2
+        && rest[digits..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric() || c == 's')
+}
+
+/// A closing single mark after a plural `s` and before a lowercase word is probably a possessive
+/// (`the players’ decision`): a weak closer, used only when no better one follows.
+fn is_weak_single_close(text: &str, pos: usize, len: usize) -> bool {
+    let prev = char_before(text, pos);
+    if prev != Some('s') {
+        return false;
+    }
+    let rest = &text[pos + len..];
+    let mut it = rest.chars();
+    matches!(it.next(), Some(' ')) && it.next().is_some_and(|c| c.is_lowercase())
+}
+
+impl Scanner {
+    pub fn new() -> Self {
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(PATTERNS.iter().map(|(p, _)| *p))
+            .expect("quotation-mark patterns are valid");
+        Scanner { ac }
+    }
+
+    fn hits(&self, text: &str) -> Vec<Hit> {
+        self.ac
+            .find_iter(text)
+            .map(|m| Hit {
+                pos: m.start(),
+                len: m.end() - m.start(),
+                mark: PATTERNS[m.pattern().as_usize()].1,
+            })
+            .collect()
+    }
+
+    /// All quotation spans of a document, in order.
+    pub fn scan(&self, text: &str) -> Vec<Span> {
+        let hits = self.hits(text);
+        let single_outer = uses_single_outer(text, &hits);
+        let mut out = Vec::new();
+        // paragraph by paragraph
+        let mut i = 0;
+        let mut para_start = 0;
+        let mut carry: Option<Style> = None;
+        while para_start <= text.len() {
+            let mut j = i;
+            while j < hits.len() && hits[j].mark != Mark::Newline {
+                j += 1;
+            }
+            let para_end = if j < hits.len() {
+                hits[j].pos
+            } else {
+                text.len()
+            };
+            let next_para_opens = next_paragraph_opening(text, &hits, j);
+            let blank = text[para_start..para_end].trim().is_empty();
+            if !blank {
+                carry = pair_paragraph(
+                    text,
+                    &hits[i..j],
+                    para_start,
+                    para_end,
+                    single_outer,
+                    carry,
+                    next_para_opens,
+                    &mut out,
+                );
+            }
+            if j >= hits.len() {
+                break;
+            }
+            para_start = hits[j].pos + 1;
+            i = j + 1;
+        }
+        out
+    }
+}
+
+/// The style of the first mark of the next non-empty paragraph, if it can open a quotation.
+fn next_paragraph_opening(text: &str, hits: &[Hit], nl: usize) -> Option<(Style, Mark)> {
+    let h = hits.get(nl)?;
+    let rest = &text[h.pos..];
+    let skip = rest.len() - rest.trim_start().len();
+    let first = h.pos + skip;
+    let mut k = nl;
+    while k < hits.len() && hits[k].pos < first {
+        k += 1;
+    }
+    let m = hits.get(k)?;
+    if m.pos != first {
+        return None;
+    }
+    let style = match m.mark {
+        Mark::Straight2 | Mark::Open2 => Style::Double,
+        Mark::Straight1 | Mark::Open1 => Style::Single,
+        Mark::OpenG => Style::Guillemet,
+        _ => return None,
+    };
+    Some((style, m.mark))
+}
+
+/// British style: single marks open more quotations than double marks do.
+fn uses_single_outer(text: &str, hits: &[Hit]) -> bool {
+    let mut doubles = 0usize;
+    let mut singles = 0usize;
+    for h in hits {
+        match h.mark {
+            Mark::Open2 | Mark::Straight2 => doubles += 1,
+            Mark::Open1 | Mark::Straight1
+                if can_open(text, h.pos, h.len)
+                    && !is_apostrophe(text, h.pos, h.len)
+                    && !is_elision(text, h.pos, h.len) =>
+            {
+                singles += 1
+            }
+            _ => {}
+        }
+    }
+    singles > 0 && singles > doubles
+}
+
+fn style_of(m: Mark, single_outer: bool) -> Option<Style> {
+    match m {
+        Mark::Straight2 | Mark::Open2 | Mark::Close2 if !single_outer => Some(Style::Double),
+        Mark::Straight1 | Mark::Open1 | Mark::Close1 if single_outer => Some(Style::Single),
+        Mark::OpenG | Mark::CloseG => Some(Style::Guillemet),
+        _ => None,
+    }
+}
+
+struct Open {
+    pos: usize,
+    len: usize,
+    style: Style,
+    continued: bool,
+    /// Fallback closer for single quotes: (mark pos, mark len).
+    weak: Option<(usize, usize)>,
+}
+
+/// Pairs the marks of one paragraph; returns the style of a quotation carried into the next.
+#[allow(clippy::too_many_arguments)]
+fn pair_paragraph(
+    text: &str,
+    hits: &[Hit],
+    para_start: usize,
+    para_end: usize,
+    single_outer: bool,
+    carry: Option<Style>,
+    next_opens: Option<(Style, Mark)>,
+    out: &mut Vec<Span>,
+) -> Option<Style> {
+    let mut open: Option<Open> = None;
+    let mut first_mark = true;
+    let para_first = {
+        let p = &text[para_start..para_end];
+        para_start + (p.len() - p.trim_start().len())
+    };
+    for h in hits {
+        let Some(style) = style_of(h.mark, single_outer) else {
+            continue;
+        };
+        // a carried quotation re-opens with the paragraph's first mark
+        if first_mark && carry == Some(style) && h.pos == para_first {
+            first_mark = false;
+            open = Some(Open {
+                pos: h.pos,
+                len: h.len,
+                style,
+                continued: true,
+                weak: None,
+            });
+            continue;
+        }
+        first_mark = false;
+        if let Some(o) = &mut open {
+            if o.style != style {
+                continue; // nested marks of another family
+            }
+            let closes = match h.mark {
+                Mark::Close2 | Mark::CloseG => true,
+                Mark::Open2 | Mark::OpenG => false,
+                Mark::Straight2 => true,
+                Mark::Open1 => false,
+                Mark::Straight1 | Mark::Close1 => {
+                    if is_apostrophe(text, h.pos, h.len) || !can_close(text, h.pos) {
+                        // `'` before a word while open: an opener of a nested quote or noise
+                        false
+                    } else if is_weak_single_close(text, h.pos, h.len) {
+                        if o.weak.is_none() {
+                            o.weak = Some((h.pos, h.len));
+                        }
+                        continue;
+                    } else {
+                        true
+                    }
+                }
+                Mark::Newline => false,
+            };
+            if closes {
+                emit(text, o, h.pos, h.pos + h.len, true, false, out);
+                open = None;
+            } else if matches!(h.mark, Mark::Open2 | Mark::OpenG | Mark::Open1)
+                || (h.mark == Mark::Straight1 && can_open(text, h.pos, h.len))
+            {
+                // a second opener before any closer: the first one never closes; restart here
+                open = Some(Open {
+                    pos: h.pos,
+                    len: h.len,
+                    style,
+                    continued: false,
+                    weak: None,
+                });
+            }
+        } else {
+            let opens = match h.mark {
+                Mark::Open2 | Mark::OpenG => true,
+                Mark::Straight2 => {
+                    // `6"` is an inch mark
+                    let after_digit = char_before(text, h.pos).is_some_and(|c| c.is_ascii_digit());
+                    !after_digit && can_open(text, h.pos, h.len)
+                }
+                // a closing curly mark used as an opener (some sites use one glyph for both)
+                Mark::Close2 => can_open(text, h.pos, h.len) && !can_close(text, h.pos),
+                Mark::Open1 | Mark::Straight1 | Mark::Close1 => {
+                    can_open(text, h.pos, h.len)
+                        && !is_apostrophe(text, h.pos, h.len)
+                        && !is_elision(text, h.pos, h.len)
+                        && (h.mark != Mark::Close1 || !can_close(text, h.pos))
+                }
+                Mark::CloseG | Mark::Newline => false,
+            };
+            if opens {
+                open = Some(Open {
+                    pos: h.pos,
+                    len: h.len,
+                    style,
+                    continued: false,
+                    weak: None,
+                });
+            }
+        }
+    }
+    let o = open?;
+    if let Some((p, l)) = o.weak {
+        emit(text, &o, p, p + l, true, false, out);
+        return None;
+    }
+    let continues = next_opens.is_some_and(|(s, _)| s == o.style);
+    emit(text, &o, para_end, para_end, false, continues, out);
+    if continues { Some(o.style) } else { None }
+}
+
+fn emit(
+    text: &str,
+    o: &Open,
+    end: usize,
+    close: usize,
+    closed: bool,
+    continues: bool,
+    out: &mut Vec<Span>,
+) {
+    let start = o.pos + o.len;
+    if end <= start {
+        return;
+    }
+    let inner = &text[start..end];
+    let lead = inner.len() - inner.trim_start().len();
+    let trimmed = inner.trim();
+    if !trimmed.chars().any(char::is_alphanumeric) {
+        return;
+    }
+    let s = start + lead;
+    out.push(Span {
+        open: o.pos,
+        start: s,
+        end: s + trimmed.len(),
+        close,
+        closed,
+        continues,
+        continued: o.continued,
+        style: o.style,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quotes(t: &str) -> Vec<&str> {
+        Scanner::new()
+            .scan(t)
+            .into_iter()
+            .map(|s| &t[s.start..s.end])
+            .collect()
+    }
+
+    #[test]
+    fn straight_and_curly() {
+        assert_eq!(quotes(r#"He said "yes, now" and left."#), ["yes, now"]);
+        assert_eq!(quotes("“A,” he said, “B.”"), ["A,", "B."]);
+        assert_eq!(quotes("''It works,'' he said."), ["It works,"]);
+        assert_eq!(quotes("«Non» dit-il."), ["Non"]);
+    }
+
+    #[test]
+    fn nested_single_quotes_stay_inside() {
+        assert_eq!(
+            quotes("“When they told me ‘the plant is closing,’ I cried,” said Jo."),
+            ["When they told me ‘the plant is closing,’ I cried,"]
+        );
+    }
+
+    #[test]
+    fn single_outer_with_apostrophes_and_possessive() {
+        assert_eq!(
+            quotes("‘It’s the players’ decision now,’ said coach Sam Ward."),
+            ["It’s the players’ decision now,"]
+        );
+        assert_eq!(quotes("'I can't,' she said."), ["I can't,"]);
+    }
+
+    #[test]
+    fn inch_marks_and_apostrophes_are_not_quotes() {
+        assert!(quotes(r#"He is 6'2" tall and it's the 90's."#).is_empty());
+        assert!(quotes("Russia’s and the players’ views.").is_empty());
+    }
+
+    #[test]
+    fn multi_paragraph_and_unclosed() {
+        let t = "“One.\n\n“Two.”\n\nThree.";
+        let s = Scanner::new().scan(t);
+        assert_eq!(s.len(), 2);
+        assert!(s[0].continues && !s[0].closed && s[1].continued && s[1].closed);
+        let t = "The sign read \"Closed until further notice.\n\nPolice declined to comment.";
+        let s = Scanner::new().scan(t);
+        assert_eq!(s.len(), 1);
+        assert_eq!(&t[s[0].start..s[0].end], "Closed until further notice.");
+        assert!(!s[0].continues);
+    }
+}

@@ -1,0 +1,225 @@
+//! Paragraphs and sentences, tuned for news text.
+//!
+//! Paragraphs are hard breaks (every newline). Inside one, a sentence ends after `.`, `!` or `?`
+//! (plus closing quotation marks and brackets) followed by space and an uppercase letter, a digit
+//! or an opening mark — except after an initial, a title, an acronym before a word that does not
+//! usually start a sentence, a month abbreviation or `No.` before a number, `vs.`, and the like.
+//! `?" he asked` does not end the sentence because a lowercase word follows.
+
+use memchr::{memchr, memchr3_iter};
+
+use super::lexicon::{self, Lexicon};
+
+/// A byte range of the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The paragraphs and sentences of one document, in byte offsets.
+#[derive(Debug, Clone, Default)]
+pub struct Segments {
+    pub paragraphs: Vec<Range>,
+    pub sentences: Vec<Range>,
+    /// Index of the first sentence of each paragraph.
+    pub para_first_sentence: Vec<usize>,
+}
+
+impl Segments {
+    pub fn new(text: &str, lex: &Lexicon) -> Self {
+        let mut seg = Segments::default();
+        let bytes = text.as_bytes();
+        let mut p = 0;
+        loop {
+            let e = memchr(b'\n', &bytes[p..]).map_or(text.len(), |i| p + i);
+            let r = trim(text, p, e);
+            if r.start < r.end {
+                seg.para_first_sentence.push(seg.sentences.len());
+                seg.paragraphs.push(r);
+                split_sentences(text, r, lex, &mut seg.sentences);
+            }
+            if e >= text.len() {
+                break;
+            }
+            p = e + 1;
+        }
+        seg
+    }
+
+    /// Index of the paragraph holding byte `pos` (or the last one before it).
+    pub fn paragraph_of(&self, pos: usize) -> Option<usize> {
+        match self.paragraphs.partition_point(|r| r.start <= pos) {
+            0 => None,
+            i => Some(i - 1),
+        }
+    }
+
+    /// Index of the sentence holding byte `pos` (or the last one before it).
+    pub fn sentence_of(&self, pos: usize) -> Option<usize> {
+        match self.sentences.partition_point(|r| r.start <= pos) {
+            0 => None,
+            i => Some(i - 1),
+        }
+    }
+}
+
+fn trim(text: &str, s: usize, e: usize) -> Range {
+    let t = &text[s..e];
+    let lead = t.len() - t.trim_start().len();
+    let tt = t.trim();
+    Range {
+        start: s + lead,
+        end: s + lead + tt.len(),
+    }
+}
+
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '\u{201d}' | '\u{2019}' | ')' | ']' | '\u{bb}' | '.' | '!' | '?' | '\u{203a}'
+    )
+}
+
+fn is_opener(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '\u{201c}' | '\u{2018}' | '(' | '[' | '\u{ab}' | '\u{201e}' | '\u{2039}'
+    )
+}
+
+/// The word just before byte `pos` (letters, digits and inner periods), lowercased, with its
+/// trailing period.
+fn word_before(text: &str, pos: usize) -> String {
+    let head = &text[..pos];
+    let start = head
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '.' || c == '-'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let mut w = head[start..].to_lowercase();
+    w.push('.');
+    w
+}
+
+fn next_word(text: &str, pos: usize) -> String {
+    let rest = &text[pos..];
+    let rest = rest.trim_start_matches(is_opener);
+    let end = rest
+        .char_indices()
+        .find(|&(_, c)| !c.is_alphanumeric())
+        .map_or(rest.len(), |(i, _)| i);
+    rest[..end].to_lowercase()
+}
+
+fn split_sentences(text: &str, para: Range, lex: &Lexicon, out: &mut Vec<Range>) {
+    let bytes = &text.as_bytes()[..para.end];
+    let mut start = para.start;
+    let mut skip_to = 0;
+    for t in memchr3_iter(b'.', b'!', b'?', &bytes[para.start..]).map(|i| para.start + i) {
+        if t < skip_to {
+            continue;
+        }
+        // extend over further terminators and closing marks
+        let mut j = t + 1;
+        while let Some(c) = text[j..para.end].chars().next() {
+            if is_closer(c) {
+                j += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        skip_to = j;
+        let rest = &text[j..para.end];
+        let after = rest.trim_start();
+        if after.len() == rest.len() || after.is_empty() {
+            continue; // no space after, or paragraph end (handled below)
+        }
+        let k = para.end - after.len();
+        let Some(nc) = after.chars().next() else {
+            continue;
+        };
+        if !(nc.is_uppercase() || nc.is_ascii_digit() || is_opener(nc)) {
+            continue;
+        }
+        if bytes[t] == b'.' && j == t + 1 && !ends_sentence_after_period(text, t, k, lex) {
+            continue;
+        }
+        out.push(trim(text, start, j));
+        start = k;
+    }
+    if start < para.end {
+        out.push(trim(text, start, para.end));
+    }
+}
+
+/// Whether a period at `t` (followed by space and a capital, digit or mark at `k`) ends the
+/// sentence.
+fn ends_sentence_after_period(text: &str, t: usize, k: usize, lex: &Lexicon) -> bool {
+    let w = word_before(text, t);
+    let core = w.trim_end_matches('.');
+    if core.is_empty() {
+        return true;
+    }
+    let next = next_word(text, k);
+    let next_is_number = next.chars().next().is_some_and(|c| c.is_ascii_digit());
+    // a single letter: an initial (`John F. Kennedy`)
+    if core.chars().count() == 1 && core.chars().all(char::is_alphabetic) {
+        return false;
+    }
+    let f = lex.get(&w);
+    if f & lexicon::ABBREV != 0 {
+        if f & lexicon::TITLE != 0 || matches!(core, "vs" | "v" | "st" | "mt" | "ft") {
+            return false;
+        }
+        if f & lexicon::MONTH != 0 || core == "no" || core == "nos" {
+            return !next_is_number;
+        }
+        // acronyms and the like end a sentence only before a typical sentence opener
+        return lex.get(&next) & lexicon::STARTER != 0;
+    }
+    // an acronym not in the list (`F.B.I.`)
+    if core.contains('.') && core.len() <= 8 {
+        return lex.get(&next) & lexicon::STARTER != 0;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sents(t: &str) -> Vec<&str> {
+        let lex = Lexicon::new();
+        Segments::new(t, &lex)
+            .sentences
+            .iter()
+            .map(|r| &t[r.start..r.end])
+            .collect()
+    }
+
+    #[test]
+    fn news_pitfalls() {
+        assert_eq!(
+            sents("Gov. Nia Brooks was blunt. “There is no money left.”"),
+            ["Gov. Nia Brooks was blunt.", "“There is no money left.”"]
+        );
+        assert_eq!(
+            sents("“Why?” he asked. Then he left."),
+            ["“Why?” he asked.", "Then he left."]
+        );
+        assert_eq!(
+            sents("John F. Kennedy spoke on Sept. 18 in the U.S. Capitol."),
+            ["John F. Kennedy spoke on Sept. 18 in the U.S. Capitol."]
+        );
+        assert_eq!(
+            sents("He lives in the U.S. The rest is history."),
+            ["He lives in the U.S.", "The rest is history."]
+        );
+        assert_eq!(
+            sents("No. 5 won. It was at 5 p.m. on Friday."),
+            ["No. 5 won.", "It was at 5 p.m. on Friday."]
+        );
+        assert_eq!(sents("One.\n\nTwo. Three"), ["One.", "Two.", "Three"]);
+    }
+}

@@ -1,0 +1,200 @@
+//! The cases the extractor must get right (docs/extraction.md, "Cases"), one test each, run
+//! through the public API.
+
+use quotecheck::extract::{ExtractOptions, Extractor};
+use quotecheck::schema::{Kind, QuoteRecord};
+
+fn extract(text: &str) -> Vec<QuoteRecord> {
+    Extractor::new(ExtractOptions::default())
+        .extract("doc", text)
+        .into_iter()
+        .filter(|r| r.kind != Kind::Indirect)
+        .collect()
+}
+
+/// The one quotation whose text starts with `prefix`.
+fn quote<'a>(rows: &'a [QuoteRecord], prefix: &str) -> &'a QuoteRecord {
+    let hits: Vec<&QuoteRecord> = rows
+        .iter()
+        .filter(|r| r.quote.starts_with(prefix))
+        .collect();
+    assert_eq!(
+        hits.len(),
+        1,
+        "expected one quote starting {prefix:?} in {rows:#?}"
+    );
+    hits[0]
+}
+
+fn speaker_of(text: &str, prefix: &str) -> String {
+    quote(&extract(text), prefix).speaker.clone()
+}
+
+const ORTIZ: &str = "“We will reopen the bridge by spring,” said Mayor Lena Ortiz.\n\n\
+The council met on Tuesday.\n\n\
+\"Nobody saw it coming,\" Ortiz said.\n\n\
+«We are not done yet!» Mayor Ortiz tweeted.";
+
+#[test]
+fn case_01_said_title_name() {
+    let rows = extract(ORTIZ);
+    let r = quote(&rows, "We will reopen");
+    assert_eq!(r.speaker, "Lena Ortiz");
+    assert_eq!(r.kind, Kind::Direct);
+    assert_eq!(r.cue, "said");
+    assert_eq!(r.speaker_mention, "Mayor Lena Ortiz");
+    assert_eq!(r.quote, "We will reopen the bridge by spring,");
+}
+
+#[test]
+fn case_02_surname_resolves_to_full_name() {
+    assert_eq!(speaker_of(ORTIZ, "Nobody saw it"), "Lena Ortiz");
+}
+
+#[test]
+fn case_03_colon_before_quote() {
+    let t = "Finance Minister Raj Patel said: “The deficit will shrink next year.”";
+    let rows = extract(t);
+    let r = quote(&rows, "The deficit");
+    assert_eq!(r.speaker, "Raj Patel");
+    assert_eq!(r.kind, Kind::Direct);
+}
+
+#[test]
+fn case_04_pronoun_and_split_quote() {
+    let t = "Fire Chief Tom Reyes arrived at noon. “We tried,” he said, “but the pumps failed.”";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "We tried").speaker, "Tom Reyes");
+    assert_eq!(quote(&rows, "We tried").speaker_mention, "he");
+    assert_eq!(quote(&rows, "but the pumps").speaker, "Tom Reyes");
+}
+
+#[test]
+fn case_05_continuation_across_paragraphs() {
+    let t = "“Supply is stable,” said Dr. Amara Okafor. “We have doses for every adult.\n\n“Clinics open Monday.”";
+    let rows = extract(t);
+    for p in ["Supply is stable", "We have doses", "Clinics open"] {
+        assert_eq!(quote(&rows, p).speaker, "Amara Okafor", "{p}");
+    }
+}
+
+#[test]
+fn case_06_quote_only_paragraph() {
+    let t = "“The river crested overnight,” said Capt. Joe Park.\n\n“Now we wait and pump.”";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "The river").speaker, "Joe Park");
+    assert_eq!(quote(&rows, "Now we wait").speaker, "Joe Park");
+}
+
+#[test]
+fn case_07_organisation_kept_as_written() {
+    let t = "“The incident is under review,” the Pentagon said in a statement.";
+    assert_eq!(speaker_of(t, "The incident"), "the Pentagon");
+}
+
+#[test]
+fn case_08_according_to() {
+    let t = "According to Sen. Joe Blake, “the votes simply are not there.”";
+    let rows = extract(t);
+    let r = quote(&rows, "the votes");
+    assert_eq!(r.speaker, "Joe Blake");
+    assert_eq!(r.cue, "according to");
+}
+
+#[test]
+fn case_09_told_object_is_not_the_speaker() {
+    let t = "“We need more time,” coach Lisa Chen told The Associated Press.";
+    assert_eq!(speaker_of(t, "We need more"), "Lisa Chen");
+}
+
+#[test]
+fn case_10_scare_quotes_are_not_quotes() {
+    let t = "The minister dismissed the report as “fake news” and left.";
+    assert!(extract(t).is_empty(), "{:#?}", extract(t));
+}
+
+#[test]
+fn case_11_titles_are_not_quotes() {
+    let t = "He wrote “A Season Of Quiet Rivers” in 2009.";
+    assert!(extract(t).is_empty(), "{:#?}", extract(t));
+}
+
+#[test]
+fn case_12_nested_quote_stays_inside() {
+    let t = "“When they told me ‘the plant is closing,’ I cried,” said welder Jo Dunn.";
+    let rows = extract(t);
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(rows[0].speaker, "Jo Dunn");
+    assert!(rows[0].quote.contains("‘the plant is closing,’"));
+}
+
+#[test]
+fn case_13_single_quotes_with_apostrophes() {
+    let t = "‘It’s the players’ decision now,’ said coach Sam Ward.";
+    let rows = extract(t);
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(rows[0].quote, "It’s the players’ decision now,");
+    assert_eq!(rows[0].speaker, "Sam Ward");
+}
+
+#[test]
+fn case_14_unclosed_quote_stops_at_paragraph() {
+    let t = "The sign read \"Closed until further notice.\n\nPolice declined to comment. \"We have no statement,\" an officer said.";
+    let rows = extract(t);
+    assert!(
+        rows.iter().all(|r| !r.quote.contains("Police")),
+        "{rows:#?}"
+    );
+    assert_eq!(quote(&rows, "We have no").speaker, "an officer");
+}
+
+#[test]
+fn case_15_explained() {
+    let t = "“My father said we should never sell,” Ellen Park explained.";
+    assert_eq!(speaker_of(t, "My father"), "Ellen Park");
+}
+
+#[test]
+fn case_16_named_subject_in_previous_sentence() {
+    let t = "Gov. Nia Brooks was blunt. “There is no money left for this.”";
+    assert_eq!(speaker_of(t, "There is no money"), "Nia Brooks");
+}
+
+#[test]
+fn case_17_mixed_quote() {
+    let t = "Gov. Nia Brooks was blunt. “There is no money left for this.”\n\n\
+Brooks called the plan “a reckless gamble voters will regret.”";
+    let rows = extract(t);
+    let r = quote(&rows, "a reckless gamble");
+    assert_eq!(r.speaker, "Nia Brooks");
+    assert_eq!(r.kind, Kind::Mixed);
+    assert_eq!(r.cue, "called");
+}
+
+#[test]
+fn case_18_guillemets() {
+    let rows = extract(ORTIZ);
+    let r = quote(&rows, "We are not done yet!");
+    assert_eq!(r.speaker, "Lena Ortiz");
+    assert_eq!(r.cue, "tweeted");
+}
+
+#[test]
+fn seed_boilerplate_produces_nothing() {
+    let t = "Kerry told Lavrov on Sept. 5 that aid could lead to a confrontation.\n\n\nPlease enter your comment!\nPlease enter your name here";
+    let rows = extract(t);
+    assert!(rows.is_empty(), "{rows:#?}");
+}
+
+#[test]
+fn offsets_are_code_points_and_rows_are_ordered() {
+    let t = "Zoë 👋 said: “Héllo wörld, I am here.” Then “Bye now, friends,” she added.";
+    let rows = Extractor::new(ExtractOptions::default()).extract("d", t);
+    let chars: Vec<char> = t.chars().collect();
+    for r in &rows {
+        let s: String = chars[r.start..r.end].iter().collect();
+        assert_eq!(s, r.quote);
+        assert_eq!(r.quote_id, QuoteRecord::make_id("d", r.start, r.end));
+    }
+    assert!(rows.windows(2).all(|w| w[0].start <= w[1].start));
+}
