@@ -45,8 +45,7 @@ pub enum Command {
     Diff(cmd::diff::Args),
     Eval(cmd::eval::Args),
     Import(cmd::import::Args),
-    #[command(subcommand)]
-    Export(cmd::export::Format),
+    Export(cmd::export::Args),
 }
 
 /// Options every command shares.

@@ -620,7 +620,12 @@ fn apply_annotations(ann: &AnnFile, anchor: &str, r: &mut QuoteRecord, path: &Pa
     }
     for n in ann.notes.iter().filter(|n| n.target == anchor) {
         match serde_json::from_str::<Value>(&n.text) {
-            Ok(Value::Object(m)) => apply_note_fields(r, &m),
+            Ok(Value::Object(m)) => {
+                // A note written by quotecheck holds the context as it was.
+                r.context.clear();
+                r.context_start = None;
+                apply_note_fields(r, &m)
+            }
             _ => {
                 if !r.note.is_empty() {
                     r.note.push('\n');
@@ -649,9 +654,9 @@ pub(crate) fn note_fields(r: &QuoteRecord, skip_extra: &[&str]) -> Map<String, V
     if r.speaker != r.speaker_mention {
         m.insert("speaker".into(), r.speaker.clone().into());
     }
-    let text_fields: [(&str, &String); 5] = [
+    m.insert("context".into(), r.context.clone().into());
+    let text_fields: [(&str, &String); 4] = [
         ("rule", &r.rule),
-        ("context", &r.context),
         ("reviewed_speaker", &r.reviewed_speaker),
         ("reviewed_at", &r.reviewed_at),
         ("note", &r.note),
@@ -1046,7 +1051,8 @@ pub fn write_ann(
             input,
             *line,
         )?;
-        let mut skip = vec![QUOTE_SPANS, SPEAKER_SPANS, CUE_SPANS];
+        let skip = vec![QUOTE_SPANS, SPEAKER_SPANS, CUE_SPANS];
+        let mut skip = skip;
         for &(s, e2) in &source {
             if e2 > text.len() {
                 return Err(Error::input(

@@ -3,6 +3,10 @@
 //! exports from it. What a format cannot hold is named in a warning (see `docs/formats.md`).
 
 pub mod brat;
+pub mod doccano;
+pub mod jsonl;
+pub mod labelstudio;
+pub mod prodigy;
 pub mod quoted;
 
 use std::collections::BTreeMap;
@@ -18,6 +22,14 @@ use crate::schema::{self, QuoteRecord};
 pub enum FormatName {
     /// brat standoff: a folder of .txt + .ann files
     Brat,
+    /// Label Studio JSON (tasks with annotations and predictions)
+    Labelstudio,
+    /// doccano JSON Lines (entities and relations)
+    Doccano,
+    /// Prodigy JSON Lines (spans, tokens and relations)
+    Prodigy,
+    /// JSON Lines for Hugging Face datasets (one document per line)
+    Jsonl,
 }
 
 /// What `eval` can read: a quotecheck file or any importable format.
@@ -29,13 +41,77 @@ pub enum SourceFormat {
     Records,
     /// brat standoff
     Brat,
+    Labelstudio,
+    Doccano,
+    Prodigy,
+    /// JSON Lines for Hugging Face datasets (one document per line)
+    Jsonl,
 }
 
 /// Imports a file or folder in one of the other tools' formats.
 pub fn import(format: FormatName, input: &Path, opts: &ImportOptions) -> Result<Collection> {
     match format {
         FormatName::Brat => brat::import(input, opts),
+        _ if opts.quotes_only => Err(Error::usage("--quotes-only applies to brat input only")),
+        FormatName::Labelstudio => filter_annotator(labelstudio::import(input)?, opts),
+        FormatName::Doccano => filter_annotator(doccano::import(input)?, opts),
+        FormatName::Prodigy => filter_annotator(prodigy::import(input)?, opts),
+        FormatName::Jsonl => filter_annotator(jsonl::import(input)?, opts),
     }
+}
+
+fn filter_annotator(mut col: Collection, opts: &ImportOptions) -> Result<Collection> {
+    if let Some(want) = &opts.annotator {
+        col.records.retain(|r| &r.annotator == want);
+    }
+    Ok(col)
+}
+
+/// Writes records in a document format (all but brat, which writes a folder).
+pub fn export_bytes(
+    format: FormatName,
+    records: &[QuoteRecord],
+    lines: &[u64],
+    texts: &BTreeMap<String, Vec<char>>,
+    input: &Path,
+) -> Result<Vec<u8>> {
+    let groups = group_records(records, lines);
+    match format {
+        FormatName::Labelstudio => labelstudio::export(&groups, texts, input),
+        FormatName::Doccano => doccano::export(&groups, texts, input),
+        FormatName::Prodigy => prodigy::export(&groups, texts, input),
+        FormatName::Jsonl => jsonl::export(&groups, texts, input),
+        FormatName::Brat => Err(Error::usage("brat is written as a folder")),
+    }
+}
+
+/// Recognises a JSON or JSON Lines file by the shape of its first record.
+pub fn sniff_json(path: &Path) -> Result<SourceFormat> {
+    let src = crate::io::read_text(path)?;
+    let t = src.trim_start();
+    if t.starts_with('[') {
+        return Ok(SourceFormat::Labelstudio);
+    }
+    let first = t.lines().next().unwrap_or("");
+    let v: serde_json::Value = serde_json::from_str(first).unwrap_or(serde_json::Value::Null);
+    let has = |k: &str| v.get(k).is_some();
+    Ok(
+        if has("data") && (has("annotations") || has("predictions")) {
+            SourceFormat::Labelstudio
+        } else if has("quotes") && has("text") {
+            SourceFormat::Jsonl
+        } else if has("tokens")
+            || has("_input_hash")
+            || has("_annotator_id")
+            || has("spans") && has("text")
+        {
+            SourceFormat::Prodigy
+        } else if has("entities") || has("label") && has("text") {
+            SourceFormat::Doccano
+        } else {
+            SourceFormat::Records
+        },
+    )
 }
 
 /// Guesses what a file is: a folder or `.ann` file is brat, `.jsonl`/`.ndjson`/`.json` is JSON
@@ -51,7 +127,7 @@ pub fn guess_format(path: &Path) -> Result<SourceFormat> {
         .unwrap_or_default();
     Ok(match ext.as_str() {
         "ann" => SourceFormat::Brat,
-        "jsonl" | "ndjson" | "json" => SourceFormat::Records,
+        "jsonl" | "ndjson" | "json" => sniff_json(path)?,
         _ => SourceFormat::Csv,
     })
 }
@@ -72,14 +148,22 @@ pub fn load(path: &Path, format: Option<SourceFormat>, opts: &ImportOptions) -> 
             ..Default::default()
         },
         SourceFormat::Brat => brat::import(path, opts)?,
+        SourceFormat::Labelstudio => labelstudio::import(path)?,
+        SourceFormat::Doccano => doccano::import(path)?,
+        SourceFormat::Prodigy => prodigy::import(path)?,
+        SourceFormat::Jsonl => jsonl::import(path)?,
     };
-    if (opts.quotes_only || opts.annotator.is_some()) && format != SourceFormat::Brat {
+    if opts.quotes_only && format != SourceFormat::Brat {
         return Err(Error::usage(format!(
-            "{}: --gold-quotes-only and --gold-annotator apply to brat input only",
+            "{}: --gold-quotes-only applies to brat input only",
             path.display()
         )));
     }
-    Ok(col)
+    if format == SourceFormat::Brat {
+        Ok(col)
+    } else {
+        filter_annotator(col, opts)
+    }
 }
 
 /// Groups records by annotator, for `--per-annotator`. Every record must name its annotator.
@@ -181,5 +265,560 @@ mod tests {
         let t: Vec<char> = "a b\nc d e\nf".chars().collect();
         assert_eq!(paragraph_context(&t, 6, 7), ("c d e".to_string(), 4));
         assert_eq!(paragraph_context(&t, 0, 1), ("a b".to_string(), 0));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared by the exporters and importers of document formats
+// ---------------------------------------------------------------------------------------------
+
+/// A record as a document format sees it: a quote span, perhaps a speaker span and a cue span,
+/// and the fields the format has no place for (`meta`, stored by each format in its own way).
+#[derive(Debug, Clone)]
+pub struct Structured {
+    pub quote: Span,
+    pub speaker: Option<Span>,
+    pub cue: Option<Span>,
+    pub meta: serde_json::Map<String, serde_json::Value>,
+}
+
+fn loc(input: &Path, line: u64, field: &str) -> Location {
+    Location::file(input).line(line).field(field)
+}
+
+fn spans_of(rec: &QuoteRecord, key: &str, input: &Path, line: u64) -> Result<Option<Vec<Span>>> {
+    match rec.extra.iter().find(|(k, _)| k == key) {
+        Some((_, v)) if !v.trim().is_empty() => parse_spans(v)
+            .map(Some)
+            .map_err(|m| Error::input(loc(input, line, key), m)),
+        _ => Ok(None),
+    }
+}
+
+/// Splits a record into spans and meta for a format with contiguous labelled spans. The quote
+/// must be the document text at its offsets; a speaker span is used when `speaker_mention` is
+/// the text at `speaker_start..speaker_end`, a cue span when `cue_spans` holds one piece whose
+/// text is `cue`. Everything else (and multi-piece spans) goes into `meta`, so import gives the
+/// record back unchanged.
+pub fn structure(rec: &QuoteRecord, line: u64, text: &[char], input: &Path) -> Result<Structured> {
+    let n = text.len();
+    if rec.end > n {
+        return Err(Error::input(
+            loc(input, line, "end"),
+            format!(
+                "offsets {}-{} lie outside the document text ({n} characters)",
+                rec.start, rec.end
+            ),
+        ));
+    }
+    let at = |s: Span| -> String { text[s.0.min(n)..s.1.min(n)].iter().collect() };
+    if at((rec.start, rec.end)) != rec.quote {
+        return Err(Error::input(
+            loc(input, line, "quote"),
+            format!(
+                "the quote does not match the document text at {}-{}",
+                rec.start, rec.end
+            ),
+        ));
+    }
+    let mut meta = brat::note_fields(rec, &[]);
+    meta.insert("kind".into(), rec.kind.as_str().into());
+    if let Some(s) = rec.status {
+        meta.insert("status".into(), s.as_str().into());
+    }
+    let mut speaker = None;
+    if let (Some(s), Some(e)) = (rec.speaker_start, rec.speaker_end) {
+        if e <= n && at((s, e)) == rec.speaker_mention && !rec.speaker_mention.is_empty() {
+            speaker = Some((s, e));
+        } else {
+            meta.insert("speaker_start".into(), s.into());
+            meta.insert("speaker_end".into(), e.into());
+        }
+    }
+    if speaker.is_none() {
+        meta.insert("speaker_mention".into(), rec.speaker_mention.clone().into());
+        meta.insert("speaker".into(), rec.speaker.clone().into());
+    }
+    let mut cue = None;
+    match spans_of(rec, brat::CUE_SPANS, input, line)? {
+        Some(p) if p.len() == 1 && p[0].1 <= n && at(p[0]) == rec.cue => cue = Some(p[0]),
+        _ => {
+            if !rec.cue.is_empty() {
+                meta.insert("cue".into(), rec.cue.clone().into());
+            }
+        }
+    }
+    // Single-piece span columns are implied by the spans themselves.
+    if let Some(extra) = meta.get_mut("extra").and_then(|v| v.as_object_mut()) {
+        if cue.is_some() {
+            extra.remove(brat::CUE_SPANS);
+        }
+        if extra.is_empty() {
+            meta.remove("extra");
+        }
+    }
+    // A quote id that differs from the default, and any other field, is kept in meta already.
+    let _ = spans_of(rec, brat::QUOTE_SPANS, input, line)?;
+    let _ = spans_of(rec, brat::SPEAKER_SPANS, input, line)?;
+    Ok(Structured {
+        quote: (rec.start, rec.end),
+        speaker,
+        cue,
+        meta,
+    })
+}
+
+/// The inverse of [`structure`]: a record from spans in a document. Without `meta` (data made by
+/// another tool) the kind is judged from the quotation marks and the context is the paragraph.
+pub fn rebuild(
+    doc_id: &str,
+    annotator: &str,
+    text: &[char],
+    st: &Structured,
+    has_meta: bool,
+) -> QuoteRecord {
+    let n = text.len();
+    let at = |s: Span| -> String { text[s.0.min(n)..s.1.min(n)].iter().collect() };
+    let (start, end) = st.quote;
+    let mut r = QuoteRecord {
+        quote_id: QuoteRecord::make_id(doc_id, start, end),
+        doc_id: doc_id.to_string(),
+        quote: at(st.quote),
+        start,
+        end,
+        annotator: annotator.to_string(),
+        ..Default::default()
+    };
+    if let Some(s) = st.speaker {
+        r.speaker = at(s);
+        r.speaker_mention = r.speaker.clone();
+        r.speaker_start = Some(s.0);
+        r.speaker_end = Some(s.1);
+    }
+    if let Some(c) = st.cue {
+        r.cue = at(c);
+        brat::set_extra(&mut r, brat::CUE_SPANS, format_spans(&[c]));
+    }
+    if has_meta {
+        let mut m = st.meta.clone();
+        if let Some(k) = m.remove("kind").and_then(|v| v.as_str().map(String::from)) {
+            r.kind = k.parse().unwrap_or_default();
+        }
+        if let Some(s) = m
+            .remove("status")
+            .and_then(|v| v.as_str().map(String::from))
+        {
+            r.status = crate::schema::parse_status(&s).ok().flatten();
+        }
+        for key in ["speaker_start", "speaker_end"] {
+            if let Some(v) = m.remove(key).and_then(|v| v.as_u64()) {
+                if key == "speaker_start" {
+                    r.speaker_start = Some(v as usize);
+                } else {
+                    r.speaker_end = Some(v as usize);
+                }
+            }
+        }
+        for key in ["speaker_mention", "cue"] {
+            if let Some(v) = m.remove(key) {
+                let v = v.as_str().unwrap_or_default().to_string();
+                if key == "cue" {
+                    r.cue = v;
+                } else {
+                    r.speaker_mention = v;
+                }
+            }
+        }
+        brat::apply_note_fields(&mut r, &m);
+        // `extra` keys come after the span columns set above; keep file order stable.
+    } else {
+        let mask = quoted::quoted_mask(text);
+        let q = quoted::Quotedness::of(text, &mask, start, end);
+        r.kind = if q.is_almost_all_quoted() {
+            crate::schema::Kind::Direct
+        } else if q.quoted > 0 {
+            crate::schema::Kind::Mixed
+        } else {
+            crate::schema::Kind::Indirect
+        };
+        let (c, cs) = paragraph_context(text, start, end);
+        r.context = c;
+        r.context_start = Some(cs);
+    }
+    r
+}
+
+/// Records grouped by document and annotator, in the order of first appearance, each with the
+/// line it was read from.
+pub type Groups<'a> = Vec<((String, String), Vec<(&'a QuoteRecord, u64)>)>;
+
+pub fn group_records<'a>(records: &'a [QuoteRecord], lines: &[u64]) -> Groups<'a> {
+    let mut order: Vec<(String, String)> = Vec::new();
+    let mut map: std::collections::HashMap<(String, String), Vec<(&QuoteRecord, u64)>> =
+        std::collections::HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        let key = (r.doc_id.clone(), r.annotator.clone());
+        let line = lines.get(i).copied().unwrap_or(i as u64 + 2);
+        map.entry(key.clone())
+            .or_insert_with(|| {
+                order.push(key.clone());
+                Vec::new()
+            })
+            .push((r, line));
+    }
+    order
+        .into_iter()
+        .map(|k| {
+            let v = map.remove(&k).unwrap_or_default();
+            (k, v)
+        })
+        .collect()
+}
+
+/// The document texts an export needs: `<doc_id>.txt` from `text_dir` when given, else rebuilt
+/// from the rows' `context` and `quote` columns, with blanks where no row says what the text
+/// is (and a warning).
+pub fn export_texts(
+    records: &[QuoteRecord],
+    text_dir: Option<&Path>,
+    warnings: &mut Vec<String>,
+) -> Result<BTreeMap<String, Vec<char>>> {
+    let mut out: BTreeMap<String, Vec<char>> = BTreeMap::new();
+    let mut rebuilt = 0;
+    for r in records {
+        if out.contains_key(&r.doc_id) {
+            continue;
+        }
+        if let Some(dir) = text_dir {
+            brat::check_name(&r.doc_id, "document id")?;
+            let p = dir.join(format!("{}.txt", r.doc_id));
+            let t = crate::io::read_text(&p)?;
+            out.insert(r.doc_id.clone(), t.chars().collect());
+        } else {
+            rebuilt += 1;
+            out.insert(r.doc_id.clone(), Vec::new());
+        }
+    }
+    if text_dir.is_none() {
+        let mut placed: BTreeMap<String, Vec<Option<char>>> = BTreeMap::new();
+        for r in records {
+            let buf = placed.entry(r.doc_id.clone()).or_default();
+            let mut put = |start: usize, s: &str| {
+                for (i, c) in s.chars().enumerate() {
+                    if buf.len() <= start + i {
+                        buf.resize(start + i + 1, None);
+                    }
+                    buf[start + i].get_or_insert(c);
+                }
+            };
+            if let Some(cs) = r.context_start {
+                put(cs, &r.context);
+            }
+            put(r.start, &r.quote);
+            if let Some(ss) = r.speaker_start {
+                put(ss, &r.speaker_mention);
+            }
+        }
+        for (d, buf) in placed {
+            out.insert(d, buf.into_iter().map(|c| c.unwrap_or(' ')).collect());
+        }
+        if rebuilt > 0 {
+            warnings.push(format!(
+                "no --text folder: the text of {rebuilt} document(s) was rebuilt from the rows' context and quote columns; text outside them is blank (give --text DIR with <doc_id>.txt files for the full text)"
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// A labelled span of a document format (Label Studio region, doccano entity, Prodigy span).
+#[derive(Debug, Clone)]
+pub struct LabelledSpan {
+    pub id: String,
+    /// `Quote`, `Speaker` or `Cue` (compared without case).
+    pub label: String,
+    pub span: Span,
+    /// The quotecheck fields of a quote written by `export`.
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// A relation between two labelled spans.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub from: String,
+    pub to: String,
+}
+
+pub const LABEL_QUOTE: &str = "Quote";
+pub const LABEL_SPEAKER: &str = "Speaker";
+pub const LABEL_CUE: &str = "Cue";
+
+fn label_is(l: &str, names: &[&str]) -> bool {
+    names.iter().any(|n| l.eq_ignore_ascii_case(n))
+}
+
+/// The labelled spans and links of one document and annotator, for export.
+pub fn spans_for_export(
+    group: &[(&QuoteRecord, u64)],
+    text: &[char],
+    input: &Path,
+) -> Result<(Vec<LabelledSpan>, Vec<Link>)> {
+    let mut spans = Vec::new();
+    let mut links = Vec::new();
+    for (i, (rec, line)) in group.iter().enumerate() {
+        let st = structure(rec, *line, text, input)?;
+        let q = format!("q{}", i + 1);
+        spans.push(LabelledSpan {
+            id: q.clone(),
+            label: LABEL_QUOTE.into(),
+            span: st.quote,
+            meta: Some(st.meta),
+        });
+        if let Some(s) = st.speaker {
+            let id = format!("s{}", i + 1);
+            spans.push(LabelledSpan {
+                id: id.clone(),
+                label: LABEL_SPEAKER.into(),
+                span: s,
+                meta: None,
+            });
+            links.push(Link {
+                from: q.clone(),
+                to: id,
+            });
+        }
+        if let Some(c) = st.cue {
+            let id = format!("c{}", i + 1);
+            spans.push(LabelledSpan {
+                id: id.clone(),
+                label: LABEL_CUE.into(),
+                span: c,
+                meta: None,
+            });
+            links.push(Link { from: q, to: id });
+        }
+    }
+    Ok((spans, links))
+}
+
+/// Records from the labelled spans of one document and annotator: one per `Quote` span, with the
+/// `Speaker` and `Cue` spans linked to it. Offsets are checked against the text.
+pub fn records_from_spans(
+    doc_id: &str,
+    annotator: &str,
+    text: &[char],
+    spans: &[LabelledSpan],
+    links: &[Link],
+    input: &Path,
+    line: u64,
+) -> Result<Vec<QuoteRecord>> {
+    let by_id: std::collections::HashMap<&str, &LabelledSpan> =
+        spans.iter().map(|s| (s.id.as_str(), s)).collect();
+    for s in spans {
+        if s.span.1 > text.len() || s.span.0 > s.span.1 {
+            return Err(Error::input(
+                Location::file(input).line(line),
+                format!(
+                    "span {}-{} ({}) lies outside the document text ({} characters)",
+                    s.span.0,
+                    s.span.1,
+                    s.label,
+                    text.len()
+                ),
+            ));
+        }
+    }
+    for l in links {
+        for end in [&l.from, &l.to] {
+            if !by_id.contains_key(end.as_str()) {
+                return Err(Error::input(
+                    Location::file(input).line(line),
+                    format!("a relation refers to span {end:?}, which does not exist"),
+                ));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for q in spans
+        .iter()
+        .filter(|s| label_is(&s.label, &[LABEL_QUOTE, "Quotation", "Content"]))
+    {
+        let linked = |names: &[&str]| -> Option<Span> {
+            links.iter().find_map(|l| {
+                let other = if l.from == q.id {
+                    &l.to
+                } else if l.to == q.id {
+                    &l.from
+                } else {
+                    return None;
+                };
+                by_id
+                    .get(other.as_str())
+                    .filter(|o| label_is(&o.label, names))
+                    .map(|o| o.span)
+            })
+        };
+        let st = Structured {
+            quote: q.span,
+            speaker: linked(&[LABEL_SPEAKER, "Source"]),
+            cue: linked(&[LABEL_CUE]),
+            meta: q.meta.clone().unwrap_or_default(),
+        };
+        out.push(rebuild(doc_id, annotator, text, &st, q.meta.is_some()));
+    }
+    out.sort_by_key(|r| (r.start, r.end));
+    Ok(out)
+}
+
+/// The 1-based line on which each top-level element of a JSON array starts, for error messages
+/// about one element of a file that is one big array.
+pub fn array_element_lines(src: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    let (mut depth, mut in_str, mut esc, mut line) = (0i32, false, false, 1u64);
+    let mut expect = false;
+    for c in src.chars() {
+        if c == '\n' {
+            line += 1;
+        }
+        if in_str {
+            if esc {
+                esc = false;
+            } else if c == '\\' {
+                esc = true;
+            } else if c == '"' {
+                in_str = false;
+            }
+            continue;
+        }
+        if expect && !c.is_whitespace() && c != ']' {
+            out.push(line);
+            expect = false;
+        }
+        match c {
+            '"' => in_str = true,
+            '[' | '{' => {
+                depth += 1;
+                if depth == 1 && c == '[' {
+                    expect = true;
+                }
+            }
+            ']' | '}' => depth -= 1,
+            ',' if depth == 1 => expect = true,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Reads a JSON Lines file: the 1-based line and value of every non-empty line.
+pub fn read_json_lines(path: &Path) -> Result<Vec<(u64, serde_json::Value)>> {
+    let src = crate::io::read_text(path)?;
+    let mut out = Vec::new();
+    for (i, line) in src.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v = serde_json::from_str(line).map_err(|e| {
+            Error::input(
+                Location::file(path).line(i as u64 + 1),
+                format!("not valid JSON: {e}"),
+            )
+        })?;
+        out.push((i as u64 + 1, v));
+    }
+    if out.is_empty() {
+        return Err(Error::input(Location::file(path), "no records"));
+    }
+    Ok(out)
+}
+
+/// Helpers to read fields of a JSON object with errors that say where and what.
+pub struct Obj<'a> {
+    pub map: &'a serde_json::Map<String, serde_json::Value>,
+    pub path: &'a Path,
+    pub line: u64,
+    /// Where in the record, for messages (`annotations[0].result[2]`).
+    pub at: String,
+}
+
+impl<'a> Obj<'a> {
+    pub fn new(v: &'a serde_json::Value, path: &'a Path, line: u64, at: &str) -> Result<Obj<'a>> {
+        match v.as_object() {
+            Some(map) => Ok(Obj {
+                map,
+                path,
+                line,
+                at: at.to_string(),
+            }),
+            None => Err(Error::input(
+                Location::file(path).line(line),
+                format!(
+                    "{}: expected a JSON object",
+                    if at.is_empty() { "record" } else { at }
+                ),
+            )),
+        }
+    }
+    fn name(&self, key: &str) -> String {
+        if self.at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.at)
+        }
+    }
+    pub fn err(&self, key: &str, msg: impl std::fmt::Display) -> Error {
+        Error::input(
+            Location::file(self.path)
+                .line(self.line)
+                .field(self.name(key)),
+            msg.to_string(),
+        )
+    }
+    pub fn get(&self, key: &str) -> Option<&'a serde_json::Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+    pub fn str(&self, key: &str) -> Result<&'a str> {
+        match self.get(key) {
+            Some(serde_json::Value::String(s)) => Ok(s),
+            Some(_) => Err(self.err(key, "expected a string")),
+            None => Err(self.err(key, format!("missing field `{key}`"))),
+        }
+    }
+    pub fn opt_str(&self, key: &str) -> Result<Option<&'a str>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(self.err(key, "expected a string")),
+        }
+    }
+    pub fn usize(&self, key: &str) -> Result<usize> {
+        match self.get(key) {
+            Some(v) => v.as_u64().map(|x| x as usize).ok_or_else(|| {
+                self.err(key, format!("expected a non-negative integer, found {v}"))
+            }),
+            None => Err(self.err(key, format!("missing field `{key}`"))),
+        }
+    }
+    pub fn array(&self, key: &str) -> Result<&'a [serde_json::Value]> {
+        match self.get(key) {
+            Some(serde_json::Value::Array(a)) => Ok(a),
+            Some(_) => Err(self.err(key, "expected an array")),
+            None => Ok(&[]),
+        }
+    }
+    pub fn child(&self, v: &'a serde_json::Value, name: &str) -> Result<Obj<'a>> {
+        Obj::new(v, self.path, self.line, &self.name(name))
+    }
+    pub fn meta(&self, key: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+        self.get(key).and_then(|v| v.as_object()).cloned()
+    }
+}
+
+/// An id of a JSON value that may be a string or a number.
+pub fn id_string(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
     }
 }
