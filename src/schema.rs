@@ -424,13 +424,120 @@ impl ColumnMap {
 
 /// Reads a CSV dataset. `path` is used in error messages only.
 pub fn read_csv<R: Read>(rdr: R, path: &Path) -> Result<Dataset> {
-    let mut csv_rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(rdr);
-    let headers = csv_rdr.headers().map_err(|e| csv_error(path, e))?.clone();
-    let headers: Vec<String> = headers
-        .iter()
+    let mut reader = CsvRecords::new(rdr, path)?;
+    let mut records = Vec::new();
+    let mut lines = Vec::new();
+    for item in &mut reader {
+        let (line, record) = item?;
+        records.push(record);
+        lines.push(line);
+    }
+    Ok(Dataset {
+        headers: reader.headers,
+        records,
+        lines,
+    })
+}
+
+/// Reads a CSV dataset one record at a time, with the same validation and errors as
+/// [`read_csv`], for files too large to hold as [`QuoteRecord`]s all at once. Yields each
+/// record with the 1-based line it starts on.
+pub struct CsvRecords<R: Read> {
+    rdr: csv::Reader<R>,
+    headers: Vec<String>,
+    cols: ColumnMap,
+    known: Vec<bool>,
+    path: std::path::PathBuf,
+    rec: csv::StringRecord,
+    done: bool,
+}
+
+impl<R: Read> CsvRecords<R> {
+    /// Reads and checks the header row. `path` is used in error messages only.
+    pub fn new(rdr: R, path: &Path) -> Result<Self> {
+        let mut csv_rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(rdr);
+        let raw = csv_rdr.headers().map_err(|e| csv_error(path, e))?.clone();
+        let headers = check_header(raw.iter(), path)?;
+        let idx = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.clone(), i))
+            .collect();
+        let known = headers
+            .iter()
+            .map(|h| COLUMNS.contains(&h.as_str()))
+            .collect();
+        Ok(CsvRecords {
+            rdr: csv_rdr,
+            headers,
+            cols: ColumnMap { idx },
+            known,
+            path: path.to_path_buf(),
+            rec: csv::StringRecord::new(),
+            done: false,
+        })
+    }
+
+    /// The column names of the file, in file order.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+}
+
+impl<R: Read> Iterator for CsvRecords<R> {
+    type Item = Result<(u64, QuoteRecord)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.rdr.read_record(&mut self.rec) {
+            Ok(true) => {}
+            Ok(false) => {
+                self.done = true;
+                return None;
+            }
+            Err(e) => {
+                self.done = true;
+                return Some(Err(csv_error(&self.path, e)));
+            }
+        }
+        let rec = &self.rec;
+        let cols = &self.cols;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let get = |name: &str| -> String {
+            let v = cols.get(rec, name);
+            if TEXT_COLUMNS.contains(&name) {
+                unescape_formula(v).to_string()
+            } else {
+                v.to_string()
+            }
+        };
+        let extra = self
+            .headers
+            .iter()
+            .zip(rec.iter())
+            .zip(self.known.iter())
+            .filter(|(_, k)| !**k)
+            .map(|((h, v), _)| (h.clone(), unescape_formula(v).to_string()))
+            .collect();
+        let raw = RawRow { get: &get, extra };
+        let out = raw.into_record(&self.path, line).map(|r| (line, r));
+        if out.is_err() {
+            self.done = true;
+        }
+        Some(out)
+    }
+}
+
+/// Checks a CSV header row the way every dataset reader does: a byte-order mark before the first
+/// name is dropped, names are trimmed, and empty names, repeated names and missing required
+/// columns are refused (line 1 of `path`). Returns the cleaned names.
+pub fn check_header<'a>(raw: impl Iterator<Item = &'a str>, path: &Path) -> Result<Vec<String>> {
+    let headers: Vec<String> = raw
         .enumerate()
         .map(|(i, h)| {
             if i == 0 {
@@ -441,7 +548,7 @@ pub fn read_csv<R: Read>(rdr: R, path: &Path) -> Result<Dataset> {
         })
         .map(|h| h.trim().to_string())
         .collect();
-    let mut idx = HashMap::new();
+    let mut seen = std::collections::HashSet::new();
     for (i, h) in headers.iter().enumerate() {
         if h.is_empty() {
             return Err(Error::input(
@@ -449,7 +556,7 @@ pub fn read_csv<R: Read>(rdr: R, path: &Path) -> Result<Dataset> {
                 format!("column {} has an empty name", i + 1),
             ));
         }
-        if idx.insert(h.clone(), i).is_some() {
+        if !seen.insert(h.as_str()) {
             return Err(Error::input(
                 Location::file(path).line(1),
                 format!("column `{h}` appears twice in the header"),
@@ -457,7 +564,7 @@ pub fn read_csv<R: Read>(rdr: R, path: &Path) -> Result<Dataset> {
         }
     }
     for need in REQUIRED_COLUMNS {
-        if !idx.contains_key(*need) {
+        if !seen.contains(*need) {
             return Err(Error::input(
                 Location::file(path).line(1),
                 format!(
@@ -467,45 +574,7 @@ pub fn read_csv<R: Read>(rdr: R, path: &Path) -> Result<Dataset> {
             ));
         }
     }
-    let cols = ColumnMap { idx };
-    let known: Vec<bool> = headers
-        .iter()
-        .map(|h| COLUMNS.contains(&h.as_str()))
-        .collect();
-    let mut records = Vec::new();
-    let mut lines = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    loop {
-        match csv_rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(csv_error(path, e)),
-        }
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        let get = |name: &str| -> String {
-            let v = cols.get(&rec, name);
-            if TEXT_COLUMNS.contains(&name) {
-                unescape_formula(v).to_string()
-            } else {
-                v.to_string()
-            }
-        };
-        let extra = headers
-            .iter()
-            .zip(rec.iter())
-            .zip(known.iter())
-            .filter(|(_, k)| !**k)
-            .map(|((h, v), _)| (h.clone(), unescape_formula(v).to_string()))
-            .collect();
-        let raw = RawRow { get: &get, extra };
-        records.push(raw.into_record(path, line)?);
-        lines.push(line);
-    }
-    Ok(Dataset {
-        headers,
-        records,
-        lines,
-    })
+    Ok(headers)
 }
 
 /// Keeps the kind of an I/O error that the csv writer wrapped, so that a broken pipe is still
@@ -535,6 +604,34 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
         _ => format!("not valid CSV: {e}"),
     };
     Error::input(loc, msg)
+}
+
+/// Builds and validates one record from a column lookup (`get` returns a column's value, already
+/// formula-unescaped, or "" when the column is absent), exactly as the CSV and JSON Lines readers
+/// do, with their error messages. For readers that scan files in their own way (the fast columnar
+/// reader of `diff`) and must report problems in the same words.
+pub fn record_from_lookup(
+    get: &dyn Fn(&str) -> String,
+    path: &Path,
+    line: u64,
+) -> Result<QuoteRecord> {
+    RawRow {
+        get,
+        extra: Vec::new(),
+    }
+    .into_record(path, line)
+}
+
+/// [`unescape_formula`] on raw bytes (the escape characters are all ASCII, so this is the same
+/// rule).
+pub fn unescape_formula_bytes(s: &[u8]) -> &[u8] {
+    if let Some(stripped) = s.strip_prefix(b"'") {
+        let first = stripped.iter().find(|&&b| b != b'\'');
+        if first.is_some_and(|&b| is_formula_trigger(b as char)) {
+            return stripped;
+        }
+    }
+    s
 }
 
 /// A row seen through a column lookup, shared by the CSV and JSON Lines readers so that both
@@ -942,6 +1039,33 @@ mod tests {
         .unwrap();
         let ds = read_jsonl(&bytes[..], Path::new("t.jsonl")).unwrap();
         assert_eq!(ds.records, vec![r]);
+    }
+
+    #[test]
+    fn byte_unescape_matches_str_unescape() {
+        for s in [
+            "", "'=1", "''+x", "'quoted'", "'", "''", "'-", "'@a", "plain", "'\t",
+        ] {
+            assert_eq!(
+                unescape_formula_bytes(s.as_bytes()),
+                unescape_formula(s).as_bytes(),
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn streaming_reader_matches_read_csv() {
+        let data = "doc_id,quote,start,end,x\nd,q,1,2,a\nd,\"r\n s\",3,4,b\n";
+        let all = read_csv(data.as_bytes(), Path::new("t.csv")).unwrap();
+        let rdr = CsvRecords::new(data.as_bytes(), Path::new("t.csv")).unwrap();
+        assert_eq!(rdr.headers(), &all.headers[..]);
+        let streamed: Vec<(u64, QuoteRecord)> = rdr.map(|r| r.unwrap()).collect();
+        assert_eq!(streamed.iter().map(|x| x.0).collect::<Vec<_>>(), all.lines);
+        assert_eq!(
+            streamed.into_iter().map(|x| x.1).collect::<Vec<_>>(),
+            all.records
+        );
     }
 
     #[test]

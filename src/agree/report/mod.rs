@@ -1,0 +1,567 @@
+//! The agreement report: every figure `diff` prints, computed once and rendered by
+//! [`terminal`], [`json`], [`markdown`] and [`html`].
+
+pub mod html;
+pub mod json;
+pub mod markdown;
+pub mod terminal;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::align::{AlignedBy, Alignment, NO_ROW};
+use super::metrics::{self, Coef, Intervals, Labels, MISSING, Summary, Tallies};
+use super::read::{Table, status_of_code};
+use crate::schema::Status;
+use crate::speaker::{SpeakerMatch, match_key};
+
+/// Options of the computation.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub speaker_match: SpeakerMatch,
+    /// Bootstrap replicates (0 = no intervals).
+    pub bootstrap: usize,
+    pub seed: u64,
+    /// How many disagreements, unaligned units and documents the human-readable reports list
+    /// (0 = all). JSON lists them all.
+    pub limit: usize,
+}
+
+/// One annotator's coverage.
+#[derive(Debug, Clone)]
+pub struct Annotator {
+    pub name: String,
+    pub file: String,
+    pub rows: usize,
+    /// Rows with a status, by status in [`Status::ALL`] order.
+    pub by_status: [usize; 4],
+    pub pending: usize,
+    /// Units this copy has no row for.
+    pub missing: usize,
+}
+
+impl Annotator {
+    pub fn answered(&self) -> usize {
+        self.by_status.iter().sum()
+    }
+}
+
+/// The figures of one compared field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// `status` or `speaker`.
+    pub name: &'static str,
+    pub units_answered: u64,
+    pub units_pairable: u64,
+    pub units_complete: u64,
+    pub categories: usize,
+    pub summary: Summary,
+    pub intervals: Option<Intervals>,
+    /// Per pair (in [`metrics::pairs`] order): units both answered and the share they agree on.
+    pub pair_units: Vec<u64>,
+    pub pair_agreement: Vec<Coef>,
+}
+
+/// A status confusion table of two annotators: rows the first, columns the second, in
+/// [`Status::ALL`] order then "none" (pending or no row).
+#[derive(Debug, Clone)]
+pub struct Confusion {
+    pub a: usize,
+    pub b: usize,
+    pub counts: [[u64; 5]; 5],
+}
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub doc_id: String,
+    pub units: usize,
+    /// Units where every annotator gave the same answer.
+    pub unanimous: usize,
+    pub status_agreement: Coef,
+    pub status_alpha: Coef,
+    pub speaker_agreement: Coef,
+}
+
+/// One annotator's answer on a unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// Whether the copy has a row for the unit.
+    pub present: bool,
+    pub status: Option<Status>,
+    /// The final speaker as the annotator wrote it.
+    pub speaker: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Disagreement {
+    pub quote_id: String,
+    pub doc_id: String,
+    pub quote: String,
+    /// `status`, `speaker` or both.
+    pub fields: Vec<&'static str>,
+    pub answers: Vec<Answer>,
+    /// The most common speaker (as first written), the reference of the inline diffs.
+    pub majority_speaker: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Unaligned {
+    pub quote_id: String,
+    pub doc_id: String,
+    pub start: usize,
+    pub end: usize,
+    /// Annotators whose copy has the unit.
+    pub present: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub annotators: Vec<Annotator>,
+    pub units: usize,
+    pub aligned_by_overlap: usize,
+    pub unaligned: Vec<Unaligned>,
+    pub warnings: Vec<String>,
+    pub speaker_match: SpeakerMatch,
+    pub bootstrap: usize,
+    pub seed: u64,
+    pub limit: usize,
+    pub fields: Vec<Field>,
+    pub status_confusion: Vec<Confusion>,
+    pub documents: Vec<Document>,
+    pub disagreements_total: usize,
+    pub disagreements: Vec<Disagreement>,
+    /// Units where every annotator gave the same answer (same decision and, where they named
+    /// one, the same speaker).
+    pub unanimous: usize,
+}
+
+/// Per-unit answers coded for comparison, shared by the report and the merged file.
+pub struct Coded {
+    pub status: Labels,
+    pub speaker: Labels,
+    /// Speaker keys (normalised names) by code.
+    pub speaker_keys: Vec<String>,
+    /// Per unit × annotator: the merge answer code ([`outcome`]).
+    pub outcome: Vec<u32>,
+    /// Per table: the speaker key code of each name id.
+    key_of_name: Vec<Vec<u32>>,
+}
+
+/// Outcome codes: what an annotator decided about a unit, the thing majority votes count.
+pub const OUT_REJECTED: u32 = 0;
+pub const OUT_FLAGGED: u32 = 1;
+/// Confirmed or corrected without a speaker name.
+pub const OUT_NO_NAME: u32 = 2;
+/// `OUT_SPEAKER + key` for a named speaker.
+pub const OUT_SPEAKER: u32 = 3;
+
+impl Coded {
+    pub fn new(tables: &[Table], al: &Alignment, mode: SpeakerMatch) -> Coded {
+        let k = tables.len();
+        let mut keys: HashMap<String, u32> = HashMap::new();
+        let mut speaker_keys: Vec<String> = Vec::new();
+        let key_of_name: Vec<Vec<u32>> = tables
+            .iter()
+            .map(|t| {
+                t.names
+                    .values
+                    .iter()
+                    .map(|n| {
+                        if n.trim().is_empty() {
+                            return MISSING;
+                        }
+                        let key = match_key(n, mode);
+                        if key.is_empty() {
+                            return MISSING;
+                        }
+                        *keys.entry(key.clone()).or_insert_with(|| {
+                            speaker_keys.push(key);
+                            (speaker_keys.len() - 1) as u32
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let n = al.units();
+        let mut status = Labels::with_capacity(k, 4, n);
+        let mut speaker = Labels::with_capacity(k, speaker_keys.len(), n);
+        let mut outcome = Vec::with_capacity(n * k);
+        let mut st = vec![MISSING; k];
+        let mut sp = vec![MISSING; k];
+        for u in 0..n {
+            for (f, &r) in al.unit(u).iter().enumerate() {
+                st[f] = MISSING;
+                sp[f] = MISSING;
+                let mut out = MISSING;
+                if r != NO_ROW {
+                    let t = &tables[f];
+                    let r = r as usize;
+                    let code = t.status[r];
+                    if code > 0 {
+                        st[f] = code as u32 - 1;
+                    }
+                    match status_of_code(code) {
+                        Some(Status::Rejected) => out = OUT_REJECTED,
+                        Some(Status::Flagged) => out = OUT_FLAGGED,
+                        Some(s) => {
+                            let name = if s == Status::Corrected || t.reviewed[r] != 0 {
+                                t.reviewed[r]
+                            } else {
+                                t.speaker[r]
+                            };
+                            let key = key_of_name[f][name as usize];
+                            sp[f] = key;
+                            out = if key == MISSING {
+                                OUT_NO_NAME
+                            } else {
+                                OUT_SPEAKER + key
+                            };
+                        }
+                        None => {}
+                    }
+                }
+                outcome.push(out);
+            }
+            status.push_unit(&st);
+            speaker.push_unit(&sp);
+        }
+        Coded {
+            status,
+            speaker,
+            speaker_keys,
+            outcome,
+            key_of_name,
+        }
+    }
+
+    pub fn unit_outcomes(&self, u: usize) -> &[u32] {
+        let k = self.status.coders();
+        &self.outcome[u * k..(u + 1) * k]
+    }
+
+    /// The majority answer of a unit and the share of all annotators who gave it (ties go to
+    /// the answer of the earliest annotator). `None` when nobody answered.
+    pub fn majority(&self, u: usize) -> Option<(u32, f64)> {
+        majority(self.unit_outcomes(u))
+    }
+
+    /// The speaker key code of table `f`'s name id.
+    pub fn key_of(&self, f: usize, name: u32) -> u32 {
+        self.key_of_name[f][name as usize]
+    }
+}
+
+/// See [`Coded::majority`].
+pub fn majority(outs: &[u32]) -> Option<(u32, f64)> {
+    let mut best: Option<(u32, usize)> = None;
+    for (i, &o) in outs.iter().enumerate() {
+        if o == MISSING || outs[..i].contains(&o) {
+            continue;
+        }
+        let c = outs.iter().filter(|&&x| x == o).count();
+        if best.is_none_or(|(_, bc)| c > bc) {
+            best = Some((o, c));
+        }
+    }
+    best.map(|(o, c)| (o, c as f64 / outs.len() as f64))
+}
+
+/// The answer an annotator gave on a unit, as written.
+pub fn answer(tables: &[Table], f: usize, row: u32) -> Answer {
+    if row == NO_ROW {
+        return Answer {
+            present: false,
+            status: None,
+            speaker: None,
+        };
+    }
+    let t = &tables[f];
+    let r = row as usize;
+    Answer {
+        present: true,
+        status: status_of_code(t.status[r]),
+        speaker: t.final_speaker(r).map(str::to_string),
+    }
+}
+
+/// Computes the report.
+pub fn build(
+    tables: &[Table],
+    names: &[String],
+    al: &Alignment,
+    coded: &Coded,
+    opts: &Options,
+) -> Report {
+    let k = tables.len();
+    let n = al.units();
+
+    let mut annotators: Vec<Annotator> = tables
+        .iter()
+        .zip(names)
+        .map(|(t, name)| {
+            let mut by_status = [0usize; 4];
+            let mut pending = 0;
+            for &s in &t.status {
+                match s {
+                    0 => pending += 1,
+                    s => by_status[s as usize - 1] += 1,
+                }
+            }
+            Annotator {
+                name: name.clone(),
+                file: t.path.display().to_string(),
+                rows: t.len(),
+                by_status,
+                pending,
+                missing: 0,
+            }
+        })
+        .collect();
+    let mut unaligned = Vec::new();
+    let mut aligned_by_overlap = 0;
+    for u in 0..n {
+        if al.how[u] == AlignedBy::Overlap {
+            aligned_by_overlap += 1;
+        }
+        if !al.is_complete(u) {
+            let unit = al.unit(u);
+            for (f, &r) in unit.iter().enumerate() {
+                if r == NO_ROW {
+                    annotators[f].missing += 1;
+                }
+            }
+            let (f, r) = al.anchor(u);
+            let t = &tables[f];
+            unaligned.push(Unaligned {
+                quote_id: t.quote_id.get(r).into_owned(),
+                doc_id: t.docs.get(t.doc[r]).to_string(),
+                start: t.start[r],
+                end: t.end[r],
+                present: (0..k).filter(|&g| unit[g] != NO_ROW).collect(),
+            });
+        }
+    }
+
+    let mut warnings = Vec::new();
+    for (f, &c) in al.changed_predictions.iter().enumerate() {
+        if c > 0 {
+            warnings.push(format!(
+                "{} has {c} row(s) whose quote_id matches {} but whose quote text or predicted speaker differs: the files may not come from the same extraction",
+                annotators[f].file, annotators[0].file
+            ));
+        }
+    }
+    let complete = (0..n).filter(|&u| al.is_complete(u)).count();
+    if n > 0 && (complete as f64) < 0.5 * n as f64 {
+        warnings.push(format!(
+            "only {complete} of {n} quotes are in every file: the files may not come from the same extraction"
+        ));
+    }
+
+    let field = |name: &'static str, labels: &Labels, seed: u64| -> Field {
+        let t = Tallies::of(labels);
+        let q = t.used_categories();
+        let summary = t.summary(q);
+        let intervals = metrics::bootstrap(labels, opts.bootstrap, seed, q);
+        let pairs = metrics::pairs(k);
+        Field {
+            name,
+            units_answered: t.answered_units(),
+            units_pairable: t.pairable_units(),
+            units_complete: t.complete_units(),
+            categories: q,
+            summary,
+            intervals,
+            pair_units: pairs.iter().map(|&(i, j)| t.pair_units(i, j)).collect(),
+            pair_agreement: pairs.iter().map(|&(i, j)| t.pair_observed(i, j)).collect(),
+        }
+    };
+    let fields = vec![
+        field("status", &coded.status, opts.seed),
+        field("speaker", &coded.speaker, opts.seed.wrapping_add(1)),
+    ];
+
+    let status_confusion = metrics::pairs(k)
+        .into_iter()
+        .map(|(a, b)| {
+            let mut counts = [[0u64; 5]; 5];
+            for u in 0..n {
+                let unit = coded.status.unit(u);
+                let ix = |c: u32| if c == MISSING { 4 } else { c as usize };
+                counts[ix(unit[a])][ix(unit[b])] += 1;
+            }
+            Confusion { a, b, counts }
+        })
+        .collect();
+
+    let unanimous_of: Vec<bool> = (0..n)
+        .into_par_iter()
+        .map(|u| matches!(coded.majority(u), Some((_, s)) if s >= 1.0))
+        .collect();
+    let unanimous = unanimous_of.iter().filter(|&&x| x).count();
+
+    // Per document, in order of first appearance.
+    let mut doc_index: HashMap<&str, usize> = HashMap::new();
+    let mut doc_units: Vec<(&str, Vec<usize>)> = Vec::new();
+    for u in 0..n {
+        let (f, r) = al.anchor(u);
+        let d = tables[f].docs.get(tables[f].doc[r]);
+        let i = *doc_index.entry(d).or_insert_with(|| {
+            doc_units.push((d, Vec::new()));
+            doc_units.len() - 1
+        });
+        doc_units[i].1.push(u);
+    }
+    let documents: Vec<Document> = doc_units
+        .par_iter()
+        .map(|(d, units)| {
+            let st = Tallies::of(&coded.status.select(units));
+            let sp = coded.speaker.select(units);
+            Document {
+                doc_id: d.to_string(),
+                units: units.len(),
+                unanimous: units.iter().filter(|&&u| unanimous_of[u]).count(),
+                status_agreement: st.percent_agreement(),
+                status_alpha: st.krippendorff_alpha(),
+                speaker_agreement: percent_agreement(&sp),
+            }
+        })
+        .collect();
+
+    let mut disagreements = Vec::new();
+    let mut disagreements_total = 0;
+    for u in 0..n {
+        let differs = |l: &Labels| {
+            let mut seen = MISSING;
+            l.unit(u).iter().any(|&c| {
+                if c == MISSING {
+                    return false;
+                }
+                if seen == MISSING {
+                    seen = c;
+                    false
+                } else {
+                    c != seen
+                }
+            })
+        };
+        let mut fields_differ = Vec::new();
+        if differs(&coded.status) {
+            fields_differ.push("status");
+        }
+        if differs(&coded.speaker) {
+            fields_differ.push("speaker");
+        }
+        if fields_differ.is_empty() {
+            continue;
+        }
+        disagreements_total += 1;
+        let (f, r) = al.anchor(u);
+        let t = &tables[f];
+        let answers: Vec<Answer> = al
+            .unit(u)
+            .iter()
+            .enumerate()
+            .map(|(g, &row)| answer(tables, g, row))
+            .collect();
+        disagreements.push(Disagreement {
+            quote_id: t.quote_id.get(r).into_owned(),
+            doc_id: t.docs.get(t.doc[r]).to_string(),
+            quote: t.quote.get(r).into_owned(),
+            fields: fields_differ,
+            majority_speaker: majority_speaker(coded, u, &answers),
+            answers,
+        });
+    }
+
+    Report {
+        annotators,
+        units: n,
+        aligned_by_overlap,
+        unaligned,
+        warnings,
+        speaker_match: opts.speaker_match,
+        bootstrap: opts.bootstrap,
+        seed: opts.seed,
+        limit: opts.limit,
+        fields,
+        status_confusion,
+        documents,
+        disagreements_total,
+        disagreements,
+        unanimous,
+    }
+}
+
+/// The most common speaker key of a unit, as the first annotator who gave it wrote it.
+pub fn majority_speaker(coded: &Coded, u: usize, answers: &[Answer]) -> Option<String> {
+    let codes = coded.speaker.unit(u);
+    let (key, _) = majority(codes)?;
+    codes
+        .iter()
+        .position(|&c| c == key)
+        .and_then(|i| answers[i].speaker.clone())
+}
+
+/// Percent agreement without the per-category tallies (for fields with many categories).
+fn percent_agreement(l: &Labels) -> Coef {
+    let mut sum = 0.0;
+    let mut units = 0u64;
+    for u in 0..l.units() {
+        let x: Vec<u32> = l
+            .unit(u)
+            .iter()
+            .copied()
+            .filter(|&c| c != MISSING)
+            .collect();
+        let m = x.len();
+        if m < 2 {
+            continue;
+        }
+        let mut same = 0;
+        for i in 0..m {
+            for j in i + 1..m {
+                same += (x[i] == x[j]) as usize;
+            }
+        }
+        sum += same as f64 / (m * (m - 1) / 2) as f64;
+        units += 1;
+    }
+    if units == 0 {
+        Coef::Undefined("no unit has answers from two annotators".into())
+    } else {
+        Coef::Value(sum / units as f64)
+    }
+}
+
+/// Display names of the status confusion rows and columns.
+pub const CONFUSION_LABELS: [&str; 5] = ["confirmed", "corrected", "rejected", "flagged", "none"];
+
+/// The human-readable lists are cut to `limit` entries (0 = all).
+pub fn limited<T>(items: &[T], limit: usize) -> &[T] {
+    if limit == 0 || items.len() <= limit {
+        items
+    } else {
+        &items[..limit]
+    }
+}
+
+/// Documents sorted for display: lowest share of unanimous units first.
+pub fn documents_worst_first(r: &Report) -> Vec<&Document> {
+    let mut d: Vec<&Document> = r.documents.iter().collect();
+    d.sort_by(|a, b| {
+        let sa = a.unanimous as f64 / a.units.max(1) as f64;
+        let sb = b.unanimous as f64 / b.units.max(1) as f64;
+        sa.total_cmp(&sb).then(a.doc_id.cmp(&b.doc_id))
+    });
+    d
+}
+
+/// A number with three decimals, or the reason it is undefined.
+pub fn fmt_coef(c: &Coef) -> String {
+    match c {
+        Coef::Value(v) => format!("{v:.3}"),
+        Coef::Undefined(_) => "undefined".to_string(),
+    }
+}

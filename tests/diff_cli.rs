@@ -1,0 +1,251 @@
+//! `quotecheck diff` through the real binary: report formats (golden files), the merged file,
+//! and every kind of bad input.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const DIR: &str = "tests/fixtures/diff";
+
+fn qc() -> Command {
+    let mut c = Command::cargo_bin("quotecheck").unwrap();
+    c.current_dir(DIR);
+    c
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = qc().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+const THREE: [&str; 4] = ["diff", "ana.csv", "ben.csv", "cy.csv"];
+
+#[test]
+fn terminal_report() {
+    let s = stdout_of(&[&THREE[..], &["--color", "never"]].concat());
+    assert!(!s.contains('\x1b'));
+    insta::assert_snapshot!("terminal", s);
+}
+
+#[test]
+fn terminal_report_in_colour() {
+    let s = stdout_of(&[&THREE[..], &["--color", "always"]].concat());
+    assert!(s.contains("\x1b[32;4ms\x1b[0m"), "{s}");
+}
+
+#[test]
+fn json_report() {
+    let s = stdout_of(&[&THREE[..], &["--format", "json"]].concat());
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+    // Hand-computed: 5 of 7 quotes, mean pairwise agreement (1+⅓+⅓+1+1+⅓+1)/7.
+    let p = v["status"]["percent_agreement"]["value"].as_f64().unwrap();
+    assert!((p - 5.0 / 7.0).abs() < 1e-12, "{p}");
+    assert_eq!(v["units"]["total"], 7);
+    assert_eq!(v["units"]["aligned_by_overlap"], 1);
+    assert_eq!(v["disagreements"]["total"], 3);
+    for key in [
+        "krippendorff_alpha",
+        "fleiss_kappa",
+        "gwet_ac1",
+        "percent_agreement",
+    ] {
+        assert!(v["speaker"][key]["value"].is_number(), "{key}");
+    }
+    assert_eq!(v["status"]["cohen_kappa"].as_array().unwrap().len(), 3);
+    insta::assert_snapshot!("json", s);
+}
+
+#[test]
+fn json_report_with_bootstrap_is_reproducible() {
+    let args = [
+        &THREE[..],
+        &["--format", "json", "--bootstrap", "300", "--seed", "5"],
+    ]
+    .concat();
+    let a = stdout_of(&args);
+    let b = stdout_of(&[&args[..], &["-j", "1"]].concat());
+    assert_eq!(a, b);
+    let v: serde_json::Value = serde_json::from_str(&a).unwrap();
+    let ci = v["status"]["krippendorff_alpha"]["ci95"]
+        .as_array()
+        .unwrap();
+    let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
+    let est = v["status"]["krippendorff_alpha"]["value"].as_f64().unwrap();
+    assert!(lo < est && est < hi, "{lo} {est} {hi}");
+}
+
+#[test]
+fn markdown_report() {
+    insta::assert_snapshot!(
+        "markdown",
+        stdout_of(&[&THREE[..], &["--format", "markdown"]].concat())
+    );
+}
+
+#[test]
+fn html_report() {
+    let s = stdout_of(&[&THREE[..], &["--format", "html"]].concat());
+    assert!(s.starts_with("<!DOCTYPE html>"));
+    // Self-contained: nothing to fetch.
+    assert!(!s.contains("src=") && !s.contains("href=") && !s.contains("@import"));
+    assert!(s.contains("<svg"));
+    insta::assert_snapshot!("html", s);
+}
+
+#[test]
+fn surname_mode_agrees_on_kerry_and_john_kerry() {
+    let v: serde_json::Value = serde_json::from_str(&stdout_of(
+        &[
+            &THREE[..],
+            &["--format", "json", "--speaker-match", "surname"],
+        ]
+        .concat(),
+    ))
+    .unwrap();
+    // "Lena Ortiz", "Lena Ortis", "Ortiz": Ortiz and Lena Ortiz now agree.
+    let items = v["disagreements"]["items"].as_array().unwrap();
+    let q = items
+        .iter()
+        .find(|d| d["quote_id"] == "bridge:80-100")
+        .unwrap();
+    assert_eq!(q["fields"], serde_json::json!(["status", "speaker"]));
+    let p = v["speaker"]["percent_agreement"]["value"].as_f64().unwrap();
+    let exact: serde_json::Value = serde_json::from_str(&stdout_of(
+        &[
+            &THREE[..],
+            &["--format", "json", "--speaker-match", "exact"],
+        ]
+        .concat(),
+    ))
+    .unwrap();
+    let pe = exact["speaker"]["percent_agreement"]["value"]
+        .as_f64()
+        .unwrap();
+    assert!(p > pe, "{p} {pe}");
+}
+
+#[test]
+fn merged_file_for_adjudication() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("merged.csv");
+    qc().args(THREE)
+        .args(["--merge", out.to_str().unwrap(), "--format", "json", "-o"])
+        .arg(dir.path().join("r.json"))
+        .assert()
+        .success();
+    let ds = quotecheck::schema::read_path(&out).unwrap();
+    assert_eq!(ds.records.len(), 7);
+    let get = |r: &quotecheck::schema::QuoteRecord, k: &str| r.get(k).unwrap_or_default();
+    let first = &ds.records[0];
+    assert_eq!(get(first, "agreement"), "1");
+    assert_eq!(first.status, Some(quotecheck::schema::Status::Confirmed));
+    assert_eq!(first.annotator, "ana+ben+cy");
+    let second = &ds.records[1];
+    assert_eq!(get(second, "agreement"), "0.333");
+    assert_eq!(second.status, None);
+    assert_eq!(second.reviewed_speaker, "Lena Ortiz");
+    assert_eq!(
+        second.candidates[..2],
+        ["Lena Ortis".to_string(), "Ortiz".to_string()]
+    );
+    assert_eq!(get(second, "ann_ben_speaker"), "Lena Ortis");
+    assert_eq!(get(second, "ann_cy_status"), "confirmed");
+    // The note that starts with `=` is escaped in the file and read back intact.
+    let third = &ds.records[2];
+    assert_eq!(third.note, "ben: =not a quote, a headline");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("'ben: ") || text.contains("ben: =not"),
+        "{text}"
+    );
+    // The quote only ben and cy have is pending with agreement 2/3.
+    let last = &ds.records[6];
+    assert_eq!(last.quote_id, "pentagon:200-240");
+    assert_eq!(get(last, "agreement"), "0.667");
+    assert_eq!(get(last, "ann_ana_status"), "");
+    // Columns: the schema's, then ours.
+    assert!(ds.headers.ends_with(&[
+        "agreement".to_string(),
+        "ann_ana_status".into(),
+        "ann_ana_speaker".into(),
+        "ann_ben_status".into(),
+        "ann_ben_speaker".into(),
+        "ann_cy_status".into(),
+        "ann_cy_speaker".into(),
+    ]));
+}
+
+#[test]
+fn names_override_and_fail_under() {
+    let s = stdout_of(&[
+        "diff", "ana.csv", "ben.csv", "--names", "x,y", "--format", "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+    assert_eq!(v["annotators"][1]["name"], "y");
+    qc().args(["diff", "ana.csv", "ben.csv", "--fail-under", "0.99"])
+        .assert()
+        .code(1);
+    qc().args(["diff", "ana.csv", "ben.csv", "--fail-under", "0.1"])
+        .assert()
+        .code(0);
+}
+
+fn bad(args: &[&str], msg: &str) {
+    qc().args(args)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(msg));
+}
+
+#[test]
+fn bad_inputs_exit_2_with_file_and_line() {
+    bad(&["diff", "ana.csv"], "two or more");
+    bad(&["diff", "ana.csv", "empty.csv"], "empty.csv: empty file");
+    bad(
+        &["diff", "ana.csv", "header_only.csv"],
+        "header_only.csv:2: no rows",
+    );
+    bad(
+        &["diff", "ana.csv", "dup_id.csv"],
+        "dup_id.csv:4: field `quote_id`: duplicate quote_id \"bridge:0-35\" (first on line 2)",
+    );
+    bad(
+        &["diff", "ana.csv", "other_schema.csv"],
+        "other_schema.csv:1: different schema from ana.csv",
+    );
+    bad(&["diff", "ana.csv", "picture.csv"], "picture.csv:");
+    bad(
+        &["diff", "ana.csv", "not_csv.csv"],
+        "not_csv.csv:1: missing column `doc_id`",
+    );
+    bad(
+        &["diff", "ana.csv", "bad_status.csv"],
+        "bad_status.csv:4: field `status`: unknown status",
+    );
+    bad(
+        &["diff", "ana.csv", "ana_again.csv"],
+        "annotator name \"ana\" is also the name of ana.csv",
+    );
+    bad(&["diff", "ana.csv", "ana.csv"], "given twice");
+    bad(
+        &["diff", "ana.csv", "ben.csv", "--names", "a"],
+        "--names gives 1 name(s) for 2 files",
+    );
+    bad(&["diff", "ana.csv", "missing.csv"], "missing.csv");
+}
+
+#[test]
+fn bad_input_writes_no_merged_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m.csv");
+    qc().args(["diff", "ana.csv", "dup_id.csv", "--merge"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert!(!out.exists());
+}
