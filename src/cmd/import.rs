@@ -58,6 +58,11 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     pub annotator: Option<String>,
 
+    /// brat: take every annotator's files into the one output (default: the first-sorting
+    /// annotator of each document).
+    #[arg(long, conflicts_with = "annotator")]
+    pub all_annotators: bool,
+
     /// Write one file per annotator, OUTDIR/<annotator>.csv, instead of one output.
     #[arg(long, value_name = "OUTDIR", conflicts_with = "output")]
     pub per_annotator: Option<PathBuf>,
@@ -70,7 +75,7 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
     let opts = ImportOptions {
         quotes_only: args.quotes_only,
         annotator: args.annotator.clone(),
-        all_annotators: args.per_annotator.is_some(),
+        all_annotators: args.per_annotator.is_some() || args.all_annotators,
     };
     let col = formats::import(args.format, &args.input, &opts)?;
     for w in &col.warnings {

@@ -1,0 +1,383 @@
+//! Every export format: golden files, lossless round trips (export then import gives the rows
+//! back) and bad input through the real binary.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use proptest::prelude::*;
+use quotecheck::formats::{self, FormatName, ImportOptions};
+use quotecheck::schema::{self, Kind, QuoteRecord, Status};
+
+fn qc() -> Command {
+    Command::cargo_bin("quotecheck").unwrap()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/formats")
+        .join(name)
+}
+
+const ALL: [(&str, &str); 5] = [
+    ("brat", ""),
+    ("labelstudio", "json"),
+    ("doccano", "jsonl"),
+    ("prodigy", "jsonl"),
+    ("jsonl", "jsonl"),
+];
+
+/// Records in a comparable form: sorted, with extra columns in name order.
+fn canon(mut v: Vec<QuoteRecord>) -> Vec<QuoteRecord> {
+    for r in &mut v {
+        // In a CSV file an empty cell and an absent column are the same thing.
+        r.extra.retain(|(_, v)| !v.is_empty());
+        r.extra.sort();
+        r.confidence = schema::format_confidence(r.confidence).parse().unwrap();
+    }
+    v.sort_by(|a, b| {
+        (&a.doc_id, &a.annotator, a.start, a.end, &a.quote_id).cmp(&(
+            &b.doc_id,
+            &b.annotator,
+            b.start,
+            b.end,
+            &b.quote_id,
+        ))
+    });
+    v
+}
+
+fn export_import(format: &str, ext: &str, input: &Path, dir: &Path) -> Vec<QuoteRecord> {
+    let out = if ext.is_empty() {
+        dir.join(format!("{format}-out"))
+    } else {
+        dir.join(format!("out.{ext}"))
+    };
+    qc().args(["export", format])
+        .arg(input)
+        .arg("--text")
+        .arg(fixture("texts"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr("");
+    let back = dir.join(format!("back-{format}.csv"));
+    qc().args(["import", format])
+        .arg(&out)
+        .arg("--all-annotators")
+        .arg("-o")
+        .arg(&back)
+        .assert()
+        .success();
+    let _ = std::fs::remove_dir_all(&out);
+    let _ = std::fs::remove_file(&out);
+    schema::read_path(&back).unwrap().records
+}
+
+#[test]
+fn every_format_round_trips_the_fixture_through_the_binary() {
+    let input = fixture("council.csv");
+    let want = canon(schema::read_path(&input).unwrap().records);
+    let dir = tempfile::tempdir().unwrap();
+    for (format, ext) in ALL {
+        let got = canon(export_import(format, ext, &input, dir.path()));
+        assert_eq!(got, want, "{format}");
+    }
+}
+
+#[test]
+fn brat_attribution_scheme_round_trips() {
+    let input = fixture("council.csv");
+    let want = canon(schema::read_path(&input).unwrap().records);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("b");
+    qc().args(["export", "brat"])
+        .arg(&input)
+        .args(["--scheme", "attribution", "--text"])
+        .arg(fixture("texts"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let col = formats::import(
+        FormatName::Brat,
+        &out,
+        &ImportOptions {
+            all_annotators: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(canon(col.records), want);
+}
+
+fn golden(format: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    qc().args(["export", format])
+        .arg(fixture("council.csv"))
+        .arg("--text")
+        .arg(fixture("texts"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    if out.is_dir() {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .map(|p| {
+                format!(
+                    "=== {}\n{}",
+                    p.file_name().unwrap().to_string_lossy(),
+                    std::fs::read_to_string(p).unwrap()
+                )
+            })
+            .collect()
+    } else {
+        std::fs::read_to_string(&out).unwrap()
+    }
+}
+
+#[test]
+fn golden_brat() {
+    insta::assert_snapshot!("export_brat", golden("brat"));
+}
+#[test]
+fn golden_labelstudio() {
+    insta::assert_snapshot!("export_labelstudio", golden("labelstudio"));
+}
+#[test]
+fn golden_doccano() {
+    insta::assert_snapshot!("export_doccano", golden("doccano"));
+}
+#[test]
+fn golden_prodigy() {
+    insta::assert_snapshot!("export_prodigy", golden("prodigy"));
+}
+#[test]
+fn golden_jsonl() {
+    insta::assert_snapshot!("export_jsonl", golden("jsonl"));
+}
+
+#[test]
+fn text_and_annotator_survive_every_export() {
+    let text = std::fs::read_to_string(fixture("texts/council.txt")).unwrap();
+    for (format, _) in ALL {
+        let out = golden(format);
+        for who in ["ana", "ben"] {
+            assert!(out.contains(who), "{format} lost annotator {who}");
+        }
+        let first_line = text.lines().next().unwrap();
+        let escaped = serde_json::to_string(first_line).unwrap();
+        assert!(
+            out.contains(first_line) || out.contains(escaped.trim_matches('"')),
+            "{format} lost the text"
+        );
+    }
+}
+
+#[test]
+fn export_without_text_rebuilds_it_and_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o.jsonl");
+    qc().args(["export", "jsonl"])
+        .arg(fixture("council.csv"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("rebuilt from the rows' context"));
+    let col = formats::import(FormatName::Jsonl, &out, &ImportOptions::default()).unwrap();
+    assert_eq!(col.records.len(), 6);
+}
+
+#[test]
+fn bad_input_names_file_line_and_reason_and_writes_nothing() {
+    let cases = [
+        (
+            "labelstudio",
+            "ls_offsets.json",
+            "ls_offsets.json:2: span 11-90 (Quote) lies outside",
+        ),
+        (
+            "labelstudio",
+            "ls_no_text.json",
+            "ls_no_text.json:2: field `task 1.data.text`: missing field",
+        ),
+        (
+            "labelstudio",
+            "ls_truncated.json",
+            "ls_truncated.json:3: not valid JSON",
+        ),
+        (
+            "doccano",
+            "doccano_shape.jsonl",
+            "doccano_shape.jsonl:2: field `entities[0].start_offset`: expected a non-negative integer",
+        ),
+        (
+            "prodigy",
+            "prodigy_offsets.jsonl",
+            "prodigy_offsets.jsonl:2: span 11-40 (QUOTE) lies outside",
+        ),
+        (
+            "jsonl",
+            "jsonl_mismatch.jsonl",
+            "jsonl_mismatch.jsonl:1: field `quotes[0].quote`: does not match",
+        ),
+        (
+            "jsonl",
+            "jsonl_not_json.jsonl",
+            "jsonl_not_json.jsonl:1: not valid JSON",
+        ),
+    ];
+    for (format, file, want) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.csv");
+        qc().args(["import", format])
+            .arg(fixture("bad").join(file))
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(want));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "{file}");
+    }
+}
+
+#[test]
+fn export_of_a_quote_that_is_not_the_text_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "doc_id,quote,start,end\ncouncil,Not the text,0,12\n").unwrap();
+    for (format, ext) in ALL {
+        let out = dir.path().join(format!("o{ext}"));
+        qc().args(["export", format])
+            .arg(&bad)
+            .arg("--text")
+            .arg(fixture("texts"))
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("bad.csv:2: field `quote`"));
+        assert!(!out.exists(), "{format}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Property: export then import gives back every field, for random rows of a random text.
+// ---------------------------------------------------------------------------------------------
+
+fn words() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(vec![
+            "said", "Ortiz", "“We", "will”", "bridge", "é", "👋", "=SUM(1)", "-3", "\"x\"",
+            "O'Brien", "the", "\n", "a|b", "\t",
+        ]),
+        30..60,
+    )
+    .prop_map(|w| w.join(" "))
+}
+
+fn rows_for(text: String) -> impl Strategy<Value = Vec<QuoteRecord>> {
+    let n = text.chars().count();
+    let text = text.to_string();
+    prop::collection::vec(
+        (
+            0..n,
+            1..12usize,
+            prop::option::of((0..n, 1..6usize)),
+            prop::option::of((0..n, 1..4usize)),
+            prop::sample::select(vec!["", "ana", "ben"]),
+            prop::option::of(prop::sample::select(Status::ALL.to_vec())),
+            prop::sample::select(Kind::ALL.to_vec()),
+            (0u32..=1000, "[a-z =+|'-]{0,8}", "[A-Za-z .]{0,10}"),
+        ),
+        1..6,
+    )
+    .prop_map(move |specs| {
+        let chars: Vec<char> = text.chars().collect();
+        let at = |s: usize, e: usize| chars[s..e].iter().collect::<String>();
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for (s, len, sp, cue, who, status, kind, (conf, note, speaker)) in specs {
+            let e = (s + len).min(n);
+            if !seen.insert((who, s, e)) {
+                continue;
+            }
+            let mut r = QuoteRecord {
+                quote_id: QuoteRecord::make_id("doc", s, e),
+                doc_id: "doc".into(),
+                kind,
+                quote: at(s, e),
+                start: s,
+                end: e,
+                confidence: conf as f64 / 1000.0,
+                note,
+                status,
+                annotator: who.into(),
+                reviewed_speaker: speaker.clone(),
+                ..Default::default()
+            };
+            if let Some((ss, sl)) = sp {
+                let se = (ss + sl).min(n);
+                r.speaker_mention = at(ss, se);
+                r.speaker_start = Some(ss);
+                r.speaker_end = Some(se);
+                r.speaker = if speaker.is_empty() {
+                    r.speaker_mention.clone()
+                } else {
+                    speaker
+                };
+            }
+            if let Some((cs, cl)) = cue {
+                let ce = (cs + cl).min(n);
+                r.cue = at(cs, ce);
+                r.extra.push(("cue_spans".into(), format!("{cs}-{ce}")));
+            }
+            let (c, cs) = formats::paragraph_context(&chars, s, e);
+            r.context = c;
+            r.context_start = Some(cs);
+            out.push(r);
+        }
+        out
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+    #[test]
+    fn export_then_import_is_lossless((text, rows) in words().prop_flat_map(|t| (Just(t.clone()), rows_for(t)))) {
+        let dir = tempfile::tempdir().unwrap();
+        let texts: std::collections::BTreeMap<String, Vec<char>> =
+            [("doc".to_string(), text.chars().collect())].into();
+        let input = dir.path().join("in.csv");
+        let lines: Vec<u64> = (0..rows.len() as u64).map(|i| i + 2).collect();
+        let want = canon(rows.clone());
+        for format in [FormatName::Labelstudio, FormatName::Doccano, FormatName::Prodigy, FormatName::Jsonl] {
+            let bytes = formats::export_bytes(format, &rows, &lines, &texts, &input).unwrap();
+            let p = dir.path().join("out.json");
+            std::fs::write(&p, bytes).unwrap();
+            let col = formats::import(format, &p, &ImportOptions::default()).unwrap();
+            prop_assert_eq!(canon(col.records), want.clone(), "{:?}", format);
+        }
+        for scheme in [formats::brat::Scheme::Quote, formats::brat::Scheme::Attribution] {
+            let bdir = dir.path().join(format!("brat-{scheme:?}"));
+            std::fs::create_dir(&bdir).unwrap();
+            std::fs::write(bdir.join("doc.txt"), &text).unwrap();
+            for ((doc, who), recs) in formats::group_records(&rows, &lines) {
+                let ann = formats::brat::write_ann(&texts[&doc], &recs, scheme, &input).unwrap();
+                std::fs::write(bdir.join(formats::brat::ann_file_name(&doc, &who).unwrap()), ann).unwrap();
+            }
+            let col = formats::import(FormatName::Brat, &bdir, &ImportOptions { all_annotators: true, ..Default::default() }).unwrap();
+            prop_assert_eq!(canon(col.records), want.clone(), "brat {:?}", scheme);
+        }
+    }
+}
