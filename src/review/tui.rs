@@ -1,10 +1,15 @@
 //! The terminal side of a review session: raw mode and the alternate screen, the event loop,
 //! periodic saves, and leaving cleanly on `q`, Ctrl-C, SIGTERM, SIGHUP (a closed terminal) or a
 //! panic — always restoring the terminal and writing the file.
+//!
+//! A closed terminal needs care: the terminal library's input loop can spin forever on a hung-up
+//! terminal instead of returning. So a watchdog thread watches for signals and for the hang-up
+//! itself; if the event loop does not end by itself soon after, the watchdog saves the session
+//! (which the event loop only holds while handling a key or drawing) and exits.
 
 use std::io::{self, Stdout, Write};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
@@ -21,6 +26,8 @@ use crate::error::{Error, Result};
 const SAVE_EVERY: Duration = Duration::from_secs(30);
 /// How often the loop wakes without input, to notice signals and to save.
 const TICK: Duration = Duration::from_millis(200);
+/// How long the watchdog lets the event loop end by itself after a signal or hang-up.
+const GRACE: Duration = Duration::from_millis(1500);
 
 /// Why the event loop ended.
 #[derive(Debug)]
@@ -28,6 +35,8 @@ enum End {
     Quit,
     Signal,
 }
+
+type Shared = Arc<Mutex<Option<Opened>>>;
 
 fn now_rfc3339() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -40,9 +49,54 @@ fn restore_terminal() {
     let _ = out.flush();
 }
 
-/// Runs the interactive session until the person quits (or a signal or panic ends it), then
-/// saves. Returns the exit code.
-pub fn run(mut o: Opened, file_label: &str) -> Result<i32> {
+/// Writes to stderr, ignoring failure: the terminal may be gone.
+fn say(msg: &str) {
+    let _ = writeln!(io::stderr(), "{msg}");
+}
+
+/// Whether the terminal on standard input has hung up (closed window, killed tmux server).
+fn terminal_hung_up() -> bool {
+    let mut fds = libc::pollfd {
+        fd: 0,
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, zero timeout.
+    let n = unsafe { libc::poll(&mut fds, 1, 0) };
+    n > 0 && fds.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
+fn lock(shared: &Shared) -> MutexGuard<'_, Option<Opened>> {
+    shared.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Saves and reports; the exit code.
+fn finish(o: Opened, ended: std::result::Result<End, String>) -> i32 {
+    let summary = o.summary();
+    let journal = o.journal.path().to_path_buf();
+    let saved = o.close();
+    match (&ended, &saved) {
+        (_, Err(e)) => say(&format!(
+            "quotecheck: {e}\nquotecheck: every decision is kept in {} and is applied when the file is opened again",
+            journal.display()
+        )),
+        (Ok(End::Signal), Ok(())) => say(&format!(
+            "quotecheck: stopped by a signal; saved. {summary}"
+        )),
+        (Ok(End::Quit), Ok(())) => say(&format!("{summary}; saved.")),
+        (Err(why), Ok(())) => say(&format!(
+            "quotecheck: {why}; every decision was saved. {summary}"
+        )),
+    }
+    match (ended, saved) {
+        (Ok(_), Ok(())) => 0,
+        _ => crate::error::exit::USAGE,
+    }
+}
+
+/// Runs the interactive session until the person quits (or a signal, a hang-up or a panic
+/// ends it), then saves. Returns the exit code.
+pub fn run(o: Opened, file_label: &str) -> Result<i32> {
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [
         signal_hook::consts::SIGTERM,
@@ -65,41 +119,66 @@ pub fn run(mut o: Opened, file_label: &str) -> Result<i32> {
         restore_terminal();
         return Err(tty_err(e));
     }
+    let shared: Shared = Arc::new(Mutex::new(Some(o)));
+    let done = Arc::new(AtomicBool::new(false));
+    {
+        let (shared, stop, done) = (Arc::clone(&shared), Arc::clone(&stop), Arc::clone(&done));
+        std::thread::spawn(move || watchdog(&shared, &stop, &done));
+    }
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-        event_loop(&mut term, &mut o, &stop, file_label)
+        event_loop(&mut term, &shared, &stop, file_label)
     }));
     restore_terminal();
-    let _ = std::panic::take_hook();
-
     let ended = match result {
         Ok(Ok(end)) => Ok(end),
         Ok(Err(e)) => Err(format!("terminal: {e}")),
         Err(_) => Err("internal error (see the message above)".to_string()),
     };
-    let summary = o.summary();
-    let journal = o.journal.path().to_path_buf();
-    let saved = o.close();
-    match (&ended, &saved) {
-        (_, Err(e)) => {
-            eprintln!(
-                "quotecheck: {e}\nquotecheck: every decision is kept in {} and is applied when the file is opened again",
-                journal.display()
-            );
+    let mut guard = lock(&shared);
+    done.store(true, Ordering::SeqCst);
+    let Some(o) = guard.take() else {
+        // The watchdog has it and is saving; it exits the process when done.
+        drop(guard);
+        loop {
+            std::thread::park();
         }
-        (Ok(End::Signal), Ok(())) => eprintln!("quotecheck: stopped by a signal; saved. {summary}"),
-        (Ok(End::Quit), Ok(())) => eprintln!("{summary}; saved."),
-        (Err(why), Ok(())) => eprintln!("quotecheck: {why}; every decision was saved. {summary}"),
+    };
+    drop(guard);
+    Ok(finish(o, ended))
+}
+
+/// Ends the session when the event loop cannot: after a signal or a hang-up, if the loop has
+/// not finished within [`GRACE`], saves and exits.
+fn watchdog(shared: &Shared, stop: &AtomicBool, done: &AtomicBool) {
+    let mut since: Option<Instant> = None;
+    loop {
+        if done.load(Ordering::SeqCst) {
+            return;
+        }
+        if since.is_none() && (stop.load(Ordering::SeqCst) || terminal_hung_up()) {
+            stop.store(true, Ordering::SeqCst);
+            since = Some(Instant::now());
+        }
+        if since.is_some_and(|t| t.elapsed() >= GRACE) {
+            let mut guard = lock(shared);
+            if done.load(Ordering::SeqCst) {
+                return;
+            }
+            if let Some(o) = guard.take() {
+                restore_terminal();
+                let code = finish(o, Ok(End::Signal));
+                std::process::exit(code);
+            }
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
     }
-    Ok(match (ended, saved) {
-        (Ok(_), Ok(())) => 0,
-        _ => crate::error::exit::USAGE,
-    })
 }
 
 fn event_loop(
     term: &mut Terminal<CrosstermBackend<Stdout>>,
-    o: &mut Opened,
+    shared: &Shared,
     stop: &AtomicBool,
     file_label: &str,
 ) -> io::Result<End> {
@@ -108,41 +187,51 @@ fn event_loop(
         saved: true,
         written_at: None,
     };
-    if let Some(h) = &o.report.stale_lock {
-        o.session.notify(
-            format!("took over the lock of a session that ended without closing: {h}"),
-            false,
-        );
-    }
-    if o.report.replayed > 0 {
-        o.session.notify(
-            format!(
+    {
+        let mut g = lock(shared);
+        let Some(o) = g.as_mut() else {
+            return Ok(End::Signal);
+        };
+        if let Some(h) = &o.report.stale_lock {
+            let msg = format!("took over the lock of a session that ended without closing: {h}");
+            o.session.notify(msg, false);
+        }
+        if o.report.replayed > 0 {
+            let msg = format!(
                 "recovered {} decisions from the journal of an interrupted session",
                 o.report.replayed
-            ),
-            false,
-        );
-    }
-    if let Some((n, p)) = &o.report.orphans {
-        o.session.notify(
-            format!(
+            );
+            o.session.notify(msg, false);
+        }
+        if let Some((n, p)) = &o.report.orphans {
+            let msg = format!(
                 "{n} journal entries name quotes no longer in the file; set aside in {}",
                 p.display()
-            ),
-            true,
-        );
+            );
+            o.session.notify(msg, true);
+        }
     }
     let mut dirty = false;
     let mut last_save = Instant::now();
     loop {
-        term.draw(|f| ui::render(f, &o.session, &chrome))?;
+        {
+            let g = lock(shared);
+            let Some(o) = g.as_ref() else {
+                return Ok(End::Signal);
+            };
+            term.draw(|f| ui::render(f, &o.session, &chrome))?;
+        }
         // Wait for input, saving when idle and watching for signals.
         loop {
-            if stop.load(Ordering::Relaxed) {
+            if stop.load(Ordering::SeqCst) {
                 return Ok(End::Signal);
             }
             if dirty && last_save.elapsed() >= SAVE_EVERY {
                 last_save = Instant::now();
+                let mut g = lock(shared);
+                let Some(o) = g.as_mut() else {
+                    return Ok(End::Signal);
+                };
                 match o.save() {
                     Ok(()) => {
                         dirty = false;
@@ -157,7 +246,12 @@ fn event_loop(
                 break;
             }
         }
-        match event::read()? {
+        let ev = event::read()?;
+        let mut g = lock(shared);
+        let Some(o) = g.as_mut() else {
+            return Ok(End::Signal);
+        };
+        match ev {
             event::Event::Key(k) => {
                 let action = map_key(o.session.mode(), k);
                 match o.session.handle(action, &now_rfc3339()) {

@@ -1,0 +1,434 @@
+//! End-to-end tests of `quotecheck review` in a real terminal: tmux runs the binary, `send-keys`
+//! types, `capture-pane` reads the screen, and the tests check the files it leaves.
+//!
+//! Every test has its own tmux server (a private socket) and a fixed window size. Waits poll
+//! the screen with a generous timeout instead of sleeping, so that a loaded machine only makes
+//! them slower. Without tmux they are skipped with a message, except under CI, where a missing
+//! tmux is a failure.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use quotecheck::schema::{self, Status};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+fn tmux_available() -> bool {
+    let ok = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok {
+        if std::env::var_os("CI").is_some() {
+            panic!("tmux is required for the terminal tests under CI but is not installed");
+        }
+        eprintln!("skipping: tmux is not installed");
+    }
+    ok
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A private tmux server, killed on drop.
+struct Tmux {
+    socket: String,
+    conf: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    fn new() -> Tmux {
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("tmux.conf");
+        // Keep panes of finished processes, to read their last screen and exit status.
+        std::fs::write(&conf, "set -g remain-on-exit on\nset -g status off\n").unwrap();
+        Tmux {
+            socket: format!(
+                "qc-review-{}-{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst)
+            ),
+            conf,
+            dir,
+        }
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.arg("-L").arg(&self.socket).arg("-f").arg(&self.conf);
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Starts `quotecheck review FILE --annotator ana EXTRA…` in a new session of 100×30. A
+    /// shell around it records the exit status in `<name>.status`.
+    fn start(&self, name: &str, file: &Path, extra: &[&str]) {
+        let status = self.dir.path().join(format!("{name}.status"));
+        let mut args: Vec<String> = [
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "--",
+            "sh",
+            "-c",
+            "\"$@\"; echo \"exit=$?\" > \"$QC_STATUS.tmp\"; mv \"$QC_STATUS.tmp\" \"$QC_STATUS\"",
+            "sh",
+            env!("CARGO_BIN_EXE_quotecheck"),
+            "review",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        args.insert(1, format!("QC_STATUS={}", status.display()));
+        args.insert(1, "-e".to_string());
+        args.push(file.to_str().unwrap().to_string());
+        args.extend(["--annotator", "ana"].iter().map(|s| s.to_string()));
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.run(&refs);
+    }
+
+    fn screen(&self, name: &str) -> String {
+        self.run(&["capture-pane", "-p", "-J", "-S", "-", "-t", name])
+    }
+
+    fn wait_for(&self, name: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen(name);
+            if ok(&s) {
+                return s;
+            }
+            if start.elapsed() > WAIT {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_text(&self, name: &str, text: &str) -> String {
+        self.wait_for(name, text, |s| s.contains(text))
+    }
+
+    fn keys(&self, name: &str, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", name];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    fn type_text(&self, name: &str, text: &str) {
+        self.run(&["send-keys", "-t", name, "-l", text]);
+    }
+
+    /// Waits until the review in session `name` has exited and returns its exit status.
+    fn wait_exit(&self, name: &str) -> i32 {
+        let status = self.dir.path().join(format!("{name}.status"));
+        let start = Instant::now();
+        loop {
+            if let Ok(s) = std::fs::read_to_string(&status)
+                && let Some(code) = s.trim().strip_prefix("exit=")
+            {
+                return code.parse().unwrap();
+            }
+            if start.elapsed() > WAIT {
+                panic!(
+                    "timed out waiting for the review in {name} to exit; screen:\n{}",
+                    self.screen(name)
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").output();
+    }
+}
+
+fn fixture_copy(t: &Tmux, name: &str) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/review")
+        .join(name);
+    let p = t.dir.path().join(name);
+    std::fs::copy(src, &p).unwrap();
+    p
+}
+
+fn read(p: &Path) -> schema::Dataset {
+    schema::read_csv(&std::fs::read(p).unwrap()[..], p).unwrap()
+}
+
+fn statuses(p: &Path) -> Vec<Option<Status>> {
+    read(p).records.iter().map(|r| r.status).collect()
+}
+
+fn reviewed(n: usize, total: usize) -> String {
+    format!("{n}/{total} reviewed")
+}
+
+#[test]
+fn decisions_typed_in_a_terminal_end_up_in_the_csv_byte_for_byte() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Tmux::new();
+    let file = fixture_copy(&t, "odd.csv");
+    let original = std::fs::read_to_string(&file).unwrap();
+    t.start("s", &file, &[]);
+    t.wait_text("s", &reviewed(0, 4));
+    // Row 1: confirm the prediction.
+    t.keys("s", &["a"]);
+    t.wait_text("s", &reviewed(1, 4));
+    // Row 2: the first alternative (the other speaker of the document).
+    let screen = t.wait_text("s", "2/4");
+    assert!(screen.contains("1 =Lena Ortiz"), "{screen}");
+    t.keys("s", &["1"]);
+    t.wait_text("s", &reviewed(2, 4));
+    // Row 3: type a speaker with a comma and quotes.
+    t.keys("s", &["e"]);
+    t.wait_text("s", "Speaker:");
+    t.type_text("s", "Someone, \"X\"");
+    t.keys("s", &["Enter"]);
+    t.wait_text("s", &reviewed(3, 4));
+    // Row 4: reject, undo (back to row 4), flag, then a note.
+    t.keys("s", &["x"]);
+    t.wait_text("s", &reviewed(4, 4));
+    t.keys("s", &["u"]);
+    t.wait_text("s", &reviewed(3, 4));
+    t.keys("s", &["f"]);
+    t.wait_text("s", &reviewed(4, 4));
+    t.keys("s", &["n"]);
+    t.wait_text("s", "Note:");
+    t.type_text("s", "ask the desk");
+    t.keys("s", &["Enter"]);
+    t.wait_text("s", "ask the desk");
+    // Help overlay and a resize do not disturb anything.
+    t.keys("s", &["?"]);
+    t.wait_text("s", "Help (any key closes)");
+    t.keys("s", &["Escape"]);
+    t.run(&["resize-window", "-t", "s", "-x", "60", "-y", "16"]);
+    t.wait_for("s", "a narrower screen", |s| {
+        s.lines().all(|l| l.chars().count() <= 60) && s.contains("4/4")
+    });
+    t.keys("s", &["q"]);
+    assert_eq!(t.wait_exit("s"), 0);
+
+    let ds = read(&file);
+    let st: Vec<_> = ds.records.iter().map(|r| r.status).collect();
+    assert_eq!(
+        st,
+        vec![
+            Some(Status::Confirmed),
+            Some(Status::Corrected),
+            Some(Status::Corrected),
+            Some(Status::Flagged)
+        ]
+    );
+    let r = &ds.records;
+    assert_eq!(r[0].reviewed_speaker, "=Lena Ortiz");
+    assert_eq!(r[1].reviewed_speaker, "=Lena Ortiz");
+    assert_eq!(r[2].reviewed_speaker, "Someone, \"X\"");
+    assert_eq!(r[3].note, "ask the desk");
+    for x in r {
+        assert_eq!(x.annotator, "ana");
+        chrono::DateTime::parse_from_rfc3339(&x.reviewed_at).unwrap();
+    }
+    // The whole file, byte for byte: only the review cells differ from the original.
+    let ts: Vec<&str> = r.iter().map(|x| x.reviewed_at.as_str()).collect();
+    let want = original
+        .replace(
+            "'=HYPERLINK(\"http://x\"),,,,,,1,",
+            &format!(
+                "'=HYPERLINK(\"http://x\"),confirmed,'=Lena Ortiz,ana,{},,1,",
+                ts[0]
+            ),
+        )
+        .replace(
+            ",99,,,,,,,1,",
+            &format!(",99,,corrected,'=Lena Ortiz,ana,{},,1,", ts[1]),
+        )
+        .replace(
+            ",,'+1,,,,,,1,",
+            &format!(",,'+1,corrected,\"Someone, \"\"X\"\"\",ana,{},,1,", ts[2]),
+        )
+        .replace(
+            "\"\",,,,,,,,1,\n",
+            &format!("\"\",,,flagged,,ana,{},ask the desk,1,\n", ts[3]),
+        );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), want);
+    // A clean quit leaves neither journal nor lock behind.
+    let mut left: Vec<String> = std::fs::read_dir(t.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, vec!["odd.csv", "s.status", "tmux.conf"]);
+}
+
+fn lock_pid(file: &Path) -> i32 {
+    let mut lock = file.as_os_str().to_os_string();
+    lock.push(".lock");
+    let text = std::fs::read_to_string(PathBuf::from(lock)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+    v["pid"].as_i64().unwrap() as i32
+}
+
+#[test]
+fn sigkill_mid_session_loses_no_acknowledged_decision() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Tmux::new();
+    let file = fixture_copy(&t, "odd.csv");
+    let original = std::fs::read(&file).unwrap();
+    t.start("a", &file, &[]);
+    t.wait_text("a", &reviewed(0, 4));
+    t.keys("a", &["a"]);
+    t.wait_text("a", &reviewed(1, 4));
+    t.keys("a", &["x"]);
+    t.wait_text("a", &reviewed(2, 4));
+    t.keys("a", &["f"]);
+    // Shown means acknowledged: the journal holds it.
+    t.wait_text("a", &reviewed(3, 4));
+    let pid = lock_pid(&file);
+    // SAFETY: sending a signal to the process the test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
+    t.wait_exit("a");
+    // Nothing was saved to the CSV itself; the journal has everything.
+    assert_eq!(std::fs::read(&file).unwrap(), original);
+
+    // Reopen: the stale lock is taken over and the journal replayed; the cursor is on the
+    // first pending row.
+    t.start("b", &file, &[]);
+    let s = t.wait_text("b", &reviewed(3, 4));
+    assert!(s.contains("4/4"), "resumes at the pending row:\n{s}");
+    assert_eq!(
+        statuses(&file),
+        vec![
+            Some(Status::Confirmed),
+            Some(Status::Rejected),
+            Some(Status::Flagged),
+            None
+        ],
+        "replayed decisions are written to the file on opening"
+    );
+    t.keys("b", &["q"]);
+    assert_eq!(t.wait_exit("b"), 0);
+    assert_eq!(statuses(&file)[..3].len(), 3);
+    assert_eq!(statuses(&file)[1], Some(Status::Rejected));
+}
+
+#[test]
+fn sigterm_saves_and_a_second_session_is_refused() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Tmux::new();
+    let file = fixture_copy(&t, "odd.csv");
+    t.start("a", &file, &[]);
+    t.wait_text("a", &reviewed(0, 4));
+    t.keys("a", &["x"]);
+    t.wait_text("a", &reviewed(1, 4));
+
+    t.start("b", &file, &[]);
+    assert_eq!(t.wait_exit("b"), 2);
+    let s = t.screen("b");
+    assert!(s.contains("is being reviewed by ana"), "{s}");
+
+    let pid = lock_pid(&file);
+    // SAFETY: sending a signal to the process the test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    assert_eq!(t.wait_exit("a"), 0);
+    let s = t.screen("a");
+    assert!(s.contains("stopped by a signal; saved"), "{s}");
+    assert_eq!(statuses(&file)[0], Some(Status::Rejected));
+}
+
+#[test]
+fn escape_sequences_in_articles_are_shown_neutralised() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Tmux::new();
+    let file = fixture_copy(&t, "escapes.csv");
+    t.start("s", &file, &[]);
+    let s = t.wait_text("s", &reviewed(0, 1));
+    assert!(s.contains("␛[2J"), "{s}");
+    assert!(s.contains("␛]0;owned␇"), "{s}");
+    // The title-setting sequence did not reach the terminal.
+    let title = t.run(&["display-message", "-p", "-t", "s", "#{pane_title}"]);
+    assert!(!title.contains("owned"), "{title}");
+    t.keys("s", &["q"]);
+    assert_eq!(t.wait_exit("s"), 0);
+}
+
+#[test]
+fn blind_sample_session() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Tmux::new();
+    let file = fixture_copy(&t, "odd.csv");
+    t.start("s", &file, &["--blind", "--sample", "2", "--seed", "1"]);
+    let s = t.wait_text("s", &reviewed(0, 2));
+    assert!(s.contains("hidden (blind review)"), "{s}");
+    t.keys("s", &["a"]);
+    t.wait_text("s", "blind review: the prediction is hidden");
+    t.keys("s", &["q"]);
+    assert_eq!(t.wait_exit("s"), 0);
+}
+
+fn wait_gone(pid: i32) {
+    let start = Instant::now();
+    // SAFETY: signal 0 only checks that the process exists.
+    while unsafe { libc::kill(pid, 0) } == 0 {
+        assert!(
+            start.elapsed() < WAIT,
+            "process {pid} still running after its terminal closed"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_closed_terminal_saves_and_exits() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Tmux::new();
+    let file = fixture_copy(&t, "odd.csv");
+    t.start("s", &file, &[]);
+    t.wait_text("s", &reviewed(0, 4));
+    t.keys("s", &["x"]);
+    t.wait_text("s", &reviewed(1, 4));
+    let pid = lock_pid(&file);
+    // Killing the tmux server closes the terminal under the running review.
+    t.run(&["kill-server"]);
+    wait_gone(pid);
+    assert_eq!(statuses(&file)[0], Some(Status::Rejected));
+    let mut journal = file.as_os_str().to_os_string();
+    journal.push(".journal");
+    assert!(
+        !PathBuf::from(journal).exists(),
+        "saved cleanly, journal removed"
+    );
+}
