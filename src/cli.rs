@@ -7,16 +7,17 @@ use crate::cmd;
 
 const AFTER_HELP: &str = "\
 Pipeline:
-  quotecheck extract articles/ -o quotes.csv          # find quotes and speakers
-  quotecheck review quotes.csv --annotator ana        # confirm or fix each row (one copy per annotator)
-  quotecheck diff ana.csv ben.csv --merge merged.csv  # agreement, disagreements, a merged file
-  quotecheck review merged.csv --only disagreements   # adjudicate: the result is the gold file
-  quotecheck eval --gold merged.csv --pred quotes.csv # score the extractor against the gold
+  quotecheck extract articles/ -o quotes.csv       # quotes and speakers
+  quotecheck review ana.csv --annotator ana        # one copy per annotator
+  quotecheck diff ana.csv ben.csv --merge m.csv    # agreement + merged file
+  quotecheck review m.csv --only disagreements     # adjudicate: the gold file
+  quotecheck eval --gold m.csv --pred quotes.csv   # score the extractor
 
 Exit codes:
   0  success
-  1  findings where a command has them (documented in its --help)
-  2  usage or input error (the message names the file, line and field); nothing was written
+  1  findings, where a command has them (see its --help)
+  2  usage or input error (the message names the file, line
+     and field); nothing was written
 
 The dataset schema shared by every command is described in docs/schema.md.";
 
@@ -74,5 +75,15 @@ pub fn run(cli: Cli) -> quotecheck::Result<i32> {
         Command::Eval(a) => cmd::eval::run(a, g),
         Command::Import(a) => cmd::import::run(a, g),
         Command::Export(a) => cmd::export::run(a, g),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
     }
 }
