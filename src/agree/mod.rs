@@ -86,6 +86,13 @@ pub fn load(input: &Input) -> Result<Loaded> {
             ));
         }
     }
+    // A copy with the same ids as the first in the same order has the same repeats, if any.
+    tables
+        .par_iter()
+        .enumerate()
+        .filter(|(i, t)| *i == 0 || t.quote_id != tables[0].quote_id)
+        .map(|(_, t)| t.check_duplicates())
+        .collect::<Result<Vec<()>>>()?;
     check_schemas(&tables)?;
     let mut warnings = Vec::new();
     let names = annotator_names(&tables, input.names.as_deref(), &mut warnings)?;

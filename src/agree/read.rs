@@ -116,7 +116,7 @@ pub struct Table {
     pub note: Strs,
     /// Distinct values of the `annotator` column with their count and first line.
     pub annotators: Vec<(String, u64, u64)>,
-    ids: IdIndex,
+    ids: std::sync::OnceLock<IdIndex>,
 }
 
 impl Table {
@@ -139,7 +139,7 @@ impl Table {
             names,
             note: Strs::default(),
             annotators: Vec::new(),
-            ids: IdIndex::default(),
+            ids: std::sync::OnceLock::new(),
         }
     }
 
@@ -150,9 +150,88 @@ impl Table {
         self.lines.is_empty()
     }
 
-    /// The row holding a quote id.
+    /// The row holding a quote id (the index is built on first use).
     pub fn row_of(&self, id: &[u8]) -> Option<usize> {
-        self.ids.find(id, &self.quote_id)
+        self.ids
+            .get_or_init(|| IdIndex::build(&self.quote_id))
+            .find(id, &self.quote_id)
+    }
+
+    /// Refuses a repeated quote id, naming the line of the first repeat and of the row it
+    /// repeats. Sorting hashes is much faster than growing a hash map over a million ids.
+    pub fn check_duplicates(&self) -> Result<()> {
+        use rayon::prelude::*;
+        use std::hash::BuildHasher;
+        let hasher = FixedState::with_seed(0x9e37_79b9);
+        let mut h: Vec<(u64, u32)> = (0..self.len())
+            .into_par_iter()
+            .map(|r| (hasher.hash_one(self.quote_id.get_bytes(r)), r as u32))
+            .collect();
+        h.par_sort_unstable();
+        // (repeat, first) with the earliest repeat
+        let mut worst: Option<(u32, u32)> = None;
+        let mut i = 0;
+        while i < h.len() {
+            let mut j = i + 1;
+            while j < h.len() && h[j].0 == h[i].0 {
+                j += 1;
+            }
+            if j - i > 1 {
+                // Rows in this run share a hash; compare the ids themselves.
+                for a in i..j {
+                    for b in a + 1..j {
+                        let (x, y) = (h[a].1, h[b].1);
+                        if self.quote_id.get_bytes(x as usize)
+                            == self.quote_id.get_bytes(y as usize)
+                            && worst.is_none_or(|(w, _)| y < w)
+                        {
+                            worst = Some((y, x));
+                        }
+                    }
+                }
+            }
+            i = j;
+        }
+        match worst {
+            None => Ok(()),
+            Some((rep, first)) => {
+                // The first occurrence of that id is the smallest row with it.
+                let id = self.quote_id.get_bytes(rep as usize);
+                let first = (0..=first as usize)
+                    .find(|&r| self.quote_id.get_bytes(r) == id)
+                    .unwrap_or(first as usize);
+                Err(Error::input(
+                    Location::file(&self.path)
+                        .line(self.lines[rep as usize])
+                        .field("quote_id"),
+                    format!(
+                        "duplicate quote_id {:?} (first on line {}); every row of a file needs its own id",
+                        String::from_utf8_lossy(id),
+                        self.lines[first]
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// Reserves room for about `rows` rows, scaling the text columns by what the rows so far
+    /// needed, so that a large file is not copied again and again as its columns grow.
+    fn reserve_rows(&mut self, rows: usize) {
+        let have = self.len().max(1);
+        let more = rows.saturating_sub(self.len());
+        let per = |s: &Strs| s.bytes.len() / have + 1;
+        self.lines.reserve(more);
+        self.doc.reserve(more);
+        self.start.reserve(more);
+        self.end.reserve(more);
+        self.status.reserve(more);
+        self.speaker.reserve(more);
+        self.reviewed.reserve(more);
+        for s in [&mut self.quote_id, &mut self.quote, &mut self.note] {
+            let p = per(s);
+            s.bytes.reserve(more * p);
+            s.ends.reserve(more);
+        }
     }
 
     /// The speaker the annotator settled on (see [`QuoteRecord::final_speaker`]); `None` when
@@ -178,10 +257,7 @@ impl Table {
     }
 
     fn push(&mut self, r: &QuoteRecord, line: u64) -> Result<()> {
-        let row = self.lines.len();
         self.quote_id.push(r.quote_id.as_bytes());
-        self.ids
-            .insert(row, &self.quote_id, &self.lines, line, &self.path)?;
         self.lines.push(line);
         self.doc.push(self.docs.id(r.doc_id.as_bytes()));
         self.start.push(r.start);
@@ -235,44 +311,25 @@ impl IdIndex {
         self.hasher.hash_one(id)
     }
 
-    /// Adds row `row` (already pushed to `ids`); a repeated id is an error at `line`.
-    fn insert(
-        &mut self,
-        row: usize,
-        ids: &Strs,
-        lines: &[u64],
-        line: u64,
-        path: &Path,
-    ) -> Result<()> {
-        let id = ids.get_bytes(row);
-        let h = self.hash(id);
-        let dup = |other: u32| {
-            Error::input(
-                Location::file(path).line(line).field("quote_id"),
-                format!(
-                    "duplicate quote_id {:?} (first on line {}); every row of a file needs its own id",
-                    String::from_utf8_lossy(id),
-                    lines[other as usize]
-                ),
-            )
-        };
-        match self.first.entry(h) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(row as u32);
-            }
-            std::collections::hash_map::Entry::Occupied(o) => {
-                let other = *o.get();
-                if ids.get_bytes(other as usize) == id {
-                    return Err(dup(other));
+    /// Indexes every id (the first row wins if one repeats).
+    fn build(ids: &Strs) -> IdIndex {
+        let mut x = IdIndex::default();
+        x.first.reserve(ids.len());
+        for row in 0..ids.len() {
+            let id = ids.get_bytes(row);
+            let h = x.hash(id);
+            match x.first.entry(h) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(row as u32);
                 }
-                let more = self.more.entry(h).or_default();
-                if let Some(&o) = more.iter().find(|&&o| ids.get_bytes(o as usize) == id) {
-                    return Err(dup(o));
+                std::collections::hash_map::Entry::Occupied(o) => {
+                    if ids.get_bytes(*o.get() as usize) != id {
+                        x.more.entry(h).or_default().push(row as u32);
+                    }
                 }
-                more.push(row as u32);
             }
         }
-        Ok(())
+        x
     }
 
     fn find(&self, id: &[u8], ids: &Strs) -> Option<usize> {
@@ -295,12 +352,12 @@ pub fn read_table(path: &Path) -> Result<Table> {
         let ds = schema::read_path(path)?;
         return Table::from_dataset(path, ds);
     }
-    let rdr: Box<dyn Read> = if path.as_os_str() == "-" {
-        Box::new(std::io::stdin())
-    } else {
-        Box::new(std::fs::File::open(path).map_err(|e| Error::io(path, e))?)
-    };
-    read_csv_table(rdr, path)
+    if path.as_os_str() == "-" {
+        return read_csv_table(std::io::stdin(), path);
+    }
+    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let size = f.metadata().ok().map(|m| m.len());
+    read_csv_sized(f, path, size)
 }
 
 /// Where a field's bytes are in the buffer and how to decode them.
@@ -392,9 +449,13 @@ fn scan_record(
             pos += 1;
             // Inside quotes until a quote that is not doubled.
             loop {
-                match memchr::memchr(b'"', &buf[pos..]) {
+                match memchr::memchr2(b'"', b'\n', &buf[pos..]) {
+                    Some(q) if buf[pos + q] == b'\n' => {
+                        *newlines += 1;
+                        pos += q + 1;
+                        continue;
+                    }
                     Some(q) => {
-                        *newlines += memchr::memchr_iter(b'\n', &buf[pos..pos + q]).count() as u64;
                         let after = pos + q + 1;
                         if after >= buf.len() && !eof {
                             return Scan::NeedMore;
@@ -507,7 +568,14 @@ impl Cols {
 const CHUNK: usize = 4 << 20;
 
 /// Reads a CSV copy. `path` names the file in messages.
-pub fn read_csv_table(mut rdr: impl Read, path: &Path) -> Result<Table> {
+pub fn read_csv_table(rdr: impl Read, path: &Path) -> Result<Table> {
+    read_csv_sized(rdr, path, None)
+}
+
+/// [`read_csv_table`] knowing the file's size, to size the columns up front.
+fn read_csv_sized(mut rdr: impl Read, path: &Path, size: Option<u64>) -> Result<Table> {
+    let mut consumed: u64 = 0;
+    let mut reserved = size.is_none();
     let mut buf = vec![0u8; CHUNK];
     let mut filled = 0;
     let mut pos = 0;
@@ -524,6 +592,7 @@ pub fn read_csv_table(mut rdr: impl Read, path: &Path) -> Result<Table> {
         // Fill the buffer.
         if !eof {
             if pos > 0 {
+                consumed += pos as u64;
                 buf.copy_within(pos..filled, 0);
                 filled -= pos;
                 checked_upto = checked_upto.saturating_sub(pos);
@@ -620,6 +689,15 @@ pub fn read_csv_table(mut rdr: impl Read, path: &Path) -> Result<Table> {
                     }
                 }
             }
+        }
+        if !reserved
+            && let (Some(size), Some((t, _))) = (size, &mut table)
+            && t.len() >= 64
+        {
+            let done = consumed + pos as u64;
+            let est = (t.len() as u64).saturating_mul(size) / done.max(1);
+            t.reserve_rows((est + est / 32) as usize);
+            reserved = true;
         }
         if eof && pos >= filled {
             break;
@@ -797,7 +875,6 @@ fn push_row(
     }
     let (start, end) = (start.unwrap_or(0), end.unwrap_or(0));
 
-    let row = t.lines.len();
     let qid = text(cols.quote_id);
     if is_blank(&qid) {
         let id = QuoteRecord::make_id(&String::from_utf8_lossy(&doc_id), start, end);
@@ -805,7 +882,6 @@ fn push_row(
     } else {
         t.quote_id.push(&qid);
     }
-    t.ids.insert(row, &t.quote_id, &t.lines, line, &t.path)?;
     t.lines.push(line);
     // Rows of one document are usually together: skip the hash lookup for a repeat.
     let doc = if last_doc.1 != u32::MAX && last_doc.0[..] == doc_id[..] {
@@ -914,12 +990,14 @@ mod tests {
             .to_string();
         assert_eq!(e, "t.csv:2: row has 6 fields but the header has 12");
         let e = fast(&format!(
-            "{HEAD}a,d,direct,q,0,1,,,,,,\na,d,direct,q,2,3,,,,,,\n"
+            "{HEAD}a,d,direct,q,0,1,,,,,,\nb,d,direct,q,2,3,,,,,,\na,d,direct,q,4,5,,,,,,\n"
         ))
+        .unwrap()
+        .check_duplicates()
         .unwrap_err()
         .to_string();
         assert!(
-            e.starts_with("t.csv:3: field `quote_id`: duplicate quote_id \"a\" (first on line 2)"),
+            e.starts_with("t.csv:4: field `quote_id`: duplicate quote_id \"a\" (first on line 2)"),
             "{e}"
         );
         let e = read_csv_table(
