@@ -16,6 +16,12 @@ use quotecheck::schema::{self, Status};
 const WAIT: Duration = Duration::from_secs(30);
 
 fn tmux_available() -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    let null_ok = std::fs::metadata("/dev/null").is_ok_and(|m| m.file_type().is_char_device());
+    assert!(
+        null_ok,
+        "/dev/null is not a character device (something replaced it with a regular file); tmux cannot start its server"
+    );
     let ok = Command::new("tmux")
         .arg("-V")
         .output()
@@ -75,6 +81,10 @@ impl Tmux {
     /// Starts `quotecheck review FILE --annotator ana EXTRA…` in a new session of 100×30. A
     /// shell around it records the exit status in `<name>.status`.
     fn start(&self, name: &str, file: &Path, extra: &[&str]) {
+        self.start_env(name, file, extra, &[]);
+    }
+
+    fn start_env(&self, name: &str, file: &Path, extra: &[&str], env: &[&str]) {
         let status = self.dir.path().join(format!("{name}.status"));
         let mut args: Vec<String> = [
             "new-session",
@@ -98,6 +108,10 @@ impl Tmux {
         .collect();
         args.insert(1, format!("QC_STATUS={}", status.display()));
         args.insert(1, "-e".to_string());
+        for e in env {
+            args.insert(1, e.to_string());
+            args.insert(1, "-e".to_string());
+        }
         args.push(file.to_str().unwrap().to_string());
         args.extend(["--annotator", "ana"].iter().map(|s| s.to_string()));
         args.extend(extra.iter().map(|s| s.to_string()));
@@ -431,4 +445,25 @@ fn a_closed_terminal_saves_and_exits() {
         !PathBuf::from(journal).exists(),
         "saved cleanly, journal removed"
     );
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_saves() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Tmux::new();
+    let file = fixture_copy(&t, "odd.csv");
+    t.start_env("s", &file, &[], &["QUOTECHECK_TEST_PANIC_KEY=!"]);
+    t.wait_text("s", &reviewed(0, 4));
+    t.keys("s", &["f"]);
+    t.wait_text("s", &reviewed(1, 4));
+    t.keys("s", &["!"]);
+    assert_eq!(t.wait_exit("s"), 2);
+    let s = t.screen("s");
+    assert!(s.contains("test panic requested"), "{s}");
+    assert!(s.contains("every decision was saved"), "{s}");
+    // Back on the normal screen: the review screen's frame is gone.
+    assert!(!s.contains("Alternatives (1-9)"), "{s}");
+    assert_eq!(statuses(&file)[0], Some(Status::Flagged));
 }

@@ -72,6 +72,16 @@ pub enum Effect {
     Quit,
 }
 
+/// One annotator's answer on a row of a merged file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answer {
+    pub name: String,
+    /// Their status (empty when pending).
+    pub status: String,
+    /// Their final speaker (empty when none).
+    pub speaker: String,
+}
+
 /// A message on the status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -369,20 +379,52 @@ impl Session {
             .unwrap_or(&[])
     }
 
-    /// The annotators' answers of the current row (`ann_*` columns), in adjudication mode.
-    pub fn annotator_answers(&self) -> Vec<(&str, &str)> {
+    /// The annotators' answers of the current row, in adjudication mode: from the
+    /// `ann_<name>_status` and `ann_<name>_speaker` columns that `diff --merge` writes (or any
+    /// other `ann_<name>` column, taken as a free-form answer).
+    pub fn annotator_answers(&self) -> Vec<Answer> {
         if !self.settings.adjudicate {
             return Vec::new();
         }
-        match self.current() {
-            Some((r, _)) => r
-                .extra
-                .iter()
-                .filter(|(k, _)| k.starts_with("ann_"))
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect(),
-            None => Vec::new(),
+        let Some((r, _)) = self.current() else {
+            return Vec::new();
+        };
+        let mut out: Vec<Answer> = Vec::new();
+        for (k, v) in &r.extra {
+            let Some(rest) = k.strip_prefix("ann_") else {
+                continue;
+            };
+            let (name, part) = if let Some(n) = rest.strip_suffix("_status") {
+                (n, 0)
+            } else if let Some(n) = rest.strip_suffix("_speaker") {
+                (n, 1)
+            } else {
+                (rest, 2)
+            };
+            let i = match out.iter().position(|a| a.name == name) {
+                Some(i) => i,
+                None => {
+                    out.push(Answer {
+                        name: name.to_string(),
+                        ..Default::default()
+                    });
+                    out.len() - 1
+                }
+            };
+            let a = &mut out[i];
+            match part {
+                0 => a.status = v.trim().to_string(),
+                1 => a.speaker = v.trim().to_string(),
+                _ => {
+                    if let Some(sp) = ann_speaker(v) {
+                        a.speaker = sp;
+                    } else {
+                        a.status = v.trim().to_string();
+                    }
+                }
+            }
         }
+        out
     }
 
     /// The numbered alternative speakers of the current row (at most nine): in adjudication
@@ -394,10 +436,8 @@ impl Session {
             return Vec::new();
         };
         let mut names: Vec<String> = Vec::new();
-        for (_, v) in self.annotator_answers() {
-            if let Some(n) = ann_speaker(v) {
-                push_name(&mut names, &n);
-            }
+        for a in self.annotator_answers() {
+            push_name(&mut names, &a.speaker);
         }
         let mut rest: Vec<String> = Vec::new();
         for c in &r.candidates {
@@ -1147,8 +1187,10 @@ mod tests {
         ];
         recs[0].extra = vec![
             ("agreement".into(), "0.5".into()),
-            ("ann_ana".into(), "Raj Patel".into()),
-            ("ann_ben".into(), "rejected".into()),
+            ("ann_ana_status".into(), "corrected".into()),
+            ("ann_ana_speaker".into(), "Raj Patel".into()),
+            ("ann_ben_status".into(), "rejected".into()),
+            ("ann_ben_speaker".into(), "".into()),
             ("ann_cy".into(), "corrected: Tom Ford".into()),
         ];
         recs[1].extra = vec![("agreement".into(), "1".into())];
@@ -1172,7 +1214,16 @@ mod tests {
                 ..ana()
             },
         );
-        assert_eq!(s.annotator_answers().len(), 3);
+        let answers = s.annotator_answers();
+        assert_eq!(answers.len(), 3);
+        assert_eq!(
+            answers[1],
+            Answer {
+                name: "ben".into(),
+                status: "rejected".into(),
+                speaker: "".into()
+            }
+        );
         assert_eq!(s.alternatives()[..2], ["Raj Patel", "Tom Ford"]);
     }
 

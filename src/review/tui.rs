@@ -247,6 +247,15 @@ fn event_loop(
             }
         }
         let ev = event::read()?;
+        // Debug builds only: lets the end-to-end tests check that a panic saves and restores
+        // the terminal.
+        #[cfg(debug_assertions)]
+        if let event::Event::Key(k) = &ev
+            && let event::KeyCode::Char(c) = k.code
+            && std::env::var("QUOTECHECK_TEST_PANIC_KEY").is_ok_and(|v| v == c.to_string())
+        {
+            panic!("test panic requested by QUOTECHECK_TEST_PANIC_KEY");
+        }
         let mut g = lock(shared);
         let Some(o) = g.as_mut() else {
             return Ok(End::Signal);

@@ -375,8 +375,16 @@ fn cw(c: char) -> usize {
 
 fn decision_text(rev: &super::store::Review) -> String {
     match rev.status {
-        None if rev.note.is_empty() => "pending".to_string(),
-        None => "pending (note)".to_string(),
+        None => {
+            let mut t = "pending".to_string();
+            if !rev.reviewed_speaker.is_empty() {
+                t.push_str(&format!(
+                    " (suggested: {})",
+                    sanitize_one_line(&rev.reviewed_speaker)
+                ));
+            }
+            t
+        }
         Some(st) => {
             let mut t = st.as_str().to_string();
             if matches!(st, Status::Confirmed | Status::Corrected)
@@ -483,13 +491,16 @@ fn render_annotators(f: &mut Frame, s: &Session, area: Rect) {
             Span::raw(format_confidence(a)),
         ]));
     }
-    for (k, v) in s.annotator_answers().into_iter().take(6) {
+    for a in s.annotator_answers().into_iter().take(6) {
+        let answer = match (a.status.is_empty(), a.speaker.is_empty()) {
+            (true, true) => "(no answer)".to_string(),
+            (false, true) => a.status.clone(),
+            (true, false) => a.speaker.clone(),
+            (false, false) => format!("{} → {}", a.status, a.speaker),
+        };
         lines.push(Line::from(vec![
-            Span::styled(
-                format!("{} ", sanitize_one_line(k.trim_start_matches("ann_"))),
-                LABEL,
-            ),
-            Span::raw(sanitize_one_line(v)),
+            Span::styled(format!("{} ", sanitize_one_line(&a.name)), LABEL),
+            Span::raw(sanitize_one_line(&answer)),
         ]));
     }
     let block = Block::default().borders(Borders::ALL).title(" Annotators ");
@@ -866,6 +877,33 @@ mod tests {
         let text = draw(&s, 100, 24).backend().to_string();
         assert!(!text.contains("Predicted  Lena"), "{text}");
         assert!(text.contains("hidden (blind review)"));
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn adjudication_shows_the_annotators() {
+        let mut recs = records();
+        recs[0].extra = vec![
+            ("agreement".into(), "0.667".into()),
+            ("ann_ana_status".into(), "confirmed".into()),
+            ("ann_ana_speaker".into(), "Lena Ortiz".into()),
+            ("ann_ben_status".into(), "corrected".into()),
+            ("ann_ben_speaker".into(), "Tom Ford".into()),
+            ("ann_cy_status".into(), "rejected".into()),
+            ("ann_cy_speaker".into(), "".into()),
+        ];
+        let s = Session::new(
+            recs,
+            vec![Review::default(); 2],
+            vec![0],
+            Settings {
+                adjudicate: true,
+                ..ana()
+            },
+        );
+        let text = draw(&s, 100, 30).backend().to_string();
+        assert!(text.contains("ben corrected → Tom Ford"), "{text}");
+        assert!(text.contains("1 Lena Ortiz   2 Tom Ford"), "{text}");
         insta::assert_snapshot!(text);
     }
 
