@@ -61,6 +61,14 @@ fn is_det(t: &Tok) -> bool {
     matches!(t.lower.as_str(), "the" | "a" | "an")
 }
 
+/// `one`, `another`, `some`: start a phrase like a determiner (`one user wrote`).
+fn is_quant(t: &Tok) -> bool {
+    matches!(
+        t.lower.as_str(),
+        "one" | "another" | "some" | "several" | "two" | "three" | "many" | "other"
+    )
+}
+
 /// A lowercase word that may describe a speaker (`senior`, `press`): not a closed-class word,
 /// verb or cue.
 fn is_descriptor(t: &Tok) -> bool {
@@ -102,12 +110,7 @@ pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
         return Some(i + 1);
     }
     let mut j = i;
-    if is_det(t)
-        || matches!(
-            t.lower.as_str(),
-            "one" | "another" | "two" | "three" | "several" | "some" | "many"
-        )
-    {
+    if is_det(t) || is_quant(t) {
         j += 1;
     }
     let mut content = 0;
@@ -148,7 +151,12 @@ pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
             j += 1;
             continue;
         }
-        if is_descriptor(t) && desc < 3 {
+        let adjective = t.lower.ends_with("ed") && !t.is(lexicon::CUE | lexicon::AUX);
+        if (is_descriptor(t) || adjective)
+            && !t.cap
+            && !t.is(lexicon::FUNCTION | lexicon::PREP | lexicon::PRONOUN | lexicon::TIME)
+            && desc < 3
+        {
             j += 1;
             desc += 1;
             content += 1;
@@ -168,8 +176,13 @@ pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
     if j == i || (j == i + 1 && is_det(&toks[i])) {
         return None;
     }
-    // a phrase of lowercase descriptors only is not a speaker ("one day")
-    if !toks[i..j].iter().any(|t| nameish(t) || subject_pronoun(t)) {
+    // a bare `one` (`read one`)
+    if j == i && is_quant(&toks[i]) && toks.get(i + 1).is_none_or(|n| n.kind != TK::Word) {
+        return Some(i + 1);
+    }
+    // lowercase descriptors only make a speaker after a determiner (`one user`, `a reporter`)
+    let det_led = (is_det(&toks[i]) || is_quant(&toks[i])) && j >= i + 2;
+    if !det_led && !toks[i..j].iter().any(|t| nameish(t) || subject_pronoun(t)) {
         return None;
     }
     Some(j)
@@ -195,24 +208,69 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
         j -= 1;
         skipped += 1;
     }
+    // `Ms. Sherry smiled and said`: the subject of the first verb
+    if j > lo && toks[j - 1].lower == "and" {
+        let clause = toks[lo..j - 1]
+            .iter()
+            .rposition(|t| t.is_punct(',') || t.kind == TK::Mark)
+            .map_or(lo, |p| lo + p + 1);
+        let e = np_forward(toks, clause)?;
+        let verb_next = toks.get(e).is_some_and(|t| t.kind == TK::Word && !t.cap);
+        return (verb_next && e < j).then_some((clause, e));
+    }
+    // a relative clause: `X, who …, said` / `the report, which notes`
+    if j > lo && matches!(toks[j - 1].lower.as_str(), "who" | "which") {
+        j -= 1;
+        if j > lo && toks[j - 1].is_punct(',') {
+            j -= 1;
+        }
+        if j <= lo {
+            return None;
+        }
+        let e = skip_parenthetical(toks, j, lo);
+        return phrase_before(toks, e, lo);
+    }
     let mut e = j;
     if j > lo && toks[j - 1].is_punct(',') {
         // appositive: find the comma that opens it
         let mut c = j - 1;
         let mut found = None;
-        while c > lo && j - c < 25 {
+        let mut depth = 0usize;
+        while c > lo && j - c < 30 {
             c -= 1;
             match toks[c].kind {
-                TK::Punct(',') => {
+                TK::Punct(')') => depth += 1,
+                TK::Punct('(') => depth = depth.saturating_sub(1),
+                TK::Punct(',') if depth == 0 => {
                     found = Some(c);
                     break;
                 }
-                TK::Mark | TK::Punct(';' | ':' | '(' | ')') => break,
+                TK::Mark | TK::Punct(';' | ':') => break,
                 _ => {}
             }
         }
         e = found?;
     }
+    let e = skip_parenthetical(toks, e, lo);
+    phrase_before(toks, e, lo)
+}
+
+/// `Sen. Richard J. Durbin (D-Ill.)`: the phrase ends before the parenthesis.
+fn skip_parenthetical(toks: &[Tok], e: usize, lo: usize) -> usize {
+    if e > lo && toks[e - 1].is_punct(')') {
+        let mut c = e - 1;
+        while c > lo && e - c < 12 {
+            c -= 1;
+            if toks[c].is_punct('(') {
+                return c;
+            }
+        }
+    }
+    e
+}
+
+/// The speaker phrase ending at `e` (exclusive), going backwards.
+fn phrase_before(toks: &[Tok], e: usize, lo: usize) -> Option<(usize, usize)> {
     if e <= lo {
         return None;
     }
@@ -231,7 +289,7 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
             s -= 1;
             continue;
         }
-        if is_det(t) {
+        if is_det(t) || (is_quant(t) && s < e) {
             s -= 1;
             break;
         }
@@ -266,10 +324,27 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
     if s == e || (e - s == 1 && is_det(&toks[s])) {
         return None;
     }
-    if !toks[s..e].iter().any(nameish) {
+    let det_led = (is_det(&toks[s]) || is_quant(&toks[s])) && e - s >= 2;
+    if !det_led && !toks[s..e].iter().any(nameish) {
         return None;
     }
     Some((s, e))
+}
+
+/// The subject of a sentence: its first phrase, after an opening prepositional phrase and
+/// comma (`In an attempt to make its point, the Daily News …`).
+fn sentence_subject(toks: &[Tok]) -> Option<(usize, usize)> {
+    let mut i = 0;
+    if toks
+        .first()
+        .is_some_and(|t| t.is(lexicon::PREP) || t.is(lexicon::FUNCTION) && !is_det(t))
+    {
+        i = toks.iter().take(15).position(|t| t.is_punct(','))? + 1;
+    }
+    let e = np_forward(toks, i)?;
+    toks.get(e)
+        .is_some_and(|t| t.kind == TK::Word && !t.cap)
+        .then_some((i, e))
 }
 
 /// Tokens that may stand between a cue and the quotation it introduces: adjuncts such as
@@ -301,19 +376,32 @@ fn match_after(toks: &[Tok]) -> Option<(usize, usize, usize)> {
     }
     let e = np_forward(toks, i)?;
     let mut j = e;
+    // `state Sen. Jason Holsman (D) said`
+    if toks.get(j).is_some_and(|t| t.is_punct('(')) {
+        let close = toks[j..].iter().take(8).position(|t| t.is_punct(')'))?;
+        j += close + 1;
+    }
     if toks.get(j).is_some_and(|t| t.is_punct(',')) {
-        // appositive
+        // an appositive, possibly with commas of its own (`Miller, a retired worker from
+        // Cambridge, Mass., said`): the first `, cue` within reach
         let mut c = j + 1;
-        while c < toks.len() && c - j < 25 && !toks[c].is_punct(',') {
-            if matches!(toks[c].kind, TK::Mark | TK::Punct(';' | ':' | '.')) {
-                return None;
+        while c < toks.len() && c - j < 30 {
+            match toks[c].kind {
+                TK::Mark | TK::Punct(';' | ':') => return None,
+                TK::Punct(',') => {
+                    let mut d = c + 1;
+                    while d < toks.len() && toks[d].is(lexicon::ADVERB) && !is_cue(&toks[d]) {
+                        d += 1;
+                    }
+                    if toks.get(d).is_some_and(is_cue) {
+                        return Some((i, e, d));
+                    }
+                }
+                _ => {}
             }
             c += 1;
         }
-        if c >= toks.len() || c - j >= 25 {
-            return None;
-        }
-        j = c + 1;
+        return None;
     }
     let mut skipped = 0;
     while j < toks.len() && toks[j].is(lexicon::ADVERB) && !is_cue(&toks[j]) && skipped < 3 {
@@ -352,21 +440,62 @@ fn match_colon(toks: &[Tok]) -> Option<(usize, usize)> {
     if n < 2 || !toks[n - 1].is_punct(':') {
         return None;
     }
-    let e = np_forward(toks, 0)?;
-    // allow adjuncts such as `on Twitter` between the phrase and the colon
-    if e + 1 == n
-        || adjunct_only(&toks[e..n - 1])
-            && toks[e..n - 1]
-                .iter()
-                .all(|t| !t.cap || t.is(lexicon::PREP) || e < n)
+    if let Some(e) = np_forward(toks, 0) {
+        // allow adjuncts such as `on Twitter` between the phrase and the colon
+        if e + 1 == n || adjunct_only(&toks[e..n - 1]) {
+            return Some((0, e));
+        }
+    }
+    // `… - HuffPollster: "…"`: a name right before the colon
+    if let Some((s, e)) = phrase_before(toks, n - 1, 0)
+        && toks[s..e].iter().any(|t| t.cap)
     {
-        return Some((0, e));
+        return Some((s, e));
+    }
+    // `The campaign worded it more carefully: "…"`: the subject of the sentence
+    sentence_subject(&toks[..n - 1])
+}
+
+/// `"Q" for Clinton, said Kunin.` / `"Q," since …, said Lee Epstein`: a cue later in the
+/// sentence, at a clause boundary. Returns (phrase start, phrase end, cue index).
+fn match_after_clause(toks: &[Tok]) -> Option<(usize, usize, usize)> {
+    let mut clause_start = 0;
+    for k in 0..toks.len() {
+        let t = &toks[k];
+        if t.kind == TK::Mark {
+            return None;
+        }
+        if t.is_punct(',') || t.is_dash() {
+            clause_start = k + 1;
+            continue;
+        }
+        if !is_cue(t) || k == 0 || clause_start == 0 {
+            continue;
+        }
+        if k == clause_start {
+            if let Some(e) = np_forward(toks, k + 1) {
+                return Some((k + 1, e, k));
+            }
+        } else if let Some((s, e)) = subject_before(toks, k, clause_start)
+            && s == clause_start
+        {
+            return Some((s, e, k));
+        }
     }
     None
 }
 
 /// The nearest cue before the quotation anywhere in the sentence, with its subject.
 fn match_clause(toks: &[Tok]) -> Option<(usize, usize, usize)> {
+    // `Said Dorothy Poynter, who grew up with Ali, "…"`
+    if let Some(t) = toks.first()
+        && t.cap
+        && t.is(lexicon::CUE_DIRECT)
+        && t.is(lexicon::CUE)
+        && let Some(e) = np_forward(toks, 1)
+    {
+        return Some((1, e, 0));
+    }
     let mut k = toks.len();
     while k > 0 {
         k -= 1;
@@ -500,14 +629,17 @@ impl Doc<'_> {
                     gender: h.gender,
                     subject: true,
                     object: false,
+                    speaks: true,
                     described: h.what == What::Described,
+                    titled: false,
                 });
             }
         }
         ms.sort_by_key(|m| std::cmp::Reverse(m.pos));
         let want_person = matches!(sp.name.as_str(), "he" | "she");
         let mut scored: Vec<(f64, String, Gender)> = Vec::new();
-        for (rank, m) in ms.iter().enumerate() {
+        let mut rank = 0usize;
+        for m in ms.iter() {
             let mut name = m.name.clone();
             let mut gender = m.gender;
             if !m.described
@@ -523,16 +655,34 @@ impl Doc<'_> {
                 if m.described || !sp.gender.compatible(gender) || gender == Gender::Plural {
                     continue;
                 }
+                let known_name = m.titled
+                    || name.contains(' ')
+                    || gender != Gender::Unknown
+                    || history.iter().any(|(_, h)| h.name == name);
+                if !known_name || !names::person_like(self.lex, &name) {
+                    continue;
+                }
             } else if (sp.name == "they" || sp.name == "it") && !m.described {
                 continue;
             }
             let mut score = rank as f64;
+            rank += 1;
             if m.object {
                 score += 3.0;
             }
             if !m.subject {
-                score += 1.0;
+                score += 2.0;
             }
+            if m.speaks {
+                score -= 1.0;
+            }
+            // salience: a person who is the subject again and again in the window
+            let again = ms
+                .iter()
+                .filter(|o| o.subject && o.name == m.name)
+                .count()
+                .saturating_sub(1);
+            score -= 0.5 * (again.min(3) as f64);
             if gender == Gender::Unknown {
                 score += 1.5;
             }
@@ -724,9 +874,28 @@ impl Doc<'_> {
                     });
                 }
             }
+            if found.is_none()
+                && let Some((s, e, c)) = match_after_clause(&after)
+                && let Some(spk) = self.speaker_from(&after, s, e)
+            {
+                found = Some(Found {
+                    speaker: spk,
+                    cue: cue_text(&after, c),
+                    rule: "same-clause",
+                    confidence: 0.7,
+                    cue_pos: Some(after[c].start),
+                });
+            }
+            // `Adding, "…"`: a cue without a subject continues the previous speaker
             let starts_sentence = before
                 .iter()
-                .all(|t| matches!(t.kind, TK::Mark | TK::Punct(_)));
+                .all(|t| matches!(t.kind, TK::Mark | TK::Punct(_)))
+                || (before.len() <= 4
+                    && before.iter().any(|t| t.is(lexicon::CUE | lexicon::CUE_ING))
+                    && !before
+                        .iter()
+                        .any(|t| t.cap && nameish(t) && !t.is(lexicon::CUE_ING | lexicon::CUE))
+                    && !before.iter().any(subject_pronoun));
             // 6. continuation of the previous quotation (same or previous paragraph)
             if found.is_none() && starts_sentence {
                 let prev = if qi > 0 {
@@ -840,7 +1009,35 @@ impl Doc<'_> {
                 }
             });
             let ends_punct = matches!(last_char, ',' | '.' | '?' | '!');
-            let keep = if title && (!adjacent || !ends_punct || kind == Kind::Mixed) {
+            // a short fragment inside a longer report: the row is the reported clause, as
+            // indirect speech, unless the quoted words make up most of it
+            let mut kind = kind;
+            let mut out_span = sp.clone();
+            if kind == Kind::Mixed
+                && matches!(rule, "adjacent-before" | "same-clause" | "according-to")
+                && let Some(cp) = resolved.as_ref().and_then(|f| f.cue_pos)
+                && cp < sp.open
+            {
+                let sent_end = self.seg.sentences[close_si].end.max(sp.close);
+                if let Some((cs, ce)) = self.reported_clause(cp, sent_end)
+                    && self.quoted_share(cs, ce) < 0.5
+                {
+                    kind = Kind::Indirect;
+                    out_span = Span {
+                        open: cs,
+                        start: cs,
+                        end: ce,
+                        close: ce,
+                        closed: true,
+                        continues: false,
+                        continued: false,
+                        style: sp.style,
+                    };
+                }
+            }
+            let keep = if kind == Kind::Indirect {
+                true
+            } else if title && (!adjacent || !ends_punct || kind == Kind::Mixed) {
                 false
             } else if resolved.is_none() {
                 kind == Kind::Direct && n_words > 3
@@ -885,7 +1082,7 @@ impl Doc<'_> {
             }
             candidates.truncate(3);
             out.push(Attributed {
-                span: sp.clone(),
+                span: out_span,
                 kind,
                 speaker,
                 mention,
@@ -897,6 +1094,62 @@ impl Doc<'_> {
             });
         }
         out
+    }
+
+    /// The reported clause after a cue at `cue_pos`: from after the cue (and `that`) to the end
+    /// of the sentence, without the final period.
+    fn reported_clause(&self, cue_pos: usize, sent_end: usize) -> Option<(usize, usize)> {
+        let t = self.text;
+        let mut p = cue_pos;
+        p += t[p..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .unwrap_or(t.len() - p);
+        if t[..p].ends_with("according") && t[p..].starts_with(" to") {
+            p += 3;
+        }
+        loop {
+            let rest = &t[p..sent_end.max(p)];
+            let trimmed =
+                rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',' || c == ':');
+            let skip = rest.len() - trimmed.len();
+            if trimmed.starts_with("that ") {
+                p += skip + 4;
+            } else {
+                p += skip;
+                break;
+            }
+        }
+        let body = &t[p..sent_end.max(p)];
+        let end = p + body
+            .trim_end_matches(|c: char| c.is_whitespace() || c == '.')
+            .len();
+        (end > p).then_some((p, end))
+    }
+
+    /// The share of non-space characters of `text[s..e]` that lie inside quotation marks.
+    fn quoted_share(&self, s: usize, e: usize) -> f64 {
+        let nonspace = |a: usize, b: usize| {
+            self.text[a..b]
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .count()
+        };
+        let total = nonspace(s, e);
+        if total == 0 {
+            return 0.0;
+        }
+        let first = self.spans.partition_point(|q| q.close <= s);
+        let mut quoted = 0;
+        for q in &self.spans[first..] {
+            if q.open >= e {
+                break;
+            }
+            let (a, b) = (q.open.max(s), q.close.min(e));
+            if a < b {
+                quoted += nonspace(a, b);
+            }
+        }
+        quoted as f64 / total as f64
     }
 
     /// Direct when the quotation stands as a sentence or clause of its own (at the sentence

@@ -53,6 +53,10 @@ pub const NOT_NAME: Flags = 1 << 20;
 /// opposed to a framing verb.
 pub const CUE_DIRECT: Flags = 1 << 21;
 
+/// A capitalised word that names a place, an institution or a group, never a person
+/// (`Iowa`, `Congress`, `Democrats`).
+pub const NONPERSON: Flags = 1 << 24;
+
 /// Speech verbs by lemma. `*` doubles the final consonant in -ed/-ing; irregular forms follow
 /// after `|` (third person, past, participle, gerund are generated otherwise).
 const SPEECH_LEMMAS: &[&str] = &[
@@ -412,28 +416,6 @@ const FRAME_LEMMAS: &[&str] = &[
     "brand",
     "characterize",
     "characterise",
-    "deride",
-    "praise",
-    "slam",
-    "blast",
-    "attack",
-    "mock",
-    "hail",
-    "tout",
-    "decry",
-    "condemn",
-    "denounce",
-    "criticize",
-    "criticise",
-    "accuse",
-    "promise",
-    "vow",
-    "pledge",
-    "urge",
-    "demand",
-    "warn",
-    "predict",
-    "welcome",
 ];
 
 /// The base form of a speech verb (`say`, `report`): too often a noun or an infinitive to be a
@@ -641,6 +623,9 @@ const MALE_NAMES: &str = "aaron abdul abe abraham adam adrian ahmed al alan albe
 
 const FEMALE_NAMES: &str = "abby abigail ada alexandra alexis alice alicia alison allison amanda amara amber amy ana andrea angela angelina ann anna anne annie april ashley barbara becky betsy betty beth beverly bonnie brenda bridget brittany brooke candace carly carmen carol caroline carolyn catherine cathy cecilia charlotte cheryl chelsea christina christine cindy claire clara claudia colleen connie courtney crystal cynthia daisy dana danielle deborah debbie debra denise diana diane dianne donna dolores doris dorothy edith eileen elaine eleanor elena elise elizabeth ella ellen emily emma erica erin esther eva evelyn faith felicia fiona florence frances gabrielle gail gina gloria grace gretchen gwen hannah harriet heather heidi helen hillary holly hope huma irene iris isabel jackie jacqueline jane janet janice jean jeanne jennifer jenny jessica jill joan joanne jodi jodie josephine joy joyce judith judy julia julie june karen kate katherine kathleen kathryn kathy katie kay kayleigh kelly kellyanne kim kimberly kirsten kristen laura lauren laurie leah lena leslie lillian linda lisa liz lois loretta lori louise lucy lydia lynn madeleine madison margaret maria marie marilyn marion marsha martha mary maxine megan meghan melania melissa meredith michele michelle mildred miriam molly monica nancy naomi natalie nia nicole nikki nina nora norma olivia paige pam pamela patricia patty paula pauline peggy penny phyllis priscilla rachel rebecca regina renee rita roberta robin rosa rose rosemary ruth sally samantha sandra sara sarah sharon sheila shirley sonia sophia stacy stephanie susan susana suzanne sylvia tamara tammy tanya teresa theresa tiffany tina tracy ursula valerie vanessa vera veronica victoria virginia wanda wendy whitney yvonne zoe";
 
+/// Places, institutions and groups: capitalised words that are never part of a person's name.
+const NONPERSON_WORDS: &str = "alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri montana nebraska nevada hampshire jersey mexico york carolina dakota ohio oklahoma oregon pennsylvania rhode tennessee texas utah vermont virginia wisconsin wyoming america american americans u.s. us usa united states kingdom britain british england london europe european russia russian china chinese syria syrian iran iranian iraq iraqi israel israeli palestinian afghanistan pakistan india japan korea germany german france french canada canadian cuba ukraine turkey egypt saudi arabia libya yemen africa asia washington chicago boston philadelphia atlanta houston dallas miami denver seattle detroit cleveland orlando vegas angeles francisco manhattan brooklyn des moines charleston columbia manchester concord congress senate house capitol pentagon kremlin white court supreme department state administration committee party gop rnc dnc fbi cia nsa doj epa irs isis isil nato un cnn nbc abc cbs fox msnbc npr pbs bbc ap reuters bloomberg politico times post journal news tribune herald magazine network media twitter facebook google apple microsoft amazon university college school institute foundation center centre council association union bank group club church company corporation inc. corp. co. campaign democrats republicans democratic republican democrat conservatives liberals evangelicals muslims christians jews catholics latinos hispanics voters obamacare medicare medicaid monday tuesday wednesday thursday friday saturday sunday january february march april june july august september october november december christmas easter north south east west new san los st. fort mount lake river street avenue county city island islands bay";
+
 /// Titles and job words that come before a name; the name starts after the last of them.
 const TITLES: &str = "mr mr. mrs mrs. ms ms. miss mx dr dr. prof prof. professor sen sen. senator rep rep. reps. representative congressman congresswoman gov gov. governor lt lt. gen gen. general col col. colonel capt capt. captain maj maj. major sgt sgt. sergeant adm adm. admiral cmdr cmdr. commander pres pres. president vice secretary minister mayor judge justice chief rev rev. reverend father sister brother sir dame lord lady hon hon. honorable ambassador attorney officer detective coach chairman chairwoman chair chairperson speaker leader st st. saint prime deputy assemblyman assemblywoman councilman councilwoman councilmember sheriff inspector superintendent commissioner director ceo cfo coo founder candidate nominee chancellor premier king queen prince princess pope bishop cardinal rabbi imam pastor sen.-elect gov.-elect president-elect spokesman spokeswoman spokesperson adviser advisor aide strategist pollster economist analyst professor lawyer attorney welder manager chairman senior junior former acting interim executive treasurer comptroller clerk counsel advocate activist author columnist commentator host anchor reporter correspondent editor publisher owner businessman businesswoman billionaire millionaire mogul magnate tycoon entrepreneur investor governor-elect mayor-elect ex-president ex-gov. lieut. supt. atty. atty gen. insp. cpl cpl. pvt pvt. fr. fr sr. jr.";
 
@@ -825,6 +810,9 @@ impl Lexicon {
         }
         for w in TITLES.split_whitespace() {
             add(w, TITLE, &mut map);
+        }
+        for w in NONPERSON_WORDS.split_whitespace() {
+            add(w, NONPERSON, &mut map);
         }
         for w in ROLES.split_whitespace() {
             add(w, ROLE, &mut map);

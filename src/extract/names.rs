@@ -138,6 +138,21 @@ pub fn from_phrase(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<Spe
             resolved_pronoun: false,
         });
     }
+    // `Scott Hawkins of Cheyenne`: a name before `of` is the speaker, the rest says where from
+    if let Some(of) = toks[lo..hi]
+        .iter()
+        .position(|t| t.lower == "of")
+        .map(|p| lo + p)
+        && of > lo
+        && name_part(&toks[of - 1])
+        && (of - lo >= 2 || toks[lo].is(lexicon::MALE | lexicon::FEMALE))
+        && toks[lo..of]
+            .iter()
+            .all(|t| name_part(t) || t.is(lexicon::TITLE))
+        && toks[lo..of].iter().filter(|t| name_part(t)).count() >= 2
+    {
+        return from_phrase(text, toks, lo, of);
+    }
     // the trailing run of name words, before any lowercase head
     let mut e = hi;
     while e > lo && toks[e - 1].kind != Kind::Word {
@@ -168,7 +183,12 @@ pub fn from_phrase(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<Spe
                 resolved_pronoun: false,
             });
         }
-        let mut gender = Gender::of_flags(toks[s].flags);
+        // a forename gives the gender only before a surname: a lone word may be a surname
+        let mut gender = if e - s >= 2 {
+            Gender::of_flags(toks[s].flags & (lexicon::MALE | lexicon::FEMALE))
+        } else {
+            Gender::Unknown
+        };
         for t in &toks[lo..s] {
             if t.is(lexicon::TITLE) {
                 let g = Gender::of_flags(t.flags);
@@ -177,10 +197,11 @@ pub fn from_phrase(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<Spe
                 }
             }
         }
+        let org = toks[s..e].iter().any(|t| t.is(lexicon::NONPERSON));
         return Some(Speaker {
             name: run_text,
             mention,
-            what: What::Person,
+            what: if org { What::Described } else { What::Person },
             gender,
             resolved_pronoun: false,
         });
@@ -335,7 +356,9 @@ pub fn fullest(text: &str, lex: &Lexicon, word: &str, pos: usize) -> Option<Stri
 /// surname somewhere in the document.
 pub fn gender_of(text: &str, lex: &Lexicon, name: &str) -> Gender {
     let mut words = name.split(' ');
-    if let Some(first) = words.next() {
+    if name.contains(' ')
+        && let Some(first) = words.next()
+    {
         let g =
             Gender::of_flags(lex.get(&first.to_lowercase()) & (lexicon::MALE | lexicon::FEMALE));
         if g != Gender::Unknown {
@@ -366,7 +389,35 @@ pub struct Mention {
     pub subject: bool,
     /// Right after `told`, `to`, `with`…: likely an object.
     pub object: bool,
+    /// Followed by a speech verb (`Willsie said`).
+    pub speaks: bool,
     pub described: bool,
+    /// A title stood before the name (`Sen.`, `Mr.`).
+    pub titled: bool,
+}
+
+/// Whether a name can be a person's: no place or institution word, not a plural group word.
+pub fn person_like(lex: &Lexicon, name: &str) -> bool {
+    let words: Vec<&str> = name.split(' ').collect();
+    if words
+        .iter()
+        .any(|w| lex.get(&w.to_lowercase()) & lexicon::NONPERSON != 0)
+    {
+        return false;
+    }
+    if let [w] = words.as_slice() {
+        let l = w.to_lowercase();
+        if ["ans", "ers", "ists", "ites", "ians", "ics"]
+            .iter()
+            .any(|s| l.ends_with(s))
+        {
+            return false;
+        }
+        if w.len() > 1 && w.chars().all(|c| c.is_uppercase() || c == '.') {
+            return false; // an acronym
+        }
+    }
+    true
 }
 
 /// Words after which a name is an object, not a subject (`told Kasich`, `with Cruz`).
@@ -402,6 +453,12 @@ const OBJECT_MARKERS: &[&str] = &[
     "endorsed",
     "defeated",
     "beat",
+];
+
+/// Words after which a name starts a clause: it is probably its subject.
+const CLAUSE_OPENERS: &[&str] = &[
+    "and", "but", "that", "when", "while", "because", "although", "though", "if", "since", "after",
+    "before", "so", "where", "whereas", "until", "once", "as",
 ];
 
 /// Person mentions in `text[from..to]`, skipping the inside of quotations (`inside`).
@@ -449,15 +506,36 @@ pub fn mentions(
         let described = k > 0 && toks[k - 1].lower == "the" && !titled;
         if !(lone_starter || (described && j - i > 3)) {
             let name = join_words(text, &toks[i..j]);
-            if gender == Gender::Unknown {
+            if gender == Gender::Unknown && j - i >= 2 {
                 gender = Gender::of_flags(toks[i].flags & (lexicon::MALE | lexicon::FEMALE));
             }
             let first = if described { k - 1 } else { k };
-            let subject = first == 0
-                || sentence_starts(toks[first].start)
-                || toks[first - 1].kind == Kind::Mark
-                || (toks[first - 1].is_punct(',') && (2..12).contains(&first));
-            let object = first > 0 && OBJECT_MARKERS.contains(&toks[first - 1].lower.as_str());
+            // the subject of a clause: at its start (after a comma, a conjunction or a
+            // quotation), or after a speech verb (`said Sanders`); not a possessive
+            let prev = first.checked_sub(1).map(|p| &toks[p]);
+            let possessive = toks[j - 1].possessive;
+            let subject = !possessive
+                && (first == 0
+                    || sentence_starts(toks[first].start)
+                    || prev.is_some_and(|p| {
+                        matches!(
+                            p.kind,
+                            Kind::Mark | Kind::Punct(',' | '(' | '\u{2014}' | '\u{2013}' | ';')
+                        ) || p.is(lexicon::CUE)
+                            || CLAUSE_OPENERS.contains(&p.lower.as_str())
+                    }));
+            // followed by a speech verb: a speaker
+            let next = toks.get(j);
+            let next2 = toks.get(j + 1);
+            let speaks = next.is_some_and(|n| n.is(lexicon::CUE) && !n.cap)
+                || (next.is_some_and(|n| n.is(lexicon::ADVERB))
+                    && next2.is_some_and(|n| n.is(lexicon::CUE) && !n.cap));
+            let subject = subject || (speaks && !possessive);
+            let object = !speaks
+                && prev.is_some_and(|p| {
+                    OBJECT_MARKERS.contains(&p.lower.as_str())
+                        || (p.kind == Kind::Word && !p.cap && !subject)
+                });
             out.push(Mention {
                 name: if described {
                     format!("the {name}")
@@ -468,7 +546,9 @@ pub fn mentions(
                 gender: if described { Gender::Plural } else { gender },
                 subject,
                 object,
+                speaks,
                 described,
+                titled,
             });
         }
         i = j;
