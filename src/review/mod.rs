@@ -209,3 +209,104 @@ impl Opened {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::review::action::Action;
+    use crate::review::model::Effect;
+    use crate::schema::Status;
+
+    const CSV: &str = "quote_id,doc_id,quote,start,end,speaker,candidates\n\
+a,d,one,1,4,Lena Ortiz,Raj Patel\n\
+b,d,two,5,8,Raj Patel,\n\
+c,d,three,9,14,,\n";
+
+    fn setup(text: &str) -> (tempfile::TempDir, Options) {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("q.csv");
+        std::fs::write(&path, text).unwrap();
+        let opts = Options {
+            path,
+            annotator: "ana".into(),
+            filter: Filter::default(),
+            blind: false,
+            write: WriteOptions::default(),
+        };
+        (d, opts)
+    }
+
+    fn decide(o: &mut Opened, a: Action) {
+        match o.session.handle(a, "2026-01-01T00:00:00Z") {
+            Effect::Persist(ch) => o.persist(&ch).unwrap(),
+            e => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn a_crashed_session_is_recovered_on_reopening() {
+        let (_d, opts) = setup(CSV);
+        let mut o = open(&opts).unwrap();
+        decide(&mut o, Action::Confirm);
+        decide(&mut o, Action::Reject);
+        // Ended without closing: nothing saved but the journal. (The stale lock of a killed
+        // process is covered by the lock's tests and the terminal tests.)
+        drop(o);
+        let o = open(&opts).unwrap();
+        assert_eq!(o.report.replayed, 2);
+        assert_eq!(o.session.pos(), 2, "resumes at the first pending row");
+        let ds = crate::schema::read_path(&opts.path).unwrap();
+        assert_eq!(ds.records[0].status, Some(Status::Confirmed));
+        assert_eq!(ds.records[1].status, Some(Status::Rejected));
+        assert!(o.journal.is_empty());
+        o.close().unwrap();
+        assert!(!journal::path_for(&opts.path).exists());
+        assert!(!lock::path_for(&opts.path).exists());
+    }
+
+    #[test]
+    fn entries_for_quotes_no_longer_in_the_file_are_set_aside() {
+        let (_d, opts) = setup(CSV);
+        let mut o = open(&opts).unwrap();
+        decide(&mut o, Action::Confirm);
+        decide(&mut o, Action::Flag);
+        drop(o);
+        // The file is re-extracted: quote `a` is gone.
+        std::fs::write(
+            &opts.path,
+            "quote_id,doc_id,quote,start,end\nb,d,two,5,8\nz,d,new,20,23\n",
+        )
+        .unwrap();
+        let o = open(&opts).unwrap();
+        assert_eq!(o.report.replayed, 1);
+        let (n, p) = o.report.orphans.clone().unwrap();
+        assert_eq!(n, 1);
+        let kept = std::fs::read_to_string(p).unwrap();
+        assert!(kept.contains("\"quote_id\":\"a\""), "{kept}");
+        assert_eq!(o.session.reviews()[0].status, Some(Status::Flagged));
+        o.close().unwrap();
+    }
+
+    #[test]
+    fn a_second_session_is_refused_while_the_first_runs() {
+        let (_d, opts) = setup(CSV);
+        let o = open(&opts).unwrap();
+        let err = open(&Options {
+            annotator: "ben".into(),
+            ..opts.clone()
+        })
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(err.contains("being reviewed by ana"), "{err}");
+        o.close().unwrap();
+        open(&opts).unwrap().close().unwrap();
+    }
+
+    #[test]
+    fn a_session_without_decisions_leaves_the_file_alone() {
+        let (_d, opts) = setup(CSV);
+        open(&opts).unwrap().close().unwrap();
+        assert_eq!(std::fs::read_to_string(&opts.path).unwrap(), CSV);
+    }
+}

@@ -80,6 +80,8 @@ pub struct CsvStore {
     original: Vec<Review>,
     opts: WriteOptions,
     stamp: Option<Stamp>,
+    /// Whether this store has rewritten the file.
+    written: bool,
 }
 
 impl CsvStore {
@@ -120,6 +122,7 @@ impl CsvStore {
                 original,
                 opts,
                 stamp,
+                written: false,
             },
             ds,
         ))
@@ -220,6 +223,10 @@ impl CsvStore {
     /// Rewrites the file atomically (temporary file, fsync, rename). Refuses when another
     /// program changed the file since it was read, so that its change is not overwritten.
     pub fn save(&mut self, reviews: &[Review]) -> Result<()> {
+        if !self.written && reviews == &self.original[..] && self.unchanged_on_disk() {
+            // Nothing to write: the file on disk is the one that was read.
+            return Ok(());
+        }
         if !self.unchanged_on_disk() {
             return Err(Error::Other(format!(
                 "{}: the file was changed by another program while it was being reviewed; it was not overwritten (the decisions are kept in the journal)",
@@ -234,6 +241,7 @@ impl CsvStore {
             let _ = std::fs::set_permissions(&self.path, p);
         }
         self.stamp = stamp(&self.path);
+        self.written = true;
         Ok(())
     }
 }
@@ -423,9 +431,22 @@ c,d2,\"\",10,12,,,,,,,'+1\n";
     }
 
     #[test]
+    fn save_without_changes_writes_nothing() {
+        let (_d, mut s, ds) = open_str(ODD);
+        let before = std::fs::metadata(s.path()).unwrap().modified().unwrap();
+        s.save(&reviews(&ds)).unwrap();
+        assert_eq!(std::fs::read(s.path()).unwrap(), ODD);
+        assert_eq!(
+            std::fs::metadata(s.path()).unwrap().modified().unwrap(),
+            before
+        );
+    }
+
+    #[test]
     fn save_refuses_when_file_changed() {
         let (_d, mut s, ds) = open_str(ODD);
-        let r = reviews(&ds);
+        let mut r = reviews(&ds);
+        r[0].status = Some(Status::Flagged);
         s.save(&r).unwrap();
         std::fs::write(
             s.path(),
