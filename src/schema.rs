@@ -443,7 +443,8 @@ pub fn read_csv<R: Read>(rdr: R, path: &Path) -> Result<Dataset> {
 /// [`read_csv`], for files too large to hold as [`QuoteRecord`]s all at once. Yields each
 /// record with the 1-based line it starts on.
 pub struct CsvRecords<R: Read> {
-    rdr: csv::Reader<R>,
+    rdr: csv::Reader<LineCounter<R>>,
+    lines: LineTracker,
     headers: Vec<String>,
     cols: ColumnMap,
     known: Vec<bool>,
@@ -455,11 +456,19 @@ pub struct CsvRecords<R: Read> {
 impl<R: Read> CsvRecords<R> {
     /// Reads and checks the header row. `path` is used in error messages only.
     pub fn new(rdr: R, path: &Path) -> Result<Self> {
+        let lines = LineTracker::default();
         let mut csv_rdr = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
-            .from_reader(rdr);
-        let raw = csv_rdr.headers().map_err(|e| csv_error(path, e))?.clone();
+            .from_reader(LineCounter {
+                inner: rdr,
+                pos: 0,
+                lines: lines.clone(),
+            });
+        let raw = csv_rdr
+            .headers()
+            .map_err(|e| csv_error(path, e, &lines))?
+            .clone();
         let headers = check_header(raw.iter(), path)?;
         let idx = headers
             .iter()
@@ -472,6 +481,7 @@ impl<R: Read> CsvRecords<R> {
             .collect();
         Ok(CsvRecords {
             rdr: csv_rdr,
+            lines,
             headers,
             cols: ColumnMap { idx },
             known,
@@ -502,12 +512,15 @@ impl<R: Read> Iterator for CsvRecords<R> {
             }
             Err(e) => {
                 self.done = true;
-                return Some(Err(csv_error(&self.path, e)));
+                return Some(Err(csv_error(&self.path, e, &self.lines)));
             }
         }
         let rec = &self.rec;
         let cols = &self.cols;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let line = rec
+            .position()
+            .map(|p| self.lines.line_at(p.byte()))
+            .unwrap_or(0);
         let get = |name: &str| -> String {
             let v = cols.get(rec, name);
             if TEXT_COLUMNS.contains(&name) {
@@ -586,10 +599,62 @@ fn csv_to_io(e: csv::Error) -> std::io::Error {
     }
 }
 
-fn csv_error(path: &Path, e: csv::Error) -> Error {
+/// Offsets of the line-end bytes (`\r`, `\n`) a [`LineCounter`] has read that the CSV reader has
+/// not yet passed, and the number of `\n` it has passed. The `csv` crate's own line numbers are
+/// off by one on CRLF files (a record's `\n` is counted into the next record), so lines are
+/// derived from byte offsets instead.
+#[derive(Debug, Clone, Default)]
+struct LineTracker(LineState);
+
+type LineState = std::sync::Arc<std::sync::Mutex<(std::collections::VecDeque<(u64, bool)>, u64)>>;
+
+impl LineTracker {
+    /// The 1-based line on which a record whose position is `byte` really starts: a record's
+    /// position can point at line ends (a CRLF's `\n`, blank lines) that precede its first field.
+    /// Offsets must not decrease between calls.
+    fn line_at(&self, byte: u64) -> u64 {
+        let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let (pending, passed) = &mut *g;
+        let mut cursor = byte;
+        while let Some(&(at, is_nl)) = pending.front() {
+            if at <= cursor {
+                if at == cursor {
+                    cursor += 1;
+                }
+                *passed += u64::from(is_nl);
+                pending.pop_front();
+            } else {
+                break;
+            }
+        }
+        *passed + 1
+    }
+}
+
+/// Passes bytes through, noting where every line end is.
+struct LineCounter<R> {
+    inner: R,
+    pos: u64,
+    lines: LineTracker,
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut g = self.lines.0.lock().unwrap_or_else(|p| p.into_inner());
+        g.0.extend(
+            memchr::memchr2_iter(b'\n', b'\r', &buf[..n])
+                .map(|i| (self.pos + i as u64, buf[i] == b'\n')),
+        );
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+fn csv_error(path: &Path, e: csv::Error, lines: &LineTracker) -> Error {
     let mut loc = Location::file(path);
     if let Some(p) = e.position() {
-        loc = loc.line(p.line());
+        loc = loc.line(lines.line_at(p.byte()));
     }
     let msg = match e.kind() {
         csv::ErrorKind::Utf8 { err, .. } => format!("invalid UTF-8 in field {}", err.field() + 1),
@@ -1077,6 +1142,29 @@ mod tests {
         }
         assert_eq!(escape_formula("=1"), "'=1");
         assert_eq!(escape_formula("'hello"), "'hello");
+    }
+
+    #[test]
+    fn line_numbers_are_right_for_crlf_and_lf_files() {
+        for nl in ["\n", "\r\n"] {
+            let data = format!(
+                "doc_id,quote,start,end{nl}d,q,1,2{nl}d,\"two{nl}lines\",1,2{nl}{nl}d,q,x,2{nl}"
+            );
+            let err = read_csv(data.as_bytes(), Path::new("g.csv"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with("g.csv:6: field `start`"), "{nl:?}: {err}");
+            let ok = data.replace(",x,", ",1,");
+            assert_eq!(
+                read_csv(ok.as_bytes(), Path::new("g.csv")).unwrap().lines,
+                vec![2, 3, 6]
+            );
+        }
+        let data = "doc_id,quote,start,end\r\nd,q,1\r\n";
+        let err = read_csv(data.as_bytes(), Path::new("g.csv"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("g.csv:2:"), "{err}");
     }
 
     #[test]
