@@ -228,6 +228,10 @@ fn decisions_typed_in_a_terminal_end_up_in_the_csv_byte_for_byte() {
     t.wait_text("s", &reviewed(4, 4));
     t.keys("s", &["u"]);
     t.wait_text("s", &reviewed(3, 4));
+    t.keys("s", &["C-r"]);
+    t.wait_text("s", "redone");
+    t.keys("s", &["BSpace"]);
+    t.wait_text("s", &reviewed(3, 4));
     t.keys("s", &["f"]);
     t.wait_text("s", &reviewed(4, 4));
     t.keys("s", &["n"]);

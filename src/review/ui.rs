@@ -6,10 +6,11 @@
 //! escape sequence in an article is shown as `␛[…` and never acts on the terminal.
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Widget};
 use unicode_width::UnicodeWidthChar;
 
 use super::action::KEYS;
@@ -39,6 +40,50 @@ const MENTION: Style = Style::new()
 const DIM: Style = Style::new().fg(Color::DarkGray);
 const LABEL: Style = Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD);
 const KEY: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+
+/// Lines drawn as they are, cut at the area's edges. Unlike ratatui's paragraph, which can
+/// write a wide character past the right edge of a narrow area, drawing never leaves the area.
+struct Lines(Vec<Line<'static>>);
+
+impl Widget for Lines {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        for (i, line) in self.0.iter().take(area.height as usize).enumerate() {
+            buf.set_line(area.x, area.y + i as u16, line, area.width);
+        }
+    }
+}
+
+/// Word-wraps lines to `width` columns, keeping their styles.
+fn wrap_lines(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for line in lines {
+        let chars: Vec<(char, Style)> = line
+            .spans
+            .iter()
+            .flat_map(|sp| {
+                let st = line.style.patch(sp.style);
+                sp.content.chars().map(move |c| (c, st)).collect::<Vec<_>>()
+            })
+            .collect();
+        out.extend(wrap(&chars, width as usize, 0).0);
+    }
+    out
+}
+
+/// A bordered box with a title holding lines, word-wrapped when `wrapped`.
+fn boxed(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, wrapped: bool) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title.to_string());
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let lines = if wrapped {
+        wrap_lines(lines, inner.width)
+    } else {
+        lines
+    };
+    f.render_widget(Lines(lines), inner);
+}
 
 /// Draws the whole screen.
 pub fn render(f: &mut Frame, s: &Session, chrome: &Chrome) {
@@ -75,9 +120,13 @@ pub fn render(f: &mut Frame, s: &Session, chrome: &Chrome) {
             render_alternatives(f, s, rows[4]);
         }
         None => {
-            let p = Paragraph::new("No rows to review with these options.")
-                .block(Block::default().borders(Borders::ALL));
-            f.render_widget(p, rows[1]);
+            boxed(
+                f,
+                rows[1],
+                "",
+                vec![Line::raw("No rows to review with these options.")],
+                true,
+            );
         }
     }
     render_status(f, s, chrome, rows[5]);
@@ -106,10 +155,7 @@ fn render_tiny(f: &mut Frame, s: &Session, area: Rect) {
         lines.push(Line::from(decision_text(rev)));
     }
     lines.push(Line::styled("(enlarge the window; ? help, q quit)", DIM));
-    f.render_widget(
-        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
-        area,
-    );
+    f.render_widget(Lines(wrap_lines(lines, area.width)), area);
     if s.mode() == Mode::Help {
         render_help(f, s, area);
     }
@@ -135,7 +181,7 @@ fn render_title(f: &mut Frame, s: &Session, chrome: &Chrome, area: Rect) {
     if s.settings().adjudicate {
         spans.push(Span::styled("  ADJUDICATION", KEY));
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    f.render_widget(Lines(vec![Line::from(spans)]), area);
 }
 
 /// A stretch of document text: where it starts (code points) and the text.
@@ -281,7 +327,7 @@ fn render_context(f: &mut Frame, s: &Session, area: Rect) {
         mark_line.saturating_sub(h / 3).min(lines.len() - h)
     };
     let shown: Vec<Line> = lines.into_iter().skip(scroll).take(h).collect();
-    f.render_widget(Paragraph::new(shown), inner);
+    f.render_widget(Lines(shown), inner);
 }
 
 /// Word-wraps styled characters to `width` columns. Returns the lines and the line holding
@@ -291,6 +337,8 @@ fn wrap(chars: &[(char, Style)], width: usize, mark: usize) -> (Vec<Line<'static
     let mut lines: Vec<Vec<(char, Style)>> = vec![Vec::new()];
     let mut col = 0usize;
     let mut mark_line = 0;
+    // Whether the current line continues a wrapped one (its leading spaces are dropped).
+    let mut continued = false;
     let mut i = 0;
     while i < chars.len() {
         let (c, st) = chars[i];
@@ -300,6 +348,7 @@ fn wrap(chars: &[(char, Style)], width: usize, mark: usize) -> (Vec<Line<'static
             }
             lines.push(Vec::new());
             col = 0;
+            continued = false;
             i += 1;
             continue;
         }
@@ -307,7 +356,7 @@ fn wrap(chars: &[(char, Style)], width: usize, mark: usize) -> (Vec<Line<'static
             if i == mark {
                 mark_line = lines.len() - 1;
             }
-            if col > 0 && col < width {
+            if col < width && !(col == 0 && continued) {
                 lines.last_mut().expect("one line").push((' ', st));
                 col += 1;
             }
@@ -329,12 +378,14 @@ fn wrap(chars: &[(char, Style)], width: usize, mark: usize) -> (Vec<Line<'static
             }
             lines.push(Vec::new());
             col = 0;
+            continued = true;
         }
         for (k, &(c, st)) in chars[i..end].iter().enumerate() {
             let cwid = cw(c);
             if col + cwid > width && col > 0 {
                 lines.push(Vec::new());
                 col = 0;
+                continued = true;
             }
             if i + k == mark {
                 mark_line = lines.len() - 1;
@@ -471,10 +522,7 @@ fn render_attribution(f: &mut Frame, s: &Session, area: Rect) {
             Span::raw(sanitize_one_line(&rev.note)),
         ]));
     }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" Attribution ");
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    boxed(f, area, " Attribution ", lines, false);
 }
 
 fn meter(v: f64, n: usize) -> String {
@@ -503,8 +551,7 @@ fn render_annotators(f: &mut Frame, s: &Session, area: Rect) {
             Span::raw(sanitize_one_line(&answer)),
         ]));
     }
-    let block = Block::default().borders(Borders::ALL).title(" Annotators ");
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    boxed(f, area, " Annotators ", lines, false);
 }
 
 fn alternative_spans(s: &Session) -> Vec<Span<'static>> {
@@ -538,13 +585,7 @@ fn render_alternatives(f: &mut Frame, s: &Session, area: Rect) {
     } else {
         " Alternatives (1-9) "
     };
-    let block = Block::default().borders(Borders::ALL).title(title);
-    f.render_widget(
-        Paragraph::new(Line::from(alternative_spans(s)))
-            .wrap(ratatui::widgets::Wrap { trim: true })
-            .block(block),
-        area,
-    );
+    boxed(f, area, title, vec![Line::from(alternative_spans(s))], true);
 }
 
 fn render_status(f: &mut Frame, s: &Session, chrome: &Chrome, area: Rect) {
@@ -624,7 +665,7 @@ fn render_status(f: &mut Frame, s: &Session, chrome: &Chrome, area: Rect) {
         Span::styled(who, LABEL),
         Span::styled(saved, saved_style),
     ]);
-    f.render_widget(Paragraph::new(line), area);
+    f.render_widget(Lines(vec![line]), area);
 }
 
 fn render_footer(f: &mut Frame, s: &Session, area: Rect) {
@@ -678,7 +719,7 @@ fn render_footer(f: &mut Frame, s: &Session, area: Rect) {
             }
         },
     };
-    f.render_widget(Paragraph::new(line), area);
+    f.render_widget(Lines(vec![line]), area);
 }
 
 fn render_help(f: &mut Frame, s: &Session, area: Rect) {
@@ -714,16 +755,7 @@ fn render_help(f: &mut Frame, s: &Session, area: Rect) {
         height: h,
     };
     f.render_widget(Clear, popup);
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(ratatui::widgets::Wrap { trim: false })
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(" Help (any key closes) "),
-            ),
-        popup,
-    );
+    boxed(f, popup, " Help (any key closes) ", lines, true);
 }
 
 #[cfg(test)]
@@ -952,6 +984,48 @@ mod tests {
             let (lines, _) = wrap(&text, w, 0);
             for l in &lines {
                 assert!(l.width() <= w.max(2), "{w}: {l:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the file holds and whatever the window size, drawing never panics and no
+        /// control character reaches the screen.
+        #[test]
+        fn any_row_any_size(
+            quote in "\\PC{0,30}|[\\x00-\\x1f\\x7f-\\u{9f}a 中]{0,30}",
+            context in "[\\x00-\\x1f\\x7f-\\u{9f}a-z 中“”\\n\\t]{0,200}",
+            speaker in "[\\x00-\\x1fa-z 中]{0,20}",
+            start in 0usize..300, len in 0usize..40, cs in proptest::option::of(0usize..300),
+            ss in proptest::option::of(0usize..300),
+            w in 1u16..140, h in 1u16..50, level in 0usize..4, help in proptest::bool::ANY,
+        ) {
+            let r = QuoteRecord {
+                quote_id: "x:1-2".into(),
+                doc_id: "x".into(),
+                quote,
+                start,
+                end: start + len,
+                speaker: speaker.clone(),
+                speaker_mention: speaker,
+                speaker_start: ss,
+                speaker_end: ss.map(|x| x + 3),
+                candidates: vec!["\u{1b}[2Jbad".into()],
+                context,
+                context_start: cs,
+                ..Default::default()
+            };
+            let mut s = Session::new(vec![r.clone(), r], vec![Review::default(); 2], vec![0, 1], ana());
+            for _ in 0..level {
+                s.apply(Action::MoreContext, T);
+            }
+            if help {
+                s.apply(Action::ToggleHelp, T);
+            }
+            let t = draw(&s, w, h);
+            let buf = t.backend().buffer();
+            for cell in buf.content() {
+                proptest::prop_assert!(!cell.symbol().chars().any(|c| c.is_control()), "{:?}", cell.symbol());
             }
         }
     }
