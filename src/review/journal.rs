@@ -101,6 +101,14 @@ impl Journal {
             .truncate(false)
             .open(path)
             .map_err(|e| Error::io(path, e))?;
+        // A new journal's name must survive a power cut too, not only its contents.
+        if let Some(dir) = path.parent() {
+            crate::io::sync_dir(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            });
+        }
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)
             .map_err(|e| Error::io(path, e))?;
@@ -243,7 +251,7 @@ pub fn set_aside(csv: &Path, orphans: &[Entry]) -> Result<PathBuf> {
     Ok(p)
 }
 
-/// Whether `status` parses (used by tests and callers that build entries by hand).
+/// The status an entry sets (`None`: pending, or a status this version cannot read).
 pub fn status_of(e: &Entry) -> Option<Status> {
     crate::schema::parse_status(&e.status).ok().flatten()
 }

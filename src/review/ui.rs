@@ -93,16 +93,29 @@ pub fn render(f: &mut Frame, s: &Session, chrome: &Chrome) {
         return;
     }
     let adjudicate = s.settings().adjudicate && !s.annotator_answers().is_empty();
-    let ann_height = if adjudicate {
-        s.annotator_answers().len().min(6) as u16 + 3
+    // Short windows lose the boxes' borders, so that the context keeps some room.
+    let compact = area.height < 20;
+    let border = if compact { 0 } else { 2 };
+    let attribution = attribution_lines(s);
+    let annotators = if adjudicate {
+        annotator_lines(s)
     } else {
-        0
+        Vec::new()
     };
-    let alt_height = alternatives_height(s, area.width);
+    let ann_height = if annotators.is_empty() {
+        0
+    } else {
+        annotators.len().min(7) as u16 + border
+    };
+    let alt_height = if compact {
+        1
+    } else {
+        alternatives_height(s, area.width)
+    };
     let rows = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(6),
+        Constraint::Length(attribution.len().max(3) as u16 + border),
         Constraint::Length(ann_height),
         Constraint::Length(alt_height),
         Constraint::Length(1),
@@ -113,11 +126,16 @@ pub fn render(f: &mut Frame, s: &Session, chrome: &Chrome) {
     match s.current() {
         Some(_) => {
             render_context(f, s, rows[1]);
-            render_attribution(f, s, rows[2]);
-            if adjudicate {
-                render_annotators(f, s, rows[3]);
+            if compact {
+                f.render_widget(Lines(attribution), rows[2]);
+                f.render_widget(Lines(annotators), rows[3]);
+            } else {
+                boxed(f, rows[2], " Attribution ", attribution, false);
+                if !annotators.is_empty() {
+                    boxed(f, rows[3], " Annotators ", annotators, false);
+                }
             }
-            render_alternatives(f, s, rows[4]);
+            render_alternatives(f, s, rows[4], compact);
         }
         None => {
             boxed(
@@ -464,8 +482,10 @@ fn status_style(st: Option<Status>) -> Style {
     }
 }
 
-fn render_attribution(f: &mut Frame, s: &Session, area: Rect) {
-    let Some((r, rev)) = s.current() else { return };
+fn attribution_lines(s: &Session) -> Vec<Line<'static>> {
+    let Some((r, rev)) = s.current() else {
+        return Vec::new();
+    };
     let blind = s.settings().blind;
     let label = |t: &str| Span::styled(format!("{t:<11}"), LABEL);
     let mut lines = Vec::new();
@@ -522,7 +542,7 @@ fn render_attribution(f: &mut Frame, s: &Session, area: Rect) {
             Span::raw(sanitize_one_line(&rev.note)),
         ]));
     }
-    boxed(f, area, " Attribution ", lines, false);
+    lines
 }
 
 fn meter(v: f64, n: usize) -> String {
@@ -530,8 +550,10 @@ fn meter(v: f64, n: usize) -> String {
     format!("{}{}", "▰".repeat(full), "▱".repeat(n - full))
 }
 
-fn render_annotators(f: &mut Frame, s: &Session, area: Rect) {
-    let Some((r, _)) = s.current() else { return };
+fn annotator_lines(s: &Session) -> Vec<Line<'static>> {
+    let Some((r, _)) = s.current() else {
+        return Vec::new();
+    };
     let mut lines = Vec::new();
     if let Some(a) = agreement(r) {
         lines.push(Line::from(vec![
@@ -551,7 +573,7 @@ fn render_annotators(f: &mut Frame, s: &Session, area: Rect) {
             Span::raw(sanitize_one_line(&answer)),
         ]));
     }
-    boxed(f, area, " Annotators ", lines, false);
+    lines
 }
 
 fn alternative_spans(s: &Session) -> Vec<Span<'static>> {
@@ -579,13 +601,19 @@ fn alternatives_height(s: &Session, width: u16) -> u16 {
     (w.div_ceil(inner).clamp(1, 3) + 2) as u16
 }
 
-fn render_alternatives(f: &mut Frame, s: &Session, area: Rect) {
+fn render_alternatives(f: &mut Frame, s: &Session, area: Rect, compact: bool) {
     let title = if s.settings().blind {
         " Speakers (1-9) "
     } else {
         " Alternatives (1-9) "
     };
-    boxed(f, area, title, vec![Line::from(alternative_spans(s))], true);
+    if compact {
+        let mut spans = vec![Span::styled(title.trim().to_string() + " ", LABEL)];
+        spans.extend(alternative_spans(s));
+        f.render_widget(Lines(vec![Line::from(spans)]), area);
+    } else {
+        boxed(f, area, title, vec![Line::from(alternative_spans(s))], true);
+    }
 }
 
 fn render_status(f: &mut Frame, s: &Session, chrome: &Chrome, area: Rect) {
@@ -951,6 +979,21 @@ mod tests {
         s.apply(Action::ToggleHelp, T);
         for (w, h) in [(1, 1), (20, 5), (40, 12), (80, 10)] {
             draw(&s, w, h);
+        }
+    }
+
+    #[test]
+    fn wide_characters_at_the_edge_of_a_narrow_window() {
+        // Found by `any_row_any_size`: a paragraph wrapped "a中a" past a two-column area.
+        let r = QuoteRecord {
+            quote_id: "x".into(),
+            doc_id: "x".into(),
+            speaker: "a中a".into(),
+            ..Default::default()
+        };
+        let s = Session::new(vec![r], vec![Review::default()], vec![0], ana());
+        for w in 1..6 {
+            draw(&s, w, 14);
         }
     }
 
