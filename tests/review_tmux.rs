@@ -120,7 +120,9 @@ impl Tmux {
     }
 
     fn screen(&self, name: &str) -> String {
+        // No-break spaces (which keep names together on screen) read as spaces.
         self.run(&["capture-pane", "-p", "-J", "-S", "-", "-t", name])
+            .replace('\u{a0}', " ")
     }
 
     fn wait_for(&self, name: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {

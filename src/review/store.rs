@@ -418,6 +418,21 @@ c,d2,\"\",10,12,,,,,,,'+1\n";
     }
 
     #[test]
+    fn blank_lines_are_kept() {
+        let text = b"doc_id,quote,start,end,status,reviewed_speaker,annotator,reviewed_at,note\r\n\r\nd,q,1,2,,,,,\r\n\r\n\r\nd,r,3,4,,,,,\r\n\r\n";
+        let (_d, s, ds) = open_str(text);
+        assert_eq!(ds.records.len(), 2);
+        let mut r = reviews(&ds);
+        assert_eq!(s.render(&r), text);
+        r[1].status = Some(Status::Confirmed);
+        r[0].status = Some(Status::Rejected);
+        assert_eq!(
+            String::from_utf8(s.render(&r)).unwrap(),
+            "doc_id,quote,start,end,status,reviewed_speaker,annotator,reviewed_at,note\r\n\r\nd,q,1,2,rejected,,,,\r\n\r\n\r\nd,r,3,4,confirmed,,,,\r\n\r\n"
+        );
+    }
+
+    #[test]
     fn last_row_without_newline() {
         let text = b"doc_id,quote,start,end,status,reviewed_speaker,annotator,reviewed_at,note\nd,q,1,2,,,,,";
         let (_d, s, ds) = open_str(text);

@@ -585,9 +585,13 @@ fn alternative_spans(s: &Session) -> Vec<Span<'static>> {
         )];
     }
     let mut spans = Vec::new();
+    // No-break spaces keep each numbered name on one line when the list wraps.
     for (i, n) in alts.iter().enumerate() {
-        spans.push(Span::styled(format!("{} ", i + 1), KEY));
-        spans.push(Span::raw(format!("{}   ", sanitize_one_line(n))));
+        spans.push(Span::styled(format!("{}\u{a0}", i + 1), KEY));
+        spans.push(Span::raw(format!(
+            "{}   ",
+            sanitize_one_line(n).replace(' ', "\u{a0}")
+        )));
     }
     spans
 }
@@ -961,7 +965,10 @@ mod tests {
                 ..ana()
             },
         );
-        let text = draw(&s, 100, 30).backend().to_string();
+        let text = draw(&s, 100, 30)
+            .backend()
+            .to_string()
+            .replace('\u{a0}', " ");
         assert!(text.contains("ben corrected → Tom Ford"), "{text}");
         assert!(text.contains("1 Lena Ortiz   2 Tom Ford"), "{text}");
         insta::assert_snapshot!(text);
