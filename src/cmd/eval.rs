@@ -19,6 +19,7 @@ Examples:
   quotecheck eval --gold gold.csv --pred quotes.csv --format json | jq .lenient.f1
   quotecheck eval --gold polnear/train --gold-quotes-only --pred quotes.csv --errors errors.csv
   quotecheck eval --gold annotations.json --pred predictions.jsonl --speaker-match surname
+  quotecheck eval --gold polnear/train --gold-quotes-only --pred quotes.csv --speaker-match overlap
 
 GOLD and PRED are quotecheck files (.csv, or .jsonl with the schema's fields) or any format
 `quotecheck import` reads: a folder or .ann file is brat; a .json/.jsonl file is recognised by its
@@ -28,7 +29,9 @@ Matching: per document, one-to-one, greedily by character Jaccard of the spans w
 marks and whitespace stripped from their edges. Lenient match: Jaccard >= 0.5; strict: >= 0.9.
 Speaker accuracy: over lenient matches whose gold row names a speaker (the reviewed speaker where
 a reviewer set one). Attributed quote: lenient match with the right speaker (a gold row naming
-nobody wants a prediction naming nobody). Rows with status `rejected` are not quotes. Every
+nobody wants a prediction naming nobody). --speaker-match overlap is the PolNeAR scorer's rule
+without coreference (a shared content word; see docs/eval.md). Rows with status `rejected` are not
+quotes. Every
 document of the gold (for brat, every annotated text) and of the predictions counts, unless
 --gold-docs-only.
 

@@ -15,9 +15,10 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Value, json};
 
 use crate::formats::Span;
+use crate::formats::brat::ALT_SPEAKERS;
 use crate::formats::quoted::is_edge_strip;
-use crate::schema::{Kind, QuoteRecord, Status};
-use crate::speaker::{SpeakerMatch, normalize, speakers_match};
+use crate::schema::{Kind, QuoteRecord, Status, split_candidates};
+use crate::speaker::{SpeakerMatch, names_nobody, speakers_match};
 
 /// How to score.
 #[derive(Debug, Clone, Copy)]
@@ -201,14 +202,29 @@ fn speaker_ok(pred: &QuoteRecord, gold: &QuoteRecord, mode: SpeakerMatch) -> (bo
     let g = row_speaker(gold);
     let p = row_speaker(pred);
     if g.trim().is_empty() {
-        let empty = match mode {
-            SpeakerMatch::Exact => p.trim().is_empty(),
-            _ => normalize(p).is_empty(),
-        };
-        (false, empty)
+        (false, names_nobody(p, mode))
     } else {
-        (true, !p.trim().is_empty() && speakers_match(p, g, mode))
+        let ok = !p.trim().is_empty()
+            && (speakers_match(p, g, mode)
+                || alt_speakers(gold)
+                    .iter()
+                    .any(|a| speakers_match(p, a, mode)));
+        (true, ok)
     }
+}
+
+/// Other speakers a gold row accepts (the `alt_speakers` column of a brat `--quotes-only` import:
+/// further attributions of the same quote). They are alternatives to `speaker`, so they lapse
+/// once a reviewer names someone else.
+pub fn alt_speakers(r: &QuoteRecord) -> Vec<String> {
+    if row_speaker(r) != r.speaker {
+        return Vec::new();
+    }
+    r.extra
+        .iter()
+        .find(|(k, _)| k == ALT_SPEAKERS)
+        .map(|(_, v)| split_candidates(v))
+        .unwrap_or_default()
 }
 
 /// Scores `pred` against `gold`. `gold_docs` lists documents known to the gold even when they have
@@ -742,5 +758,33 @@ mod tests {
         let p = vec![rec("d", 0, "abc", "Lena Ortiz")];
         let r = evaluate(&[g], &p, &[], EvalOptions::default());
         assert_eq!(r.overall.speaker_ok, 1);
+    }
+
+    #[test]
+    fn other_gold_sources_count_until_a_reviewer_changes_the_speaker() {
+        let mut g = rec("d", 0, "abc", "Lee");
+        g.extra
+            .push((ALT_SPEAKERS.to_string(), "Joe Blake|Ann Kerr".to_string()));
+        let p = vec![rec("d", 0, "abc", "Ann Kerr")];
+        let r = evaluate(std::slice::from_ref(&g), &p, &[], EvalOptions::default());
+        assert_eq!((r.overall.speaker_n, r.overall.speaker_ok), (1, 1));
+        g.status = Some(Status::Corrected);
+        g.reviewed_speaker = "Lee Park".into();
+        let r = evaluate(&[g], &p, &[], EvalOptions::default());
+        assert_eq!((r.overall.speaker_n, r.overall.speaker_ok), (1, 0));
+    }
+
+    #[test]
+    fn overlap_mode_wants_no_word_where_the_gold_names_nobody() {
+        let g = vec![rec("d", 0, "abc", ""), rec("d", 10, "def", "")];
+        let p = vec![rec("d", 0, "abc", "\u{2014}"), rec("d", 10, "def", "_")];
+        let opts = EvalOptions {
+            speaker_match: SpeakerMatch::Overlap,
+            ..Default::default()
+        };
+        let r = evaluate(&g, &p, &[], opts);
+        // "—" has no word; "_" is one
+        assert_eq!(r.overall.attributed_tp, 1);
+        assert_eq!(r.overall.speaker_n, 0);
     }
 }

@@ -26,6 +26,9 @@ use crate::schema::{Kind, QuoteRecord, Status};
 pub const QUOTE_SPANS: &str = "quote_spans";
 pub const SPEAKER_SPANS: &str = "speaker_spans";
 pub const CUE_SPANS: &str = "cue_spans";
+/// Extra column of a `--quotes-only` row: the other sources annotated for the same quote (two
+/// attributions of one span), `|`-separated; `eval` counts any of them as right as well.
+pub const ALT_SPEAKERS: &str = "alt_speakers";
 
 // ---------------------------------------------------------------------------------------------
 // Parsing
@@ -884,11 +887,14 @@ struct Unit {
     /// Source pieces of the first attribution naming a source.
     source: Option<Vec<Span>>,
     cue: Option<Vec<Span>>,
+    /// Source pieces of later attributions of the same span that name other sources.
+    other_sources: Vec<Vec<Span>>,
 }
 
 /// The direct-quote units of one annotation file: every contiguous content piece that is at least
 /// half quoted, trimmed to its quoted part and then of quotation marks and whitespace. Units with
-/// the same span are one unit (the first source that names one wins).
+/// the same span are one unit: the first source that names one is its source, other distinct
+/// sources are kept as alternatives.
 fn units_of(text: &[char], mask: &[bool], ann: &AnnFile) -> Vec<Unit> {
     let mut by_span: BTreeMap<Span, Unit> = BTreeMap::new();
     for a in attributions(ann) {
@@ -902,10 +908,16 @@ fn units_of(text: &[char], mask: &[bool], ann: &AnnFile) -> Vec<Unit> {
                 direct,
                 source: None,
                 cue: None,
+                other_sources: Vec::new(),
             });
             if u.source.is_none() {
                 u.source = a.source.clone();
                 u.cue = a.cue.clone();
+            } else if let Some(src) = &a.source
+                && u.source.as_ref() != Some(src)
+                && !u.other_sources.contains(src)
+            {
+                u.other_sources.push(src.clone());
             }
         }
     }
@@ -969,6 +981,14 @@ fn quote_rows(
                     if let Some(src) = &u.source {
                         set_source(&mut r, text, src);
                         r.reviewed_speaker = r.speaker.clone();
+                    }
+                    if !u.other_sources.is_empty() {
+                        let names: Vec<String> = u
+                            .other_sources
+                            .iter()
+                            .map(|p| pieces_text(text, p))
+                            .collect();
+                        set_extra(&mut r, ALT_SPEAKERS, crate::schema::join_candidates(&names));
                     }
                     if let Some(cue) = &u.cue {
                         r.cue = pieces_text(text, cue);
@@ -1307,5 +1327,23 @@ mod tests {
         assert_eq!(rows[2].quote_id, rows[0].quote_id);
         assert_eq!(rows[2].status, Some(Status::Rejected));
         assert_eq!(rows[2].annotator, "b");
+    }
+
+    #[test]
+    fn a_quote_attributed_twice_keeps_its_other_source() {
+        let text = chars(TEXT);
+        // two attributions of the same content: sources "Ortiz" and "said" (any other span will
+        // do), then one repeating the first source
+        let a = "T1\tSource 0 5\tOrtiz\nT2\tSource 6 10\tsaid\nT3\tContent 12 41\t\u{201c}We will rebuild the bridge.\u{201d}\nE1\tAttribution:T2 Content:T3 Source:T1\nE2\tAttribution:T2 Content:T3 Source:T2\nE3\tAttribution:T2 Content:T3 Source:T1\n";
+        let p = parse_ann(Path::new("a.ann"), a, &text).unwrap();
+        let rows = quote_rows("d", &text, &[("a".into(), "a.ann".into(), p)]);
+        assert_eq!(rows[0].speaker, "Ortiz");
+        let alt: Vec<_> = rows[0]
+            .extra
+            .iter()
+            .filter(|(k, _)| k == ALT_SPEAKERS)
+            .collect();
+        assert_eq!(alt, [&(ALT_SPEAKERS.to_string(), "said".to_string())]);
+        assert!(rows[1].extra.iter().all(|(k, _)| k != ALT_SPEAKERS));
     }
 }

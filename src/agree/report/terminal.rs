@@ -148,6 +148,7 @@ pub fn render(r: &Report, colour: bool) -> String {
             crate::speaker::SpeakerMatch::Exact => "exactly",
             crate::speaker::SpeakerMatch::Normalized => "normalised",
             crate::speaker::SpeakerMatch::Surname => "by surname",
+            crate::speaker::SpeakerMatch::Overlap => "by shared content word",
         }
     );
     for w in &r.warnings {
