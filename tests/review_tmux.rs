@@ -245,6 +245,11 @@ fn decisions_typed_in_a_terminal_end_up_in_the_csv_byte_for_byte() {
     t.keys("s", &["?"]);
     t.wait_text("s", "Help (any key closes)");
     t.keys("s", &["Escape"]);
+    // Wait until Escape was read on its own (an Escape followed at once by another key reads
+    // as an Alt chord).
+    t.wait_for("s", "the help to close", |s| {
+        !s.contains("Help (any key closes)")
+    });
     t.run(&["resize-window", "-t", "s", "-x", "60", "-y", "16"]);
     t.wait_for("s", "a narrower screen", |s| {
         s.lines().all(|l| l.chars().count() <= 60) && s.contains("4/4")
@@ -341,6 +346,11 @@ fn sigkill_mid_session_loses_no_acknowledged_decision() {
     t.start("b", &file, &[]);
     let s = t.wait_text("b", &reviewed(3, 4));
     assert!(s.contains("4/4"), "resumes at the pending row:\n{s}");
+    assert!(
+        s.contains("took over the lock of a session that ended without closing: ana"),
+        "{s}"
+    );
+    assert!(s.contains("recovered 3 decisions"), "{s}");
     assert_eq!(
         statuses(&file),
         vec![

@@ -192,23 +192,27 @@ fn event_loop(
         let Some(o) = g.as_mut() else {
             return Ok(End::Signal);
         };
+        let mut said: Vec<String> = Vec::new();
         if let Some(h) = &o.report.stale_lock {
-            let msg = format!("took over the lock of a session that ended without closing: {h}");
-            o.session.notify(msg, false);
+            said.push(format!(
+                "took over the lock of a session that ended without closing: {h}"
+            ));
         }
         if o.report.replayed > 0 {
-            let msg = format!(
+            said.push(format!(
                 "recovered {} decisions from the journal of an interrupted session",
                 o.report.replayed
-            );
-            o.session.notify(msg, false);
+            ));
         }
         if let Some((n, p)) = &o.report.orphans {
-            let msg = format!(
+            said.push(format!(
                 "{n} journal entries name quotes no longer in the file; set aside in {}",
                 p.display()
-            );
-            o.session.notify(msg, true);
+            ));
+        }
+        if !said.is_empty() {
+            let error = o.report.orphans.is_some();
+            o.session.notify(said.join(" · "), error);
         }
     }
     let mut dirty = false;

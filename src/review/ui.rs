@@ -112,6 +112,7 @@ pub fn render(f: &mut Frame, s: &Session, chrome: &Chrome) {
     } else {
         alternatives_height(s, area.width)
     };
+    let footer = footer_lines(s, area.width);
     let rows = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
@@ -119,7 +120,7 @@ pub fn render(f: &mut Frame, s: &Session, chrome: &Chrome) {
         Constraint::Length(ann_height),
         Constraint::Length(alt_height),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(footer.len() as u16),
     ])
     .split(area);
     render_title(f, s, chrome, rows[0]);
@@ -148,7 +149,7 @@ pub fn render(f: &mut Frame, s: &Session, chrome: &Chrome) {
         }
     }
     render_status(f, s, chrome, rows[5]);
-    render_footer(f, s, rows[6]);
+    f.render_widget(Lines(footer), rows[6]);
     if s.mode() == Mode::Help {
         render_help(f, s, area);
     }
@@ -700,28 +701,61 @@ fn render_status(f: &mut Frame, s: &Session, chrome: &Chrome, area: Rect) {
     f.render_widget(Lines(vec![line]), area);
 }
 
-fn render_footer(f: &mut Frame, s: &Session, area: Rect) {
+/// The bottom line(s): the prompt being typed, a message (wrapped, up to three lines), or the
+/// main keys.
+fn footer_lines(s: &Session, width: u16) -> Vec<Line<'static>> {
+    let width = width as usize;
     let prompt = |label: &str, hint: &str| {
-        Line::from(vec![
+        let input = sanitize_one_line(s.input());
+        let fixed = label.chars().count() + 3;
+        let room = width.saturating_sub(fixed).max(1);
+        // Long input scrolls: the end, where typing happens, stays visible.
+        let n = input.chars().count();
+        let shown: String = if unicode_width::UnicodeWidthStr::width(input.as_str()) > room {
+            let mut tail: Vec<char> = Vec::new();
+            let mut w = 0;
+            for c in input.chars().rev() {
+                w += cw(c);
+                if w > room.saturating_sub(1) {
+                    break;
+                }
+                tail.push(c);
+            }
+            std::iter::once('…').chain(tail.into_iter().rev()).collect()
+        } else {
+            input
+        };
+        let mut spans = vec![
             Span::styled(format!("{label}: "), KEY),
-            Span::raw(sanitize_one_line(s.input())),
+            Span::raw(shown),
             Span::styled("▏", KEY),
-            Span::styled(format!("  {hint}"), DIM),
-        ])
+        ];
+        if fixed + n + hint.chars().count() + 2 <= width {
+            spans.push(Span::styled(format!("  {hint}"), DIM));
+        }
+        vec![Line::from(spans)]
     };
-    let line = match s.mode() {
+    let message = |text: &str, style: Style| {
+        let mut lines = wrap_lines(
+            vec![Line::styled(format!(" {}", sanitize_one_line(text)), style)],
+            width as u16,
+        );
+        lines.truncate(3);
+        lines
+    };
+    match s.mode() {
         Mode::Edit => prompt("Speaker", "Tab completes · Enter saves · Esc cancels"),
         Mode::Note => prompt("Note", "Enter saves · Esc cancels"),
         Mode::Search => prompt("Search", "Enter finds the next match · Esc cancels"),
         Mode::Normal | Mode::Help => match s.message() {
-            Some(m) if m.error => Line::styled(
-                format!(" {}", sanitize_one_line(&m.text)),
+            Some(m) if m.error => message(
+                &m.text,
                 Style::new()
                     .fg(Color::White)
                     .bg(Color::Red)
                     .add_modifier(Modifier::BOLD),
             ),
-            Some(m) => Line::styled(format!(" {}", sanitize_one_line(&m.text)), KEY),
+            Some(m) => message(&m.text, KEY),
             None => {
                 let mut spans = Vec::new();
                 let mut used = 0;
@@ -740,18 +774,17 @@ fn render_footer(f: &mut Frame, s: &Session, area: Rect) {
                 ] {
                     let w = k.chars().count() + what.chars().count() + 3;
                     // Keep room for the help key, which is listed last.
-                    if used + w + 8 > area.width as usize && k != "?" {
+                    if used + w + 8 > width && k != "?" {
                         continue;
                     }
                     used += w;
                     spans.push(Span::styled(format!(" {k}"), KEY));
                     spans.push(Span::raw(format!(" {what} ")));
                 }
-                Line::from(spans)
+                vec![Line::from(spans)]
             }
         },
-    };
-    f.render_widget(Lines(vec![line]), area);
+    }
 }
 
 fn render_help(f: &mut Frame, s: &Session, area: Rect) {
@@ -987,6 +1020,22 @@ mod tests {
         for (w, h) in [(1, 1), (20, 5), (40, 12), (80, 10)] {
             draw(&s, w, h);
         }
+    }
+
+    #[test]
+    fn long_messages_wrap_and_long_input_scrolls() {
+        let mut s = session(ana());
+        s.notify(format!("first part {} last part", "word ".repeat(30)), true);
+        let text = draw(&s, 60, 24).backend().to_string();
+        assert!(text.contains("first part"), "{text}");
+        assert!(text.contains("last part"), "{text}");
+        s.apply(Action::Skip, T);
+        s.apply(Action::StartNote, T);
+        for c in format!("start {} the end", "x".repeat(100)).chars() {
+            s.apply(Action::Insert(c), T);
+        }
+        let text = draw(&s, 60, 24).backend().to_string();
+        assert!(text.contains("x the end▏"), "{text}");
     }
 
     #[test]
