@@ -130,13 +130,16 @@ pub fn import(path: &Path) -> Result<Collection> {
             .unwrap_or_else(|| format!("line{line}"));
         let annotator = o.opt_str("_annotator_id")?.unwrap_or("").to_string();
         let mut spans = Vec::new();
-        let key = |s: usize, e: usize| format!("{s}-{e}");
+        // A quote and a cue (or speaker) may cover the same characters: the label is part of a
+        // span's identity.
+        let key = |label: &str, s: usize, e: usize| format!("{}:{s}-{e}", label.to_uppercase());
         for (i, s) in o.array("spans")?.iter().enumerate() {
             let so = o.child(s, &format!("spans[{i}]"))?;
             let (a, b) = (so.usize("start")?, so.usize("end")?);
+            let label = so.str("label")?;
             spans.push(LabelledSpan {
-                id: key(a, b),
-                label: so.str("label")?.to_string(),
+                id: key(label, a, b),
+                label: label.to_string(),
                 span: (a, b),
                 meta: so.meta("quotecheck"),
             });
@@ -151,14 +154,15 @@ pub fn import(path: &Path) -> Result<Collection> {
                     k,
                 )?;
                 let (a, b) = (so.usize("start")?, so.usize("end")?);
-                if !spans.iter().any(|s| s.span == (a, b)) {
+                let label = so.opt_str("label")?.unwrap_or("");
+                let same_label = spans
+                    .iter()
+                    .find(|s| s.span == (a, b) && s.label.eq_ignore_ascii_case(label));
+                match same_label.or_else(|| spans.iter().find(|s| s.span == (a, b))) {
+                    Some(s) => Ok(s.id.clone()),
                     // A relation may name a span that is not in `spans`: add it with its label.
-                    return Ok(format!(
-                        "rel:{}:{a}-{b}",
-                        so.opt_str("label")?.unwrap_or("")
-                    ));
+                    None => Ok(format!("rel:{label}:{a}-{b}")),
                 }
-                Ok(key(a, b))
             };
             let (h, c) = (end("head_span")?, end("child_span")?);
             for id in [&h, &c] {
