@@ -95,6 +95,53 @@ fn quotes_only_per_annotator_gives_the_same_rows_to_everyone() {
 }
 
 #[test]
+fn an_annotator_without_a_document_is_missing_there_not_rejecting() {
+    // council: ana and ben; other (the same text): ana only
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    for (from, to) in [
+        ("council.txt", "council.txt"),
+        ("council_ana.ann", "council_ana.ann"),
+        ("council_ben.ann", "council_ben.ann"),
+        ("council.txt", "other.txt"),
+        ("council_ana.ann", "other_ana.ann"),
+    ] {
+        std::fs::copy(fixture("multi").join(from), docs.join(to)).unwrap();
+    }
+    let by = dir.path().join("by");
+    qc().args(["import", "brat"])
+        .arg(&docs)
+        .args(["--quotes-only", "--per-annotator"])
+        .arg(&by)
+        .assert()
+        .success();
+    let ana = read(&by.join("ana.csv"));
+    let ben = read(&by.join("ben.csv"));
+    let of = |v: &[schema::QuoteRecord], d: &str| v.iter().filter(|r| r.doc_id == d).count();
+    assert_eq!((of(&ana, "council"), of(&ana, "other")), (4, 4));
+    assert_eq!((of(&ben, "council"), of(&ben, "other")), (4, 0));
+    let out = qc()
+        .arg("diff")
+        .arg(by.join("ana.csv"))
+        .arg(by.join("ben.csv"))
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ben_cov = &v["annotators"][1];
+    assert_eq!(ben_cov["name"], "ben");
+    assert_eq!(ben_cov["missing_units"], 4);
+    let rejected = ben
+        .iter()
+        .filter(|r| r.status == Some(Status::Rejected))
+        .count();
+    assert_eq!(ben_cov["by_status"]["rejected"], rejected);
+    // only the rows both annotated are compared
+    assert_eq!(v["status"]["units_compared"], 4);
+}
+
+#[test]
 fn bad_input_names_file_line_and_reason() {
     let cases = [
         ("bad_line", "d.ann:2: malformed line"),
