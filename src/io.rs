@@ -19,6 +19,9 @@ pub struct Output {
 enum OutputInner {
     Stdout(BufWriter<io::Stdout>),
     File(BufWriter<tempfile::NamedTempFile>),
+    /// A target that is not a regular file (`/dev/null`, a FIFO, a terminal): written in place,
+    /// because renaming a temp file over it would replace the device or pipe with a plain file.
+    Special(BufWriter<File>),
 }
 
 impl Output {
@@ -28,6 +31,16 @@ impl Output {
         match path {
             None => Ok(Output::stdout()),
             Some(p) if p.as_os_str() == "-" => Ok(Output::stdout()),
+            Some(p) if std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir()) => {
+                let f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(p)
+                    .map_err(|e| Error::io(p, e))?;
+                Ok(Output {
+                    inner: OutputInner::Special(BufWriter::with_capacity(1 << 16, f)),
+                    path: p.to_path_buf(),
+                })
+            }
             Some(p) => {
                 let dir = parent_dir(p);
                 let tmp = tempfile::Builder::new()
@@ -68,6 +81,7 @@ impl Output {
         let path = self.path;
         match self.inner {
             OutputInner::Stdout(mut w) => w.flush().map_err(|e| Error::io(&path, e)),
+            OutputInner::Special(mut w) => w.flush().map_err(|e| Error::io(&path, e)),
             OutputInner::File(w) => {
                 let tmp = w
                     .into_inner()
@@ -94,18 +108,21 @@ impl Write for Output {
         match &mut self.inner {
             OutputInner::Stdout(w) => w.write(buf),
             OutputInner::File(w) => w.write(buf),
+            OutputInner::Special(w) => w.write(buf),
         }
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match &mut self.inner {
             OutputInner::Stdout(w) => w.write_all(buf),
             OutputInner::File(w) => w.write_all(buf),
+            OutputInner::Special(w) => w.write_all(buf),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
         match &mut self.inner {
             OutputInner::Stdout(w) => w.flush(),
             OutputInner::File(w) => w.flush(),
+            OutputInner::Special(w) => w.flush(),
         }
     }
 }
@@ -241,6 +258,19 @@ mod tests {
             std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
             0o640,
             "replacing keeps the mode"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_written_in_place_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        // regression: `-o /dev/null` once renamed a temp file over the device
+        write_atomic(Path::new("/dev/null"), b"discarded").unwrap();
+        let meta = std::fs::metadata("/dev/null").unwrap();
+        assert!(
+            meta.file_type().is_char_device(),
+            "/dev/null must stay a device"
         );
     }
 
