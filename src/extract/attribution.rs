@@ -12,12 +12,19 @@
 //! then a pronoun is resolved to the nearest compatible person named before it (the subject,
 //! not the object, of `told`), and a surname is mapped to the fullest name in the document.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use super::lexicon::{self, Lexicon};
 use super::names::{self, Gender, Speaker, What};
 use super::scanner::Span;
 use super::sentences::Segments;
-use super::tokens::{Kind as TK, Tok, tokenize};
+use super::tokens::{Kind as TK, Tok, Toks, tokenize};
 use crate::schema::Kind;
+
+/// The longer forms of a one-word name, with their positions.
+type NameForms = Vec<(usize, String)>;
 
 /// A document being attributed.
 pub struct Doc<'a> {
@@ -25,6 +32,11 @@ pub struct Doc<'a> {
     pub lex: &'a Lexicon,
     pub seg: Segments,
     pub spans: Vec<Span>,
+    /// Name lookups already made in this document: surname → its longer forms, name → gender.
+    forms: RefCell<HashMap<String, Rc<NameForms>>>,
+    genders: RefCell<HashMap<String, Gender>>,
+    /// Tokens of each paragraph, made when first needed.
+    para_toks: RefCell<Vec<Option<Rc<Vec<Tok>>>>>,
 }
 
 /// The attribution of one quotation, in byte offsets.
@@ -565,7 +577,72 @@ fn is_title_case(s: &str) -> bool {
         })
 }
 
-impl Doc<'_> {
+impl<'a> Doc<'a> {
+    pub fn new(text: &'a str, lex: &'a Lexicon, seg: Segments, spans: Vec<Span>) -> Self {
+        Doc {
+            text,
+            lex,
+            seg,
+            spans,
+            forms: RefCell::new(HashMap::new()),
+            genders: RefCell::new(HashMap::new()),
+            para_toks: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The tokens of `text[a..b]`, cut from its paragraph's tokens (tokenized once).
+    pub(crate) fn tokens(&self, a: usize, b: usize) -> Toks {
+        if a >= b {
+            return Toks::owned(Vec::new());
+        }
+        let direct = || Toks::owned(tokenize(self.text, a, b, self.lex));
+        let Some(pi) = self.seg.paragraph_of(a) else {
+            return direct();
+        };
+        let para = self.seg.paragraphs[pi];
+        if a < para.start || b > para.end {
+            return direct();
+        }
+        let all = {
+            let mut cache = self.para_toks.borrow_mut();
+            if cache.len() < self.seg.paragraphs.len() {
+                cache.resize(self.seg.paragraphs.len(), None);
+            }
+            cache[pi]
+                .get_or_insert_with(|| Rc::new(tokenize(self.text, para.start, para.end, self.lex)))
+                .clone()
+        };
+        let lo = all.partition_point(|t| t.start < a);
+        let hi = all.partition_point(|t| t.start < b);
+        if hi > lo && all[hi - 1].end > b {
+            return direct();
+        }
+        Toks::new(all, lo, hi)
+    }
+
+    fn forms_of(&self, word: &str) -> Rc<NameForms> {
+        if let Some(f) = self.forms.borrow().get(word) {
+            return f.clone();
+        }
+        let f = Rc::new(names::full_forms(self.text, self.lex, word));
+        self.forms.borrow_mut().insert(word.to_string(), f.clone());
+        f
+    }
+
+    /// The fullest form of a one-word name near `pos` whose gender fits `want`.
+    fn fullest(&self, word: &str, pos: usize, want: Gender) -> Option<String> {
+        let forms = self.forms_of(word);
+        names::pick_form(&forms, pos, |f| want.compatible(self.gender(f)))
+    }
+
+    fn gender(&self, name: &str) -> Gender {
+        if let Some(g) = self.genders.borrow().get(name) {
+            return *g;
+        }
+        let g = names::gender_of(self.text, self.lex, name);
+        self.genders.borrow_mut().insert(name.to_string(), g);
+        g
+    }
     fn inside_quote(&self, pos: usize) -> bool {
         let i = self.spans.partition_point(|s| s.open < pos);
         i > 0 && self.spans[i - 1].close > pos && self.spans[i - 1].end > pos
@@ -592,12 +669,12 @@ impl Doc<'_> {
             What::Person => {
                 let mut sp = sp;
                 if !sp.name.contains(' ')
-                    && let Some(full) = names::fullest(self.text, self.lex, &sp.name, sp.mention.0)
+                    && let Some(full) = self.fullest(&sp.name, sp.mention.0, sp.gender)
                 {
                     sp.name = full;
                 }
                 if sp.gender == Gender::Unknown {
-                    sp.gender = names::gender_of(self.text, self.lex, &sp.name);
+                    sp.gender = self.gender(&sp.name);
                 }
                 (sp, Vec::new())
             }
@@ -620,7 +697,11 @@ impl Doc<'_> {
         let lo = self.seg.paragraphs[first].start;
         let inside = |x: usize| self.inside_quote(x);
         let starts = |x: usize| self.sentence_start(x);
-        let mut ms = names::mentions(self.text, self.lex, lo, pos, &inside, &starts);
+        let mut ms = Vec::new();
+        for para in &self.seg.paragraphs[first..=p] {
+            let toks = self.tokens(para.start.max(lo), para.end.min(pos));
+            names::mentions(self.text, &toks, &inside, &starts, &mut ms);
+        }
         for (hp, h) in history {
             if *hp >= lo && *hp < pos && h.what != What::Pronoun {
                 ms.push(names::Mention {
@@ -644,12 +725,12 @@ impl Doc<'_> {
             let mut gender = m.gender;
             if !m.described
                 && !name.contains(' ')
-                && let Some(full) = names::fullest(self.text, self.lex, &name, m.pos)
+                && let Some(full) = self.fullest(&name, m.pos, sp.gender)
             {
                 name = full;
             }
             if !m.described && gender == Gender::Unknown {
-                gender = names::gender_of(self.text, self.lex, &name);
+                gender = self.gender(&name);
             }
             if want_person {
                 if m.described || !sp.gender.compatible(gender) || gender == Gender::Plural {
@@ -757,8 +838,8 @@ impl Doc<'_> {
                     cross = true;
                 }
             }
-            let before = tokenize(self.text, before_lo.min(sp.open), sp.open, self.lex);
-            let after = tokenize(self.text, sp.close, after_hi.max(sp.close), self.lex);
+            let before = self.tokens(before_lo.min(sp.open), sp.open);
+            let after = self.tokens(sp.close, after_hi.max(sp.close));
             let content = &self.text[sp.start..sp.end];
             let last_char = content.chars().last().unwrap_or(' ');
 
@@ -852,9 +933,9 @@ impl Doc<'_> {
             }
             // 4. a cue in the same clause
             let sent_before = if before_lo > sent_start {
-                tokenize(self.text, sent_start, sp.open, self.lex)
+                self.tokens(sent_start, sp.open)
             } else {
-                Vec::new()
+                Toks::owned(Vec::new())
             };
             if found.is_none() {
                 let toks = if sent_before.is_empty() {
@@ -916,7 +997,7 @@ impl Doc<'_> {
                 if let (Some(pf), true) = (prev, near) {
                     // nothing but the previous attribution in between
                     let gap_lo = self.spans[qi - 1].close;
-                    let gap = tokenize(self.text, gap_lo, sp.open, self.lex);
+                    let gap = self.tokens(gap_lo, sp.open);
                     let gap_cues = gap.iter().filter(|t| is_cue(t)).count();
                     let names_between = gap.iter().filter(|t| t.cap && nameish(t)).count();
                     let pf_cue_inside = pf.cue_pos.is_some_and(|c| c >= gap_lo && c < sp.open);
@@ -938,7 +1019,7 @@ impl Doc<'_> {
                 let prev_para_colon =
                     !same_para && sp.open == para.start && self.text[..prev_s.end].ends_with(':');
                 if same_para || prev_para_colon {
-                    let toks = tokenize(self.text, prev_s.start, prev_s.end, self.lex);
+                    let toks = self.tokens(prev_s.start, prev_s.end);
                     if !toks.iter().any(|t| t.kind == TK::Mark) {
                         let hit = match_clause(&toks)
                             .map(|(s, e, c)| (s, e, cue_text(&toks, c)))
@@ -1076,9 +1157,11 @@ impl Doc<'_> {
                 Some(f) => (Some(f.speaker.clone()), f.cue.clone(), f.confidence),
                 None => (None, String::new(), 0.0),
             };
-            if let Some(s) = &speaker {
-                candidates
-                    .retain(|c| crate::speaker::normalize(c) != crate::speaker::normalize(&s.name));
+            if let Some(s) = &speaker
+                && !candidates.is_empty()
+            {
+                let own = crate::speaker::normalize(&s.name);
+                candidates.retain(|c| *c != s.name && crate::speaker::normalize(c) != own);
             }
             candidates.truncate(3);
             out.push(Attributed {
@@ -1197,5 +1280,5 @@ fn cue_text(toks: &[Tok], c: usize) -> String {
     if toks[c].lower == "according" {
         return "according to".into();
     }
-    toks[c].lower.clone()
+    toks[c].lower.to_string()
 }

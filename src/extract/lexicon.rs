@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
+
 /// Properties of one lowercased word, as bit flags.
 pub type Flags = u32;
 
@@ -706,7 +708,7 @@ const VERBS: &str = "is are was were be been has have had do does did will would
 /// The lexicon: lowercased word → flags.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
-    map: HashMap<String, Flags>,
+    map: HashMap<String, Flags, FixedState>,
 }
 
 impl Default for Lexicon {
@@ -765,8 +767,9 @@ fn lemma_base(lemma: &str) -> &str {
 
 impl Lexicon {
     pub fn new() -> Self {
-        let mut map: HashMap<String, Flags> = HashMap::with_capacity(4096);
-        let add = |w: &str, f: Flags, map: &mut HashMap<String, Flags>| {
+        let mut map: HashMap<String, Flags, FixedState> =
+            HashMap::with_capacity_and_hasher(4096, FixedState::default());
+        let add = |w: &str, f: Flags, map: &mut HashMap<String, Flags, FixedState>| {
             *map.entry(w.to_string()).or_insert(0) |= f;
         };
         let in_list = |list: &[&str], base: &str| list.contains(&base);

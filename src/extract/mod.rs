@@ -53,7 +53,7 @@ pub struct Extractor {
 impl Extractor {
     pub fn new(opts: ExtractOptions) -> Self {
         let lex = Lexicon::new();
-        let indirect = IndirectCues::new(&lex);
+        let indirect = IndirectCues::new();
         Extractor {
             opts,
             lex,
@@ -70,12 +70,7 @@ impl Extractor {
         if spans.is_empty() && !want(Kind::Indirect) {
             return Vec::new();
         }
-        let doc = Doc {
-            text,
-            lex: &self.lex,
-            seg: Segments::new(text, &self.lex),
-            spans,
-        };
+        let doc = Doc::new(text, &self.lex, Segments::new(text, &self.lex), spans);
         let idx = CharIndex::new(text);
         let ch = |b: usize| idx.char_of_byte(b);
         let mut out = Vec::new();

@@ -5,7 +5,9 @@
 use memchr::memmem;
 
 use super::lexicon::{self, Lexicon};
-use super::tokens::{Kind, Tok, tokenize};
+#[cfg(test)]
+use super::tokens::tokenize;
+use super::tokens::{Kind, Tok};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Gender {
@@ -128,7 +130,7 @@ pub fn from_phrase(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<Spe
         let name = if t.lower == "i" {
             "I".to_string()
         } else {
-            t.lower.clone()
+            t.lower.to_string()
         };
         return Some(Speaker {
             name,
@@ -260,12 +262,32 @@ fn join_words(text: &str, toks: &[Tok]) -> String {
 /// The longest form of a one-word name in the document: the nearest run of capitalised words
 /// ending in it before `pos`, else the first one after. `Ortiz` → `Lena Ortiz`.
 pub fn fullest(text: &str, lex: &Lexicon, word: &str, pos: usize) -> Option<String> {
+    pick_form(&full_forms(text, lex, word), pos, |_| true)
+}
+
+/// Of the forms of a name (`full_forms`), the nearest before `pos` that `ok` accepts, else the
+/// first after.
+pub fn pick_form(
+    forms: &[(usize, String)],
+    pos: usize,
+    ok: impl Fn(&str) -> bool,
+) -> Option<String> {
+    let split = forms.partition_point(|(o, _)| *o < pos);
+    forms[..split]
+        .iter()
+        .rev()
+        .chain(forms[split..].iter())
+        .find(|(_, f)| ok(f))
+        .map(|(_, f)| f.clone())
+}
+
+/// Every multi-word form of a one-word name in the document, with its position, in order.
+pub fn full_forms(text: &str, lex: &Lexicon, word: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
     if word.len() < 2 {
-        return None;
+        return out;
     }
     let bytes = text.as_bytes();
-    let mut best_before: Option<(usize, String)> = None;
-    let mut best_after: Option<(usize, String)> = None;
     for o in memmem::find_iter(bytes, word.as_bytes()) {
         let end = o + word.len();
         if o > 0
@@ -342,14 +364,9 @@ pub fn fullest(text: &str, lex: &Lexicon, word: &str, pos: usize) -> Option<Stri
         if words < 2 {
             continue;
         }
-        let full = text[start..end].to_string();
-        if o < pos {
-            best_before = Some((o, full));
-        } else if best_after.is_none() {
-            best_after = Some((o, full));
-        }
+        out.push((o, text[start..end].to_string()));
     }
-    best_before.or(best_after).map(|(_, s)| s)
+    out
 }
 
 /// The gender of a resolved name: from its forename, else from `Mr.`/`Mrs.`/`Ms.` before its
@@ -464,14 +481,11 @@ const CLAUSE_OPENERS: &[&str] = &[
 /// Person mentions in `text[from..to]`, skipping the inside of quotations (`inside`).
 pub fn mentions(
     text: &str,
-    lex: &Lexicon,
-    from: usize,
-    to: usize,
+    toks: &[Tok],
     inside: &dyn Fn(usize) -> bool,
     sentence_starts: &dyn Fn(usize) -> bool,
-) -> Vec<Mention> {
-    let toks = tokenize(text, from, to, lex);
-    let mut out = Vec::new();
+    out: &mut Vec<Mention>,
+) {
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
@@ -553,7 +567,6 @@ pub fn mentions(
         }
         i = j;
     }
-    out
 }
 
 #[cfg(test)]

@@ -2,6 +2,11 @@
 //! hyphens and abbreviation periods), punctuation and quotation marks, each with the lexicon's
 //! flags. Only regions near quotations are tokenized, never the whole document.
 
+use std::ops::Deref;
+use std::rc::Rc;
+
+use compact_str::CompactString;
+
 use super::lexicon::{self, Flags, Lexicon};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,8 +26,9 @@ pub struct Tok {
     /// Starts with an uppercase letter (or `@`/a digit for handles and numbers: false).
     pub cap: bool,
     pub flags: Flags,
-    /// Lowercased text without a possessive `'s`.
-    pub lower: String,
+    /// Lowercased text without a possessive `'s` (inline: tokenizing allocates nothing per
+    /// word).
+    pub lower: CompactString,
     /// Ends in a possessive `'s` or `s'`.
     pub possessive: bool,
 }
@@ -47,6 +53,37 @@ impl Tok {
     }
 }
 
+/// A run of tokens shared with the paragraph they were cut from: tokenizing a paragraph once
+/// serves every region of it that the sieves look at.
+#[derive(Debug, Clone)]
+pub struct Toks {
+    all: Rc<Vec<Tok>>,
+    lo: usize,
+    hi: usize,
+}
+
+impl Toks {
+    pub fn new(all: Rc<Vec<Tok>>, lo: usize, hi: usize) -> Self {
+        let hi = hi.min(all.len());
+        Toks {
+            all,
+            lo: lo.min(hi),
+            hi,
+        }
+    }
+    pub fn owned(v: Vec<Tok>) -> Self {
+        let n = v.len();
+        Toks::new(Rc::new(v), 0, n)
+    }
+}
+
+impl Deref for Toks {
+    type Target = [Tok];
+    fn deref(&self) -> &[Tok] {
+        &self.all[self.lo..self.hi]
+    }
+}
+
 fn is_mark(c: char) -> bool {
     matches!(
         c,
@@ -63,78 +100,45 @@ fn is_mark(c: char) -> bool {
     )
 }
 
+/// Lowercase without allocating for short ASCII words.
+fn lowercase(word: &str) -> CompactString {
+    if word.len() <= 24 && word.is_ascii() {
+        let mut buf = [0u8; 24];
+        for (d, s) in buf.iter_mut().zip(word.bytes()) {
+            *d = s.to_ascii_lowercase();
+        }
+        CompactString::from_utf8(&buf[..word.len()]).unwrap_or_default()
+    } else {
+        CompactString::from(word.to_lowercase())
+    }
+}
+
 /// Tokens of `text[start..end]`.
 pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok> {
-    let mut out = Vec::new();
-    let region = &text[start..end];
-    let mut it = region.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity((end - start) / 5 + 4);
+    let char_at = |i: usize| text[i..end].chars().next();
+    let alnum_at = |i: usize| -> bool {
+        match b.get(i) {
+            Some(&x) if i < end && x < 0x80 => x.is_ascii_alphanumeric(),
+            Some(_) if i < end => char_at(i).is_some_and(char::is_alphanumeric),
+            _ => false,
+        }
+    };
+    let mut i = start;
+    while i < end {
+        let (c, len) = if b[i] < 0x80 {
+            (b[i] as char, 1)
+        } else {
+            let c = char_at(i).unwrap_or(' ');
+            (c, c.len_utf8())
+        };
         if c.is_whitespace() {
+            i += len;
             continue;
         }
-        let s = start + i;
-        if c.is_alphanumeric() || c == '@' || c == '#' {
-            // a word: letters/digits, inner apostrophes, hyphens and periods
-            let mut e = s + c.len_utf8();
-            while let Some(&(j, d)) = it.peek() {
-                if d.is_alphanumeric() || d == '_' {
-                    e = start + j + d.len_utf8();
-                    it.next();
-                    continue;
-                }
-                if matches!(d, '\'' | '\u{2019}' | '-' | '.' | '&') {
-                    // inner only: followed by a letter or digit
-                    let after = region[j + d.len_utf8()..].chars().next();
-                    if after.is_some_and(char::is_alphanumeric) {
-                        e = start + j + d.len_utf8();
-                        it.next();
-                        continue;
-                    }
-                }
-                break;
-            }
-            // abbreviation or initial keeps its period
-            let word = &text[s..e];
-            let mut lower = word.to_lowercase();
-            if text[e..end].starts_with('.') {
-                let with = format!("{lower}.");
-                let single_cap = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-                if single_cap || lex.get(&with) & lexicon::ABBREV != 0 || word.contains('.') {
-                    lower = with;
-                    e += 1;
-                    it.next();
-                }
-            }
-            let mut possessive = false;
-            for suf in ["'s", "\u{2019}s"] {
-                if lower.len() > suf.len() + 1 && lower.ends_with(suf) {
-                    lower.truncate(lower.len() - suf.len());
-                    possessive = true;
-                    break;
-                }
-            }
-            // plural possessive `players’`: a mark right after a final s, before a space
-            if !possessive && lower.ends_with('s') {
-                let rest = &text[e..end];
-                let mut rc = rest.chars();
-                if matches!(rc.next(), Some('\'' | '\u{2019}'))
-                    && rc.next().is_some_and(char::is_whitespace)
-                {
-                    possessive = true;
-                }
-            }
-            let flags = lex.get(&lower);
-            let cap = word.chars().next().is_some_and(char::is_uppercase);
-            out.push(Tok {
-                start: s,
-                end: e,
-                kind: Kind::Word,
-                cap,
-                flags,
-                lower,
-                possessive,
-            });
-        } else {
+        let s = i;
+        if !(c.is_alphanumeric() || c == '@' || c == '#') {
             let kind = if is_mark(c) {
                 Kind::Mark
             } else {
@@ -142,14 +146,78 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok>
             };
             out.push(Tok {
                 start: s,
-                end: s + c.len_utf8(),
+                end: s + len,
                 kind,
                 cap: false,
                 flags: 0,
-                lower: String::new(),
+                lower: CompactString::const_new(""),
                 possessive: false,
             });
+            i += len;
+            continue;
         }
+        // a word: letters/digits, and inner apostrophes, hyphens, periods and ampersands
+        let mut e = s + len;
+        while e < end {
+            let d = b[e];
+            if d < 0x80 {
+                let inner = matches!(d, b'\'' | b'-' | b'.' | b'&') && alnum_at(e + 1);
+                if d.is_ascii_alphanumeric() || d == b'_' || inner {
+                    e += 1;
+                } else {
+                    break;
+                }
+            } else {
+                let dc = char_at(e).unwrap_or(' ');
+                let dl = dc.len_utf8();
+                if dc.is_alphanumeric() || (dc == '\u{2019}' && alnum_at(e + dl)) {
+                    e += dl;
+                } else {
+                    break;
+                }
+            }
+        }
+        let word = &text[s..e];
+        let mut lower = lowercase(word);
+        // an abbreviation or an initial keeps its period
+        if e < end && b[e] == b'.' {
+            lower.push('.');
+            let single_cap = word.len() == 1 && word.as_bytes()[0].is_ascii_uppercase();
+            if single_cap || word.contains('.') || lex.get(&lower) & lexicon::ABBREV != 0 {
+                e += 1;
+            } else {
+                lower.pop();
+            }
+        }
+        let mut possessive = false;
+        for suf in ["'s", "\u{2019}s"] {
+            if lower.len() > suf.len() + 1 && lower.ends_with(suf) {
+                lower.truncate(lower.len() - suf.len());
+                possessive = true;
+                break;
+            }
+        }
+        // plural possessive `players’`: a mark right after a final s, before a space
+        if !possessive && lower.ends_with('s') {
+            let mut rc = text[e..end].chars();
+            if matches!(rc.next(), Some('\'' | '\u{2019}'))
+                && rc.next().is_some_and(char::is_whitespace)
+            {
+                possessive = true;
+            }
+        }
+        let flags = lex.get(&lower);
+        let cap = c.is_uppercase();
+        out.push(Tok {
+            start: s,
+            end: e,
+            kind: Kind::Word,
+            cap,
+            flags,
+            lower,
+            possessive,
+        });
+        i = e;
     }
     out
 }
