@@ -540,6 +540,31 @@ fn match_according(toks: &[Tok]) -> Option<(usize, usize, usize)> {
     None
 }
 
+/// A mixed quotation must make up at least this share of the reported clause; below it the row
+/// is the clause, as indirect speech.
+const MIXED_SHARE: f64 = 0.5;
+
+/// Words after a comma that open an adjunct, ending a reported clause.
+const CLAUSE_BREAKS: &[&str] = &[
+    "which",
+    "who",
+    "while",
+    "whereas",
+    "but",
+    "as",
+    "although",
+    "though",
+    "because",
+    "according",
+    "and",
+    "where",
+    "when",
+    "even",
+    "including",
+    "after",
+    "before",
+];
+
 fn words_of(s: &str) -> usize {
     s.split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
@@ -869,9 +894,10 @@ impl<'a> Doc<'a> {
                 && prev_same_para
                 && let Some(Some(pf)) = found_of.get(qi - 1)
                 && pf.rule == "adjacent-after"
-                && pf
-                    .cue_pos
-                    .is_some_and(|c| c >= self.spans[qi - 1].close && c < sp.open)
+                && let Some(cue_at) = pf.cue_pos
+                && cue_at >= self.spans[qi - 1].close
+                && cue_at < sp.open
+                && self.only_attribution_between(self.spans[qi - 1].close, cue_at, sp.open)
             {
                 found = Some(Found {
                     rule: "split",
@@ -1100,8 +1126,8 @@ impl<'a> Doc<'a> {
                 && cp < sp.open
             {
                 let sent_end = self.seg.sentences[close_si].end.max(sp.close);
-                if let Some((cs, ce)) = self.reported_clause(cp, sent_end)
-                    && self.quoted_share(cs, ce) < 0.5
+                if let Some((cs, ce)) = self.reported_clause(cp, sp.close, sent_end)
+                    && self.quoted_share(cs, ce) < MIXED_SHARE
                 {
                     kind = Kind::Indirect;
                     out_span = Span {
@@ -1123,7 +1149,9 @@ impl<'a> Doc<'a> {
             } else if resolved.is_none() {
                 kind == Kind::Direct && n_words > 3
             } else if kind == Kind::Mixed && n_words <= 3 {
-                cue_strong && !title
+                // a short fragment is a quotation only right after its cue (`called it
+                // "absurd"`); elsewhere it is a scare quote
+                cue_strong && !title && rule == "adjacent-before"
             } else {
                 true
             };
@@ -1179,9 +1207,46 @@ impl<'a> Doc<'a> {
         out
     }
 
+    /// Whether the text between two parts of a split quotation is only the first part's
+    /// attribution: the cue, its speaker and a few adjuncts, ending in a comma, colon or period
+    /// (`"Q1," he said, "Q2"`), not a new clause (`… asked Mr. X, referring to what he calls "Q2"`).
+    fn only_attribution_between(&self, prev_close: usize, cue_at: usize, open: usize) -> bool {
+        let gap = self.tokens(prev_close, open);
+        let Some(c) = gap.iter().position(|t| t.start == cue_at) else {
+            return false;
+        };
+        // another speaker after the first part's cue: `… asked X, while Y said "Q2"`
+        let other_speaker = (c + 1..gap.len()).any(|k| {
+            is_cue(&gap[k]) && subject_before(&gap, k, c + 1).is_some_and(|(s, _)| s > c + 1)
+        });
+        if other_speaker {
+            return false;
+        }
+        let rest: Vec<&Tok> = gap[c + 1..].iter().filter(|t| t.kind != TK::Mark).collect();
+        let Some(last) = rest.last() else {
+            return true;
+        };
+        // the second part opens a new sentence: the same speaker goes on
+        if matches!(last.kind, TK::Punct('.' | '?' | '!')) || last.lower.ends_with('.') {
+            return true;
+        }
+        // inside the sentence: only the attribution and a few adjuncts before it
+        let words = rest.iter().filter(|t| t.kind == TK::Word).count();
+        words <= 12
+            && (matches!(
+                last.kind,
+                TK::Punct(',' | ':' | ';' | '\u{2014}' | '\u{2013}' | '-')
+            ) || (last.kind == TK::Word && words <= 3))
+    }
+
     /// The reported clause after a cue at `cue_pos`: from after the cue (and `that`) to the end
     /// of the sentence, without the final period.
-    fn reported_clause(&self, cue_pos: usize, sent_end: usize) -> Option<(usize, usize)> {
+    fn reported_clause(
+        &self,
+        cue_pos: usize,
+        quote_close: usize,
+        sent_end: usize,
+    ) -> Option<(usize, usize)> {
         let t = self.text;
         let mut p = cue_pos;
         p += t[p..]
@@ -1202,9 +1267,28 @@ impl<'a> Doc<'a> {
                 break;
             }
         }
-        let body = &t[p..sent_end.max(p)];
+        // the clause ends at the sentence end, or after the quotation at a semicolon, a dash or a
+        // comma that opens an adjunct (`, referring to …`, `, which …`)
+        let mut end = sent_end.max(p);
+        let tail = self.tokens(quote_close.min(end), end);
+        for (i, tok) in tail.iter().enumerate() {
+            let next = tail.get(i + 1);
+            let boundary = match tok.kind {
+                TK::Punct(';' | '\u{2014}' | '\u{2013}') => true,
+                TK::Punct(',') => next.is_some_and(|n| {
+                    n.kind == TK::Word
+                        && (n.lower.ends_with("ing") || CLAUSE_BREAKS.contains(&n.lower.as_str()))
+                }),
+                _ => false,
+            };
+            if boundary {
+                end = tok.start;
+                break;
+            }
+        }
+        let body = &t[p..end];
         let end = p + body
-            .trim_end_matches(|c: char| c.is_whitespace() || c == '.')
+            .trim_end_matches(|c: char| c.is_whitespace() || c == '.' || c == ',')
             .len();
         (end > p).then_some((p, end))
     }
