@@ -163,7 +163,13 @@ pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
             j += 1;
             continue;
         }
-        let adjective = t.lower.ends_with("ed") && !t.is(lexicon::CUE | lexicon::AUX);
+        // `undecided Republican voter`: a participle used as an adjective before a name or role
+        let adjective = t.lower.ends_with("ed")
+            && !t.is(lexicon::CUE | lexicon::AUX)
+            && next.is_some_and(|n| {
+                n.kind == TK::Word
+                    && (n.cap || n.is(lexicon::TITLE | lexicon::ROLE) || is_descriptor(n))
+            });
         if (is_descriptor(t) || adjective)
             && !t.cap
             && !t.is(lexicon::FUNCTION | lexicon::PREP | lexicon::PRONOUN | lexicon::TIME)
@@ -184,6 +190,15 @@ pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
         )
     {
         j -= 1;
+    }
+    // a name is not followed by lowercase descriptors (`Others paid tribute`)
+    if toks[i].cap && nameish(&toks[i]) {
+        while j > i + 1
+            && is_descriptor(&toks[j - 1])
+            && !toks[j - 1].is(lexicon::TITLE | lexicon::ROLE | lexicon::ORG)
+        {
+            j -= 1;
+        }
     }
     if j == i || (j == i + 1 && is_det(&toks[i])) {
         return None;
@@ -343,20 +358,23 @@ fn phrase_before(toks: &[Tok], e: usize, lo: usize) -> Option<(usize, usize)> {
     Some((s, e))
 }
 
-/// The subject of a sentence: its first phrase, after an opening prepositional phrase and
-/// comma (`In an attempt to make its point, the Daily News …`).
+/// The subject of a sentence: its first phrase, after an opening adverbial and comma (`In an
+/// attempt to make its point, the Daily News …`, `Hours later, Trump …`).
 fn sentence_subject(toks: &[Tok]) -> Option<(usize, usize)> {
-    let mut i = 0;
-    if toks
+    let at = |i: usize| {
+        let e = np_forward(toks, i)?;
+        toks.get(e)
+            .is_some_and(|t| t.kind == TK::Word && !t.cap)
+            .then_some((i, e))
+    };
+    let opens_with_adverbial = toks
         .first()
-        .is_some_and(|t| t.is(lexicon::PREP) || t.is(lexicon::FUNCTION) && !is_det(t))
-    {
-        i = toks.iter().take(15).position(|t| t.is_punct(','))? + 1;
+        .is_some_and(|t| t.is(lexicon::PREP) || t.is(lexicon::FUNCTION) && !is_det(t));
+    if !opens_with_adverbial && let Some(hit) = at(0) {
+        return Some(hit);
     }
-    let e = np_forward(toks, i)?;
-    toks.get(e)
-        .is_some_and(|t| t.kind == TK::Word && !t.cap)
-        .then_some((i, e))
+    let comma = toks.iter().take(15).position(|t| t.is_punct(','))?;
+    at(comma + 1)
 }
 
 /// Tokens that may stand between a cue and the quotation it introduces: adjuncts such as
@@ -415,6 +433,21 @@ fn match_after(toks: &[Tok]) -> Option<(usize, usize, usize)> {
         }
         return None;
     }
+    // `a staffer in the room wondered`: a short prepositional phrase before the cue
+    if toks
+        .get(j)
+        .is_some_and(|t| t.is(lexicon::PREP) && !t.is(lexicon::CUE))
+        && let Some(k) = toks[j + 1..]
+            .iter()
+            .take(5)
+            .position(|t| is_cue(t))
+            .map(|p| j + 1 + p)
+        && toks[j + 1..k]
+            .iter()
+            .all(|t| t.kind == TK::Word && !t.is(lexicon::PRONOUN))
+    {
+        return Some((i, e, k));
+    }
     let mut skipped = 0;
     while j < toks.len() && toks[j].is(lexicon::ADVERB) && !is_cue(&toks[j]) && skipped < 3 {
         j += 1;
@@ -422,6 +455,17 @@ fn match_after(toks: &[Tok]) -> Option<(usize, usize, usize)> {
     }
     let c = toks.get(j)?;
     if is_cue(c) {
+        return Some((i, e, j));
+    }
+    // `he will say`, `she would later write`: a modal and the base form
+    if skipped > 0
+        && matches!(
+            toks[j - skipped].lower.as_str(),
+            "will" | "would" | "could" | "might" | "did"
+        )
+        && c.is(lexicon::CUE_BASE)
+        && !c.cap
+    {
         return Some((i, e, j));
     }
     None
@@ -521,8 +565,8 @@ fn match_clause(toks: &[Tok]) -> Option<(usize, usize, usize)> {
             }
         } else if t.is(lexicon::CUE_ING) && k > 0 && toks[k - 1].is_punct(',') {
             // `…, saying "…"`: the subject of the sentence
-            if let Some(e) = np_forward(toks, 0) {
-                return Some((0, e, k));
+            if let Some((s, e)) = sentence_subject(&toks[..k]) {
+                return Some((s, e, k));
             }
         }
     }
@@ -1044,12 +1088,19 @@ impl<'a> Doc<'a> {
                 let same_para = prev_s.start >= para.start;
                 let prev_para_colon =
                     !same_para && sp.open == para.start && self.text[..prev_s.end].ends_with(':');
-                if same_para || prev_para_colon {
+                // a quotation that opens its paragraph after a paragraph ending in a report
+                // (`X said she wanted more time.¶"…"`)
+                let prev_para_report = !same_para && sp.open == para.start;
+                if same_para || prev_para_colon || prev_para_report {
                     let toks = self.tokens(prev_s.start, prev_s.end);
                     if !toks.iter().any(|t| t.kind == TK::Mark) {
+                        let named_subject_ok = same_para || prev_para_colon;
                         let hit = match_clause(&toks)
                             .map(|(s, e, c)| (s, e, cue_text(&toks, c)))
                             .or_else(|| {
+                                if !named_subject_ok {
+                                    return None;
+                                }
                                 let e = np_forward(&toks, 0)?;
                                 let verb_follows =
                                     toks.get(e).is_some_and(|t| t.kind == TK::Word && !t.cap);
@@ -1066,7 +1117,7 @@ impl<'a> Doc<'a> {
                                     cue
                                 },
                                 rule: "prev-sentence",
-                                confidence: 0.6,
+                                confidence: if named_subject_ok { 0.6 } else { 0.55 },
                                 cue_pos: None,
                             });
                         }

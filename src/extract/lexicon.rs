@@ -640,6 +640,9 @@ const ORGS: &str = "campaign company department agency ministry government polic
 /// Closed-class words that end a speaker phrase or cannot start a name.
 const FUNCTION_WORDS: &str = "a an the this that these those and or but nor so yet for of in on at by to from with without about against between into through during before after above below over under up down out off again further then once here there when where why how all any both each few more most other some such no not only own same than too very can will just should now is are was were be been being have has had having do does did doing would could might must shall may it its it's who whom whose which what whatever whoever while as if because although though unless until since whether also even still however meanwhile instead";
 
+/// Capitalised at a sentence start, never a name (`Others said …`, `Hours later …`).
+const NOT_NAMES: &str = "others other hours days weeks months years minutes decades many most some few several both all each every everyone everybody nobody someone somebody anyone anybody none nothing something everything please click subscribe";
+
 /// Prepositions and conjunctions that end a speaker phrase after a cue (`said X in a statement`).
 const PREPS: &str = "in on at during after before when while as to about from with without into through over under since until because although though if who whom whose which that where via amid amidst despite against toward towards near by following ahead upon across";
 
@@ -825,6 +828,9 @@ impl Lexicon {
         }
         for w in FUNCTION_WORDS.split_whitespace() {
             add(w, FUNCTION | NOT_NAME, &mut map);
+        }
+        for w in NOT_NAMES.split_whitespace() {
+            add(w, NOT_NAME, &mut map);
         }
         for w in PREPS.split_whitespace() {
             add(w, PREP, &mut map);

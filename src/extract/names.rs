@@ -213,9 +213,16 @@ pub fn from_phrase(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<Spe
         .iter()
         .filter(|t| t.kind == Kind::Word)
         .collect();
-    if !words
-        .iter()
-        .any(|t| t.is(lexicon::ROLE | lexicon::ORG | lexicon::TITLE) || t.cap)
+    // `the man`, `one user`, `another commenter`: a determiner and a noun
+    let det_led = words.len() >= 2
+        && matches!(
+            words[0].lower.as_str(),
+            "the" | "a" | "an" | "one" | "another" | "some" | "several" | "two" | "three" | "many"
+        );
+    if !det_led
+        && !words
+            .iter()
+            .any(|t| t.is(lexicon::ROLE | lexicon::ORG | lexicon::TITLE) || t.cap)
     {
         return None;
     }
