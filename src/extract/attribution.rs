@@ -440,7 +440,7 @@ fn match_after(toks: &[Tok]) -> Option<(usize, usize, usize)> {
         && let Some(k) = toks[j + 1..]
             .iter()
             .take(5)
-            .position(|t| is_cue(t))
+            .position(is_cue)
             .map(|p| j + 1 + p)
         && toks[j + 1..k]
             .iter()
