@@ -12,6 +12,7 @@ pub mod read;
 pub mod report;
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -19,6 +20,33 @@ use crate::error::{Error, Location, Result};
 use crate::schema::COLUMNS;
 use align::Alignment;
 use read::Table;
+
+/// Phase timings on standard error when `QUOTECHECK_TIMINGS` is set, to see where a large
+/// comparison spends its time (`scripts/bench_diff.sh` does not need it).
+pub struct Timings {
+    on: bool,
+    last: Instant,
+}
+
+impl Timings {
+    pub fn start() -> Timings {
+        Timings {
+            on: std::env::var_os("QUOTECHECK_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+    /// Prints the time since the previous mark.
+    pub fn mark(&mut self, what: &str) {
+        if self.on {
+            let now = Instant::now();
+            eprintln!(
+                "quotecheck: timing: {what}: {:.1} ms",
+                (now - self.last).as_secs_f64() * 1e3
+            );
+            self.last = now;
+        }
+    }
+}
 
 /// What to compare.
 #[derive(Debug, Clone)]
@@ -74,6 +102,7 @@ pub fn load(input: &Input) -> Result<Loaded> {
             files.len()
         )));
     }
+    let mut tm = Timings::start();
     let tables: Vec<Table> = files
         .par_iter()
         .map(|p| read::read_table(p))
@@ -86,6 +115,7 @@ pub fn load(input: &Input) -> Result<Loaded> {
             ));
         }
     }
+    tm.mark("read");
     // A copy with the same ids as the first in the same order has the same repeats, if any.
     tables
         .par_iter()
@@ -93,10 +123,12 @@ pub fn load(input: &Input) -> Result<Loaded> {
         .filter(|(i, t)| *i == 0 || t.quote_id != tables[0].quote_id)
         .map(|(_, t)| t.check_duplicates())
         .collect::<Result<Vec<()>>>()?;
+    tm.mark("duplicate ids");
     check_schemas(&tables)?;
     let mut warnings = Vec::new();
     let names = annotator_names(&tables, input.names.as_deref(), &mut warnings)?;
     let alignment = align::align(&tables);
+    tm.mark("align");
     Ok(Loaded {
         tables,
         names,
@@ -107,8 +139,11 @@ pub fn load(input: &Input) -> Result<Loaded> {
 
 /// Computes the report and the coded answers the merged file is made from.
 pub fn compare(l: &Loaded, opts: &report::Options) -> (report::Report, report::Coded) {
+    let mut tm = Timings::start();
     let coded = report::Coded::new(&l.tables, &l.alignment, opts.speaker_match);
+    tm.mark("code answers");
     let rep = report::build(&l.tables, &l.names, &l.alignment, &coded, opts);
+    tm.mark("build report");
     (rep, coded)
 }
 
