@@ -236,7 +236,7 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
         skipped += 1;
     }
     // `Ms. Sherry smiled and said`: the subject of the first verb
-    if j > lo && toks[j - 1].lower == "and" {
+    if j > lo && matches!(toks[j - 1].lower.as_str(), "and" | "but" | "then" | "or") {
         let clause = toks[lo..j - 1]
             .iter()
             .rposition(|t| t.is_punct(',') || t.kind == TK::Mark)
@@ -363,7 +363,20 @@ fn phrase_before(toks: &[Tok], e: usize, lo: usize) -> Option<(usize, usize)> {
 fn sentence_subject(toks: &[Tok]) -> Option<(usize, usize)> {
     let at = |i: usize| {
         let e = np_forward(toks, i)?;
-        toks.get(e)
+        // past a parenthesis and an appositive: `Gov. Chris Christie (R), a Trump ally, said`
+        let mut v = e;
+        if toks.get(v).is_some_and(|t| t.is_punct('(')) {
+            v += toks[v..].iter().take(8).position(|t| t.is_punct(')'))? + 1;
+        }
+        if toks.get(v).is_some_and(|t| t.is_punct(',')) {
+            v += 1
+                + toks[v + 1..]
+                    .iter()
+                    .take(20)
+                    .position(|t| t.is_punct(','))?
+                + 1;
+        }
+        toks.get(v)
             .is_some_and(|t| t.kind == TK::Word && !t.cap)
             .then_some((i, e))
     };
@@ -1125,13 +1138,30 @@ impl<'a> Doc<'a> {
                 }
             }
 
+            // 7. last resort for a quotation standing on its own: the most recent speaker of this
+            // or the previous two paragraphs (low confidence; review sees the candidates)
+            if found.is_none() && starts_sentence {
+                let recent = (0..qi).rev().find_map(|k| {
+                    let f = found_of[k].as_ref()?;
+                    let kp = self.seg.paragraph_of(self.spans[k].open)?;
+                    (kp + 2 >= pi).then_some(f)
+                });
+                if let Some(f) = recent {
+                    found = Some(Found {
+                        rule: "nearest-speaker",
+                        confidence: 0.4,
+                        ..f.clone()
+                    });
+                }
+            }
+
             // resolution
             let mut candidates = Vec::new();
             let mut mention = None;
             let mut resolved: Option<Found> = None;
             if let Some(f) = found {
                 mention = Some(f.speaker.mention);
-                let inherited = matches!(f.rule, "split" | "continuation");
+                let inherited = matches!(f.rule, "split" | "continuation" | "nearest-speaker");
                 let (spk, alts) = if inherited {
                     (f.speaker.clone(), Vec::new())
                 } else {

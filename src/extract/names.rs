@@ -479,6 +479,25 @@ const OBJECT_MARKERS: &[&str] = &[
     "beat",
 ];
 
+/// A lowercase word that describes the person named after it (`federal`, `prosecutor`).
+fn describes(t: &Tok) -> bool {
+    t.kind == Kind::Word
+        && !t.cap
+        && (t.is(lexicon::TITLE | lexicon::ROLE)
+            || !t.is(lexicon::FUNCTION
+                | lexicon::PREP
+                | lexicon::ADVERB
+                | lexicon::AUX
+                | lexicon::VERB
+                | lexicon::CUE
+                | lexicon::CUE_ING
+                | lexicon::CUE_BASE
+                | lexicon::PRONOUN
+                | lexicon::TIME)
+                && !t.lower.ends_with("ed")
+                && !t.lower.ends_with("ly"))
+}
+
 /// Words after which a name starts a clause: it is probably its subject.
 const CLAUSE_OPENERS: &[&str] = &[
     "and", "but", "that", "when", "while", "because", "although", "though", "if", "since", "after",
@@ -524,6 +543,10 @@ pub fn mentions(
                 gender = g;
             }
         }
+        // `Former federal prosecutor Glen Kopp`: descriptive words before the name belong to it
+        while k > 0 && i - k < 6 && describes(&toks[k - 1]) {
+            k -= 1;
+        }
         let described = k > 0 && toks[k - 1].lower == "the" && !titled;
         if !(lone_starter || (described && j - i > 3)) {
             let name = join_words(text, &toks[i..j]);
@@ -535,16 +558,26 @@ pub fn mentions(
             // quotation), or after a speech verb (`said Sanders`); not a possessive
             let prev = first.checked_sub(1).map(|p| &toks[p]);
             let possessive = toks[j - 1].possessive;
+            // inside a sentence, a subject opens a clause and is followed by its verb or an
+            // appositive (`…, Sanders did go further`, `But Sen. Cobb-Hunter, a member …,
+            // recalled`); an item of a list is not (`…, Senator Marco Rubio, and …`)
+            let next_tok = toks.get(j);
+            let verb_follows = next_tok
+                .is_some_and(|n| n.kind == Kind::Word && !n.cap && !n.is(lexicon::FUNCTION));
+            let appositive_follows = next_tok.is_some_and(|n| n.is_punct(',') || n.is_punct('('));
+            let opens_clause = prev.is_some_and(|p| {
+                matches!(
+                    p.kind,
+                    Kind::Mark | Kind::Punct('(' | '\u{2014}' | '\u{2013}' | ';')
+                ) || p.is(lexicon::CUE)
+                    || CLAUSE_OPENERS.contains(&p.lower.as_str())
+            });
+            let after_comma = prev.is_some_and(|p| p.is_punct(','));
             let subject = !possessive
                 && (first == 0
                     || sentence_starts(toks[first].start)
-                    || prev.is_some_and(|p| {
-                        matches!(
-                            p.kind,
-                            Kind::Mark | Kind::Punct(',' | '(' | '\u{2014}' | '\u{2013}' | ';')
-                        ) || p.is(lexicon::CUE)
-                            || CLAUSE_OPENERS.contains(&p.lower.as_str())
-                    }));
+                    || (opens_clause && (verb_follows || appositive_follows))
+                    || (after_comma && verb_follows));
             // followed by a speech verb: a speaker
             let next = toks.get(j);
             let next2 = toks.get(j + 1);
