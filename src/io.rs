@@ -265,12 +265,28 @@ mod tests {
     #[test]
     fn special_files_are_written_in_place_not_replaced() {
         use std::os::unix::fs::FileTypeExt;
-        // regression: `-o /dev/null` once renamed a temp file over the device
-        write_atomic(Path::new("/dev/null"), b"discarded").unwrap();
-        let meta = std::fs::metadata("/dev/null").unwrap();
+        // regression: `-o /dev/null` once renamed a temp file over the device. A FIFO stands in
+        // for it here, so a regression cannot break the machine's /dev/null.
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo has no other preconditions.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(&fifo).unwrap())
+        };
+        write_atomic(&fifo, b"through the pipe").unwrap();
+        assert_eq!(reader.join().unwrap(), b"through the pipe");
+        let meta = std::fs::metadata(&fifo).unwrap();
         assert!(
-            meta.file_type().is_char_device(),
-            "/dev/null must stay a device"
+            meta.file_type().is_fifo(),
+            "the FIFO must not be replaced by a file"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
         );
     }
 
