@@ -717,6 +717,21 @@ impl<'a> Doc<'a> {
         names::pick_form(&forms, pos, |f| want.compatible(self.gender(f)))
     }
 
+    /// Whether the document also writes this capitalised word in lowercase (a common word,
+    /// not a name).
+    fn used_in_lowercase(&self, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        if lower == word || lower.len() < 3 {
+            return false;
+        }
+        let bytes = self.text.as_bytes();
+        memchr::memmem::find_iter(bytes, lower.as_bytes()).any(|o| {
+            let before = self.text[..o].chars().next_back();
+            let after = self.text[o + lower.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    }
+
     fn gender(&self, name: &str) -> Gender {
         if let Some(g) = self.genders.borrow().get(name) {
             return *g;
@@ -784,8 +799,11 @@ impl<'a> Doc<'a> {
             let toks = self.tokens(para.start.max(lo), para.end.min(pos));
             names::mentions(self.text, &toks, &inside, &starts, &mut ms);
         }
+        // earlier resolved pronouns keep their person in view (`he said … he added`); named
+        // speakers are already among the mentions
         for (hp, h) in history {
-            if *hp >= lo && *hp < pos && h.what != What::Pronoun {
+            if *hp >= lo && *hp < pos && h.what != What::Pronoun && !ms.iter().any(|m| m.pos == *hp)
+            {
                 ms.push(names::Mention {
                     name: h.name.clone(),
                     pos: *hp,
@@ -800,8 +818,8 @@ impl<'a> Doc<'a> {
         }
         ms.sort_by_key(|m| std::cmp::Reverse(m.pos));
         let want_person = matches!(sp.name.as_str(), "he" | "she");
-        let mut scored: Vec<(f64, String, Gender)> = Vec::new();
-        let mut rank = 0usize;
+        // each mention with its fullest name and gender, if it can be the pronoun's antecedent
+        let mut cands: Vec<(&names::Mention, String, Gender)> = Vec::new();
         for m in ms.iter() {
             let mut name = m.name.clone();
             let mut gender = m.gender;
@@ -818,18 +836,28 @@ impl<'a> Doc<'a> {
                 if m.described || !sp.gender.compatible(gender) || gender == Gender::Plural {
                     continue;
                 }
+                // a name of unknown gender must look like a person's: not `FULL TEXT`, and no
+                // word that the document also uses in lowercase (`Special Operations`)
                 let known_name = m.titled
-                    || name.contains(' ')
                     || gender != Gender::Unknown
-                    || history.iter().any(|(_, h)| h.name == name);
+                    || history.iter().any(|(_, h)| h.name == name)
+                    || (name.contains(' ')
+                        && !name.split(' ').any(|w| {
+                            w.chars().filter(|c| c.is_alphabetic()).count() > 1
+                                && w.chars().all(|c| !c.is_lowercase())
+                                || self.used_in_lowercase(w)
+                        }));
                 if !known_name || !names::person_like(self.lex, &name) {
                     continue;
                 }
             } else if (sp.name == "they" || sp.name == "it") && !m.described {
                 continue;
             }
+            cands.push((m, name, gender));
+        }
+        let mut scored: Vec<(f64, String, Gender)> = Vec::new();
+        for (rank, (m, name, gender)) in cands.iter().enumerate() {
             let mut score = rank as f64;
-            rank += 1;
             if m.object {
                 score += 3.0;
             }
@@ -840,17 +868,22 @@ impl<'a> Doc<'a> {
                 score -= 1.0;
             }
             // salience: a person who is the subject again and again in the window
-            let again = ms
+            let again = cands
                 .iter()
-                .filter(|o| o.subject && o.name == m.name)
+                .filter(|(o, n, _)| o.subject && n == name)
                 .count()
                 .saturating_sub(1);
             score -= 0.5 * (again.min(3) as f64);
-            if gender == Gender::Unknown {
-                score += 1.5;
+            if *gender == Gender::Unknown {
+                // many forenames are not in the lists: a title or a full name says person
+                score += if m.titled || name.contains(' ') {
+                    1.0
+                } else {
+                    1.5
+                };
             }
-            if !scored.iter().any(|(_, n, _)| *n == name) {
-                scored.push((score, name, gender));
+            if !scored.iter().any(|(_, n, _)| n == name) {
+                scored.push((score, name.clone(), *gender));
             }
         }
         scored.sort_by(|a, b| a.0.total_cmp(&b.0));
