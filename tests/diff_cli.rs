@@ -60,6 +60,18 @@ fn json_report() {
 }
 
 #[test]
+fn json_lists_every_disagreement_whatever_the_limit() {
+    let all = stdout_of(&[&THREE[..], &["--format", "json"]].concat());
+    let one = stdout_of(&[&THREE[..], &["--format", "json", "--limit", "1"]].concat());
+    assert_eq!(all, one);
+    let v: serde_json::Value = serde_json::from_str(&one).unwrap();
+    assert_eq!(v["disagreements"]["items"].as_array().unwrap().len(), 3);
+    // The human-readable reports stop at the limit and say so.
+    let md = stdout_of(&[&THREE[..], &["--format", "markdown", "--limit", "1"]].concat());
+    assert!(md.contains("3 of 7 quotes; the first 1."), "{md}");
+}
+
+#[test]
 fn json_report_with_bootstrap_is_reproducible() {
     let args = [
         &THREE[..],

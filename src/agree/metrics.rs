@@ -218,6 +218,21 @@ impl Tallies {
             )
     }
 
+    /// Back to no units, keeping the room.
+    pub fn clear(&mut self) {
+        for v in [
+            &mut self.units_m,
+            &mut self.same_m,
+            &mut self.cat_m,
+            &mut self.pair_n,
+            &mut self.pair_agree,
+            &mut self.pair_marg_a,
+            &mut self.pair_marg_b,
+        ] {
+            v.fill(0);
+        }
+    }
+
     /// Adds one unit `weight` times.
     pub fn add_unit(&mut self, codes: &[u32], weight: u64) {
         let k = self.coders;

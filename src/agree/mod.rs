@@ -39,9 +39,19 @@ impl Timings {
     pub fn mark(&mut self, what: &str) {
         if self.on {
             let now = Instant::now();
+            // Resident memory now and at its peak, where the system tells (Linux).
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let kb = |key: &str| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key))
+                    .map_or(String::new(), |v| v.trim().to_string())
+            };
             eprintln!(
-                "quotecheck: timing: {what}: {:.1} ms",
-                (now - self.last).as_secs_f64() * 1e3
+                "quotecheck: timing: {what}: {:.1} ms (resident {}, peak {})",
+                (now - self.last).as_secs_f64() * 1e3,
+                kb("VmRSS:"),
+                kb("VmHWM:")
             );
             self.last = now;
         }

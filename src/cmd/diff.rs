@@ -165,19 +165,26 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
             };
             report::terminal::render(&rep, colour)
         }
-        ReportFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&report::json::render(&rep))
-                .map_err(|e| Error::Other(e.to_string()))?;
-            s.push('\n');
-            s
-        }
+        // Written straight to the output below.
+        ReportFormat::Json => String::new(),
         ReportFormat::Markdown => report::markdown::render(&rep),
         ReportFormat::Html => report::html::render(&rep),
     };
     let mut out = Output::create(args.output.as_deref())?;
     let shown = out.path().to_path_buf();
-    out.write_all(text.as_bytes())
-        .map_err(|e| Error::io(&shown, e))?;
+    if args.format == ReportFormat::Json {
+        let items = rep
+            .disagreement_units
+            .iter()
+            .map(|&u| report::disagreement(&loaded.tables, &loaded.alignment, &coded, u as usize));
+        report::json::write(&rep, items, &mut out).map_err(|e| match e.io_error_kind() {
+            Some(kind) => Error::io(&shown, std::io::Error::new(kind, e.to_string())),
+            None => Error::Other(e.to_string()),
+        })?;
+    } else {
+        out.write_all(text.as_bytes())
+            .map_err(|e| Error::io(&shown, e))?;
+    }
     out.commit()?;
     tm.mark("render and write");
 

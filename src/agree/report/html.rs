@@ -451,7 +451,7 @@ pub fn render(r: &Report) -> String {
         "<h2>Disagreements</h2><p>{} of {} quotes{}.</p>",
         r.disagreements_total,
         r.units,
-        if shown.len() < r.disagreements.len() {
+        if shown.len() < r.disagreements_total {
             format!("; the first {}", shown.len())
         } else {
             String::new()

@@ -217,7 +217,7 @@ pub fn render(r: &Report) -> String {
         "\n## Disagreements\n\n{} of {} quotes{}.\n",
         r.disagreements_total,
         r.units,
-        if shown.len() < r.disagreements.len() {
+        if shown.len() < r.disagreements_total {
             format!("; the first {}", shown.len())
         } else {
             String::new()

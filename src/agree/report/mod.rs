@@ -130,6 +130,10 @@ pub struct Report {
     pub status_confusion: Vec<Confusion>,
     pub documents: Vec<Document>,
     pub disagreements_total: usize,
+    /// Every unit with a disagreement, in report order.
+    pub disagreement_units: Vec<u32>,
+    /// The first `limit` of them (all when `limit` is 0), with their answers. JSON lists all
+    /// of them, made one at a time with [`disagreement`] as it is written.
     pub disagreements: Vec<Disagreement>,
     /// Units where every annotator gave the same answer (same decision and, where they named
     /// one, the same speaker).
@@ -401,79 +405,97 @@ pub fn build(
         .collect();
     let unanimous = unanimous_of.iter().filter(|&&x| x).count();
 
-    // Per document, in order of first appearance.
-    let mut doc_index: HashMap<&str, usize> = HashMap::new();
-    let mut doc_units: Vec<(&str, Vec<usize>)> = Vec::new();
-    for u in 0..n {
-        let (f, r) = al.anchor(u);
-        let d = tables[f].docs.get(tables[f].doc[r]);
-        let i = *doc_index.entry(d).or_insert_with(|| {
-            doc_units.push((d, Vec::new()));
-            doc_units.len() - 1
-        });
-        doc_units[i].1.push(u);
-    }
-    let documents: Vec<Document> = doc_units
-        .par_iter()
-        .map(|(d, units)| {
-            let st = Tallies::of(&coded.status.select(units));
-            let sp = coded.speaker.select(units);
-            Document {
-                doc_id: d.to_string(),
-                units: units.len(),
-                unanimous: units.iter().filter(|&&u| unanimous_of[u]).count(),
-                status_agreement: st.percent_agreement(),
-                status_alpha: st.krippendorff_alpha(),
-                speaker_agreement: percent_agreement(&sp),
+    // Per document, in order of first appearance: a document is known by its anchor's table
+    // and document id, so that names are compared once per document rather than per unit.
+    let mut doc_of_unit: Vec<u32> = Vec::with_capacity(n);
+    let mut doc_names: Vec<&str> = Vec::new();
+    {
+        let mut by_name: HashMap<&str, u32> = HashMap::new();
+        let mut known: Vec<Vec<u32>> = tables
+            .iter()
+            .map(|t| vec![u32::MAX; t.docs.values.len()])
+            .collect();
+        for u in 0..n {
+            let (f, r) = al.anchor(u);
+            let d = tables[f].doc[r];
+            let g = &mut known[f][d as usize];
+            if *g == u32::MAX {
+                let name = tables[f].docs.get(d);
+                *g = *by_name.entry(name).or_insert_with(|| {
+                    doc_names.push(name);
+                    (doc_names.len() - 1) as u32
+                });
             }
-        })
+            doc_of_unit.push(*g);
+        }
+    }
+    // Units grouped by document, each group in unit order.
+    let mut doc_start = vec![0usize; doc_names.len() + 1];
+    for &d in &doc_of_unit {
+        doc_start[d as usize + 1] += 1;
+    }
+    for d in 0..doc_names.len() {
+        doc_start[d + 1] += doc_start[d];
+    }
+    let mut doc_units = vec![0u32; n];
+    {
+        let mut next = doc_start.clone();
+        for (u, &d) in doc_of_unit.iter().enumerate() {
+            doc_units[next[d as usize]] = u as u32;
+            next[d as usize] += 1;
+        }
+    }
+    let documents: Vec<Document> = (0..doc_names.len())
+        .into_par_iter()
+        .map_init(
+            || Tallies::new(k, coded.status.categories()),
+            |st, d| {
+                let units = &doc_units[doc_start[d]..doc_start[d + 1]];
+                st.clear();
+                for &u in units {
+                    st.add_unit(coded.status.unit(u as usize), 1);
+                }
+                Document {
+                    doc_id: doc_names[d].to_string(),
+                    units: units.len(),
+                    unanimous: units.iter().filter(|&&u| unanimous_of[u as usize]).count(),
+                    status_agreement: st.percent_agreement(),
+                    status_alpha: st.krippendorff_alpha(),
+                    speaker_agreement: percent_agreement(
+                        units.iter().map(|&u| coded.speaker.unit(u as usize)),
+                    ),
+                }
+            },
+        )
         .collect();
 
-    let mut disagreements = Vec::new();
-    let mut disagreements_total = 0;
-    for u in 0..n {
-        let differs = |l: &Labels| {
-            let mut seen = MISSING;
-            l.unit(u).iter().any(|&c| {
-                if c == MISSING {
-                    return false;
-                }
-                if seen == MISSING {
-                    seen = c;
-                    false
-                } else {
-                    c != seen
-                }
-            })
-        };
-        let mut fields_differ = Vec::new();
-        if differs(&coded.status) {
-            fields_differ.push("status");
-        }
-        if differs(&coded.speaker) {
-            fields_differ.push("speaker");
-        }
-        if fields_differ.is_empty() {
-            continue;
-        }
-        disagreements_total += 1;
-        let (f, r) = al.anchor(u);
-        let t = &tables[f];
-        let answers: Vec<Answer> = al
-            .unit(u)
-            .iter()
-            .enumerate()
-            .map(|(g, &row)| answer(tables, g, row))
-            .collect();
-        disagreements.push(Disagreement {
-            quote_id: t.quote_id.get(r).into_owned(),
-            doc_id: t.docs.get(t.doc[r]).to_string(),
-            quote: t.quote.get(r).into_owned(),
-            fields: fields_differ,
-            majority_speaker: majority_speaker(coded, u, &answers),
-            answers,
-        });
-    }
+    let differs = |l: &Labels, u: usize| {
+        let mut seen = MISSING;
+        l.unit(u).iter().any(|&c| {
+            if c == MISSING {
+                return false;
+            }
+            if seen == MISSING {
+                seen = c;
+                false
+            } else {
+                c != seen
+            }
+        })
+    };
+    let disagreement_units: Vec<u32> = (0..n as u32)
+        .into_par_iter()
+        .filter(|&u| differs(&coded.status, u as usize) || differs(&coded.speaker, u as usize))
+        .collect();
+    let shown = if opts.limit == 0 {
+        disagreement_units.len()
+    } else {
+        opts.limit.min(disagreement_units.len())
+    };
+    let disagreements = disagreement_units[..shown]
+        .iter()
+        .map(|&u| disagreement(tables, al, coded, u as usize))
+        .collect();
 
     Report {
         annotators,
@@ -488,9 +510,51 @@ pub fn build(
         fields,
         status_confusion,
         documents,
-        disagreements_total,
+        disagreements_total: disagreement_units.len(),
+        disagreement_units,
         disagreements,
         unanimous,
+    }
+}
+
+/// The disagreement on unit `u`: what differs and every annotator's answer.
+pub fn disagreement(tables: &[Table], al: &Alignment, coded: &Coded, u: usize) -> Disagreement {
+    let differs = |l: &Labels| {
+        let mut seen = MISSING;
+        l.unit(u).iter().any(|&c| {
+            if c == MISSING {
+                return false;
+            }
+            if seen == MISSING {
+                seen = c;
+                false
+            } else {
+                c != seen
+            }
+        })
+    };
+    let mut fields = Vec::new();
+    if differs(&coded.status) {
+        fields.push("status");
+    }
+    if differs(&coded.speaker) {
+        fields.push("speaker");
+    }
+    let (f, r) = al.anchor(u);
+    let t = &tables[f];
+    let answers: Vec<Answer> = al
+        .unit(u)
+        .iter()
+        .enumerate()
+        .map(|(g, &row)| answer(tables, g, row))
+        .collect();
+    Disagreement {
+        quote_id: t.quote_id.get(r).into_owned(),
+        doc_id: t.docs.get(t.doc[r]).to_string(),
+        quote: t.quote.get(r).into_owned(),
+        fields,
+        majority_speaker: majority_speaker(coded, u, &answers),
+        answers,
     }
 }
 
@@ -504,34 +568,31 @@ pub fn majority_speaker(coded: &Coded, u: usize, answers: &[Answer]) -> Option<S
         .and_then(|i| answers[i].speaker.clone())
 }
 
-/// Percent agreement without the per-category tallies (for fields with many categories).
-fn percent_agreement(l: &Labels) -> Coef {
+/// Percent agreement without the per-category tallies (for fields with many categories), over
+/// units given as their labels.
+fn percent_agreement<'a>(units: impl Iterator<Item = &'a [u32]>) -> Coef {
     let mut sum = 0.0;
-    let mut units = 0u64;
-    for u in 0..l.units() {
-        let x: Vec<u32> = l
-            .unit(u)
-            .iter()
-            .copied()
-            .filter(|&c| c != MISSING)
-            .collect();
-        let m = x.len();
+    let mut count = 0u64;
+    for x in units {
+        let mut m = 0;
+        let mut same = 0;
+        for (i, &a) in x.iter().enumerate() {
+            if a == MISSING {
+                continue;
+            }
+            m += 1;
+            same += x[i + 1..].iter().filter(|&&b| b == a).count();
+        }
         if m < 2 {
             continue;
         }
-        let mut same = 0;
-        for i in 0..m {
-            for j in i + 1..m {
-                same += (x[i] == x[j]) as usize;
-            }
-        }
         sum += same as f64 / (m * (m - 1) / 2) as f64;
-        units += 1;
+        count += 1;
     }
-    if units == 0 {
+    if count == 0 {
         Coef::Undefined("no unit has answers from two annotators".into())
     } else {
-        Coef::Value(sum / units as f64)
+        Coef::Value(sum / count as f64)
     }
 }
 

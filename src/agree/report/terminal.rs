@@ -427,7 +427,7 @@ pub fn render(r: &Report, colour: bool) -> String {
             "Disagreements ({} of {} quotes{})",
             r.disagreements_total,
             r.units,
-            if shown.len() < r.disagreements.len() {
+            if shown.len() < r.disagreements_total {
                 format!(", first {}; --limit 0 shows all", shown.len())
             } else {
                 String::new()
