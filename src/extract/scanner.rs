@@ -215,7 +215,16 @@ impl Scanner {
     /// All quotation spans of a document, in order.
     pub fn scan(&self, text: &str) -> Vec<Span> {
         let hits = self.hits(text);
-        let single_outer = uses_single_outer(text, &hits);
+        let doubles = self.pair(text, &hits, false);
+        // British style: more single-quoted passages outside double quotes than double ones
+        if uses_single_outer(text, &hits, &doubles) {
+            self.pair(text, &hits, true)
+        } else {
+            doubles
+        }
+    }
+
+    fn pair(&self, text: &str, hits: &[Hit], single_outer: bool) -> Vec<Span> {
         let mut out = Vec::new();
         // paragraph by paragraph
         let mut i = 0;
@@ -231,7 +240,7 @@ impl Scanner {
             } else {
                 text.len()
             };
-            let next_para_opens = next_paragraph_opening(text, &hits, j);
+            let next_para_opens = next_paragraph_opening(text, hits, j);
             let blank = text[para_start..para_end].trim().is_empty();
             if !blank {
                 carry = pair_paragraph(
@@ -278,24 +287,24 @@ fn next_paragraph_opening(text: &str, hits: &[Hit], nl: usize) -> Option<(Style,
     Some((style, m.mark))
 }
 
-/// British style: single marks open more quotations than double marks do.
-fn uses_single_outer(text: &str, hits: &[Hit]) -> bool {
-    let mut doubles = 0usize;
+/// British style: single marks open more quotations outside the double-quoted passages than
+/// there are double-quoted passages (single marks inside them are nested quotes).
+fn uses_single_outer(text: &str, hits: &[Hit], doubles: &[Span]) -> bool {
     let mut singles = 0usize;
     for h in hits {
-        match h.mark {
-            Mark::Open2 | Mark::Straight2 => doubles += 1,
-            Mark::Open1 | Mark::Straight1
-                if can_open(text, h.pos, h.len)
-                    && !is_apostrophe(text, h.pos, h.len)
-                    && !is_elision(text, h.pos, h.len) =>
-            {
-                singles += 1
+        if matches!(h.mark, Mark::Open1 | Mark::Straight1)
+            && can_open(text, h.pos, h.len)
+            && !is_apostrophe(text, h.pos, h.len)
+            && !is_elision(text, h.pos, h.len)
+        {
+            let i = doubles.partition_point(|d| d.open < h.pos);
+            let inside = i > 0 && doubles[i - 1].close > h.pos;
+            if !inside {
+                singles += 1;
             }
-            _ => {}
         }
     }
-    singles > 0 && singles > doubles
+    singles > 0 && singles > doubles.len()
 }
 
 fn style_of(m: Mark, single_outer: bool) -> Option<Style> {
