@@ -535,7 +535,11 @@ pub fn mentions(
         let mut k = i;
         let mut gender = Gender::Unknown;
         let mut titled = false;
-        while k > 0 && (toks[k - 1].is(lexicon::TITLE)) {
+        // titles, and a state or country before them (`Ohio Gov. John Kasich`)
+        while k > 0
+            && (toks[k - 1].is(lexicon::TITLE)
+                || (k < i && toks[k - 1].cap && toks[k - 1].is(lexicon::NONPERSON)))
+        {
             k -= 1;
             titled = true;
             let g = Gender::of_flags(toks[k].flags);
@@ -569,13 +573,15 @@ pub fn mentions(
                 matches!(
                     p.kind,
                     Kind::Mark | Kind::Punct('(' | '\u{2014}' | '\u{2013}' | ';')
-                ) || p.is(lexicon::CUE)
-                    || CLAUSE_OPENERS.contains(&p.lower.as_str())
+                ) || CLAUSE_OPENERS.contains(&p.lower.as_str())
             });
+            // `said Sanders.` is an inverted speaker; `suggested Trump went` is not the subject
+            let inverted = prev.is_some_and(|p| p.is(lexicon::CUE)) && !verb_follows;
             let after_comma = prev.is_some_and(|p| p.is_punct(','));
             let subject = !possessive
                 && (first == 0
                     || sentence_starts(toks[first].start)
+                    || inverted
                     || (opens_clause && (verb_follows || appositive_follows))
                     || (after_comma && verb_follows));
             // followed by a speech verb: a speaker
