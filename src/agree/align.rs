@@ -64,7 +64,7 @@ impl Alignment {
 pub fn align(tables: &[Table]) -> Alignment {
     let k = tables.len();
     // The usual case: every copy has the same ids in the same order.
-    if tables.windows(2).all(|w| w[0].quote_id == w[1].quote_id) {
+    if tables.windows(2).all(|w| w[0].same_ids(&w[1])) {
         let n = tables.first().map_or(0, Table::len);
         let mut rows = Vec::with_capacity(n * k);
         for r in 0..n {
@@ -90,9 +90,9 @@ pub fn align(tables: &[Table]) -> Alignment {
             }
             let mut unit = vec![NO_ROW; k];
             unit[f] = r as u32;
-            let id = tables[f].quote_id.get_bytes(r);
+            let id = tables[f].quote_id(r);
             for g in f + 1..k {
-                if let Some(rg) = tables[g].row_of(id)
+                if let Some(rg) = tables[g].row_of(id.as_bytes())
                     && !used[g][rg]
                 {
                     unit[g] = rg as u32;
@@ -126,7 +126,7 @@ fn count_changed(tables: &[Table], a: &mut Alignment) {
             let tg = &tables[g];
             let rg = rg as usize;
             if t0.names.get(t0.speaker[r0]) != tg.names.get(tg.speaker[rg])
-                || t0.quote.get_bytes(r0) != tg.quote.get_bytes(rg)
+                || t0.quote_hash[r0] != tg.quote_hash[rg]
             {
                 changed[g] += 1;
             }
@@ -268,8 +268,8 @@ fn root(parent: &mut [usize], mut u: usize) -> usize {
 fn similarity(tables: &[Table], a: &Alignment, u: usize, v: usize) -> f64 {
     let (fu, ru) = a.anchor(u);
     let (fv, rv) = a.anchor(v);
-    let x = tables[fu].quote.get(ru);
-    let y = tables[fv].quote.get(rv);
+    let x = tables[fu].quote(ru);
+    let y = tables[fv].quote(rv);
     if x == y {
         return 1.0;
     }
@@ -300,7 +300,7 @@ mod tests {
                         if r == NO_ROW {
                             "-".to_string()
                         } else {
-                            tables[f].quote_id.get(r as usize).into_owned()
+                            tables[f].quote_id(r as usize).into_owned()
                         }
                     })
                     .collect()

@@ -148,7 +148,7 @@ fn merged_record(
         .enumerate()
         .filter(|(_, r)| **r != NO_ROW)
         .filter_map(|(f, &r)| {
-            let n = tables[f].note.get(r as usize);
+            let n = tables[f].note(r as usize);
             (!n.trim().is_empty()).then(|| format!("{}: {}", names[f], n.trim()))
         })
         .collect();

@@ -130,7 +130,7 @@ pub fn load(input: &Input) -> Result<Loaded> {
     tables
         .par_iter()
         .enumerate()
-        .filter(|(i, t)| *i == 0 || t.quote_id != tables[0].quote_id)
+        .filter(|(i, t)| *i == 0 || !t.same_ids(&tables[0]))
         .map(|(_, t)| t.check_duplicates())
         .collect::<Result<Vec<()>>>()?;
     tm.mark("duplicate ids");

@@ -169,7 +169,6 @@ impl Coded {
             .iter()
             .map(|t| {
                 t.names
-                    .values
                     .iter()
                     .map(|n| {
                         if n.trim().is_empty() {
@@ -338,7 +337,7 @@ pub fn build(
             let (f, r) = al.anchor(u);
             let t = &tables[f];
             unaligned.push(Unaligned {
-                quote_id: t.quote_id.get(r).into_owned(),
+                quote_id: t.quote_id(r).into_owned(),
                 doc_id: t.docs.get(t.doc[r]).to_string(),
                 start: t.start[r],
                 end: t.end[r],
@@ -413,7 +412,7 @@ pub fn build(
         let mut by_name: HashMap<&str, u32> = HashMap::new();
         let mut known: Vec<Vec<u32>> = tables
             .iter()
-            .map(|t| vec![u32::MAX; t.docs.values.len()])
+            .map(|t| vec![u32::MAX; t.docs.len()])
             .collect();
         for u in 0..n {
             let (f, r) = al.anchor(u);
@@ -549,9 +548,9 @@ pub fn disagreement(tables: &[Table], al: &Alignment, coded: &Coded, u: usize) -
         .map(|(g, &row)| answer(tables, g, row))
         .collect();
     Disagreement {
-        quote_id: t.quote_id.get(r).into_owned(),
+        quote_id: t.quote_id(r).into_owned(),
         doc_id: t.docs.get(t.doc[r]).to_string(),
-        quote: t.quote.get(r).into_owned(),
+        quote: t.quote(r).into_owned(),
         fields,
         majority_speaker: majority_speaker(coded, u, &answers),
         answers,
