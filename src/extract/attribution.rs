@@ -1302,8 +1302,8 @@ impl<'a> Doc<'a> {
             if let Some(s) = &speaker
                 && !candidates.is_empty()
             {
-                let own = crate::speaker::normalize(&s.name);
-                candidates.retain(|c| *c != s.name && crate::speaker::normalize(c) != own);
+                let own = name_key(&s.name);
+                candidates.retain(|c| name_key(c) != own);
             }
             candidates.truncate(3);
             out.push(Attributed {
@@ -1472,6 +1472,28 @@ impl<'a> Doc<'a> {
             _ => Kind::Mixed,
         }
     }
+}
+
+/// A cheap comparison key for names: lowercase letters and digits of each word, titles and a
+/// leading article left out.
+fn name_key(name: &str) -> String {
+    let mut key = String::with_capacity(name.len());
+    for w in name.split_whitespace() {
+        let lw = w.to_lowercase();
+        if key.is_empty()
+            && matches!(
+                lw.as_str(),
+                "the" | "a" | "an" | "mr." | "mrs." | "ms." | "dr."
+            )
+        {
+            continue;
+        }
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.extend(lw.chars().filter(|c| c.is_alphanumeric()));
+    }
+    key
 }
 
 fn cue_text(toks: &[Tok], c: usize) -> String {
