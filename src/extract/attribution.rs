@@ -144,10 +144,17 @@ pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
             continue;
         }
         let next = toks.get(j + 1);
+        // `of the Pentagon`, `of State`, `secretary of state Hillary Clinton`
+        let lower_then_name = next.is_some_and(|n| n.kind == TK::Word && !n.cap)
+            && toks.get(j + 2).is_some_and(|n| n.cap && nameish(n));
         if content > 0
             && matches!(t.lower.as_str(), "of" | "for" | "at")
             && next.is_some_and(|n| nameish(n) || is_det(n))
+            || (t.lower == "of" && content > 0 && lower_then_name)
         {
+            if lower_then_name && !next.is_some_and(nameish) {
+                j += 1; // the lowercase word after `of`
+            }
             j += 1;
             continue;
         }
@@ -962,7 +969,7 @@ impl<'a> Doc<'a> {
             // 1. adjacent patterns
             let after_m = match_after(&after).filter(|&(_, e, c)| {
                 // across a sentence break only a short `X said.` clause
-                !cross || (c.max(e) <= 6 && after.len() <= 12)
+                !cross || c.max(e) <= 6
             });
             let before_m = match_before(&before);
             let pick_after = after_m.is_some()
@@ -1346,11 +1353,12 @@ impl<'a> Doc<'a> {
         }
         // inside the sentence: only the attribution and a few adjuncts before it
         let words = rest.iter().filter(|t| t.kind == TK::Word).count();
-        words <= 12
-            && (matches!(
+        (words <= 25
+            && matches!(
                 last.kind,
                 TK::Punct(',' | ':' | ';' | '\u{2014}' | '\u{2013}' | '-')
-            ) || (last.kind == TK::Word && words <= 3))
+            ))
+            || (last.kind == TK::Word && words <= 3)
     }
 
     /// The reported clause after a cue at `cue_pos`: from after the cue (and `that`) to the end

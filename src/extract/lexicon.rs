@@ -96,6 +96,7 @@ const SPEECH_LEMMAS: &[&str] = &[
     "chant",
     "joke",
     "quip*",
+    "riff",
     "laugh",
     "cry",
     "sigh",

@@ -197,13 +197,14 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok>
                 break;
             }
         }
-        // plural possessive `players’`: a mark right after a final s, before a space
+        // plural possessive `players’`, `Sanders'`: the mark after a final s belongs to the word
         if !possessive && lower.ends_with('s') {
             let mut rc = text[e..end].chars();
-            if matches!(rc.next(), Some('\'' | '\u{2019}'))
-                && rc.next().is_some_and(char::is_whitespace)
+            if let Some(m @ ('\'' | '\u{2019}')) = rc.next()
+                && rc.next().is_none_or(|c| c.is_whitespace() || c == ',')
             {
                 possessive = true;
+                e += m.len_utf8();
             }
         }
         let flags = lex.get(&lower);
