@@ -248,9 +248,13 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
             .iter()
             .rposition(|t| t.is_punct(',') || t.kind == TK::Mark)
             .map_or(lo, |p| lo + p + 1);
-        let e = np_forward(toks, clause)?;
-        let verb_next = toks.get(e).is_some_and(|t| t.kind == TK::Word && !t.cap);
-        return (verb_next && e < j).then_some((clause, e));
+        if let Some(e) = np_forward(toks, clause) {
+            let verb_next = toks.get(e).is_some_and(|t| t.kind == TK::Word && !t.cap);
+            if verb_next && e < j {
+                return Some((clause, e));
+            }
+        }
+        return sentence_subject(&toks[lo..j - 1]).map(|(s, e)| (lo + s, lo + e));
     }
     // a relative clause: `X, who …, said` / `the report, which notes`
     if j > lo && matches!(toks[j - 1].lower.as_str(), "who" | "which") {
@@ -340,7 +344,8 @@ fn phrase_before(toks: &[Tok], e: usize, lo: usize) -> Option<(usize, usize)> {
             s -= 1;
             continue;
         }
-        if is_descriptor(t) && desc < 3 && s < e {
+        let det_before = s >= lo + 2 && (is_det(&toks[s - 2]) || is_quant(&toks[s - 2]));
+        if is_descriptor(t) && desc < 3 && (s < e || det_before) {
             s -= 1;
             desc += 1;
             continue;
@@ -474,7 +479,7 @@ fn match_after(toks: &[Tok]) -> Option<(usize, usize, usize)> {
         skipped += 1;
     }
     let c = toks.get(j)?;
-    if is_cue(c) {
+    if is_cue(c) || (skipped == 0 && plural_says(&toks[e - 1], c)) {
         return Some((i, e, j));
     }
     // `he will say`, `she would later write`: a modal and the base form
@@ -491,6 +496,17 @@ fn match_after(toks: &[Tok]) -> Option<(usize, usize, usize)> {
     None
 }
 
+/// `they say`, `critics say`, `the Saudis state`: the base form of a speech verb after a plural
+/// subject.
+fn plural_says(subject_end: &Tok, verb: &Tok) -> bool {
+    verb.is(lexicon::CUE_BASE)
+        && !verb.cap
+        && (matches!(subject_end.lower.as_str(), "they" | "we" | "i" | "you")
+            || (subject_end.lower.ends_with('s')
+                && !subject_end.possessive
+                && subject_end.lower.len() > 3))
+}
+
 /// `X said: "Q"`: the cue nearest before the quotation, with only adjuncts between.
 /// Returns (phrase start, phrase end, cue index).
 fn match_before(toks: &[Tok]) -> Option<(usize, usize, usize)> {
@@ -502,9 +518,17 @@ fn match_before(toks: &[Tok]) -> Option<(usize, usize, usize)> {
         if t.kind == TK::Mark {
             return None;
         }
-        if is_cue(t) && adjunct_only(&toks[k + 1..]) {
-            let (s, e) = subject_before(toks, k, 0)?;
-            return Some((s, e, k));
+        let says = is_cue(t) || (k > 0 && plural_says(&toks[k - 1], t));
+        if says && adjunct_only(&toks[k + 1..]) {
+            if let Some((s, e)) = subject_before(toks, k, 0) {
+                return Some((s, e, k));
+            }
+            // `But, said Solovey, "…"`
+            let e = np_forward(toks, k + 1)?;
+            let rest_is_punct = toks[e..]
+                .iter()
+                .all(|t| matches!(t.kind, TK::Punct(',' | ':')));
+            return rest_is_punct.then_some((k + 1, e, k));
         }
     }
     None
@@ -583,8 +607,13 @@ fn match_clause(toks: &[Tok]) -> Option<(usize, usize, usize)> {
             if let Some((s, e)) = subject_before(toks, k, 0) {
                 return Some((s, e, k));
             }
-        } else if t.is(lexicon::CUE_ING) && k > 0 && toks[k - 1].is_punct(',') {
-            // `…, saying "…"`: the subject of the sentence
+        } else if (t.is(lexicon::CUE_ING)
+            && k > 0
+            && (toks[k - 1].is_punct(',') || toks[k - 1].is(lexicon::PREP)))
+            || (t.is(lexicon::CUE_BASE) && !t.cap && k > 0 && toks[k - 1].lower == "to")
+        {
+            // `…, saying "…"`, `before saying "…"`, `was prompted to say "…"`: the subject of
+            // the sentence
             if let Some((s, e)) = sentence_subject(&toks[..k]) {
                 return Some((s, e, k));
             }
