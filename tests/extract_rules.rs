@@ -198,3 +198,111 @@ fn offsets_are_code_points_and_rows_are_ordered() {
     }
     assert!(rows.windows(2).all(|w| w[0].start <= w[1].start));
 }
+
+// ---------------------------------------------------------------------------------------------
+// One test per sieve and per kind decision, beyond the cases above.
+// ---------------------------------------------------------------------------------------------
+
+fn all(text: &str) -> Vec<QuoteRecord> {
+    Extractor::new(ExtractOptions::default()).extract("doc", text)
+}
+
+#[test]
+fn rule_names_and_confidence_order() {
+    let t = "“We will win,” said Sen. Joe Blake.\n\n“We always do.”\n\n\
+Blake called it “a long night for everyone involved in the count.”";
+    let rows = extract(t);
+    let a = quote(&rows, "We will win");
+    let c = quote(&rows, "We always do");
+    assert_eq!(a.rule, "adjacent-after");
+    assert_eq!(c.rule, "continuation");
+    assert_eq!(c.speaker, "Joe Blake");
+    assert!(
+        a.confidence > c.confidence,
+        "{} vs {}",
+        a.confidence,
+        c.confidence
+    );
+    assert!(rows.iter().all(|r| (0.0..=1.0).contains(&r.confidence)));
+}
+
+#[test]
+fn told_subject_not_object() {
+    let t = "Gov. Nia Brooks told Mayor Tom Reyes about the budget on Monday. \
+“There is no money left,” she said.";
+    let rows = extract(t);
+    let r = quote(&rows, "There is no money");
+    assert_eq!(r.speaker, "Nia Brooks");
+    assert_eq!(r.speaker_mention, "she");
+}
+
+#[test]
+fn split_quote_with_long_appositive() {
+    let t = "“The risk,” said Edward Leamer, an economist who is the director of the UCLA \
+Anderson Forecast, “is that we are going to be attracting workers.”";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "is that we").speaker, "Edward Leamer");
+    assert_eq!(quote(&rows, "is that we").rule, "split");
+}
+
+#[test]
+fn plural_subject_with_base_form() {
+    let t = "“It is simply too early to tell,” analysts say.";
+    assert_eq!(speaker_of(t, "It is simply"), "analysts");
+}
+
+#[test]
+fn indirect_speech_is_its_own_kind() {
+    let t = "Sen. Joe Blake said that the votes were not there for the bill this year.";
+    let rows = all(t);
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(rows[0].kind, Kind::Indirect);
+    assert_eq!(rows[0].speaker, "Joe Blake");
+    assert_eq!(
+        rows[0].quote,
+        "the votes were not there for the bill this year"
+    );
+    let only_direct = Extractor::new(ExtractOptions {
+        kinds: vec![Kind::Direct, Kind::Mixed],
+    })
+    .extract("doc", t);
+    assert!(only_direct.is_empty());
+}
+
+#[test]
+fn short_fragment_in_a_long_report_becomes_indirect() {
+    let t = "Eric Trump said his father's businesses had also provided numerous \"in-kind gifts\" \
+of free services and support for his charity over many years.";
+    let rows = all(t);
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(rows[0].kind, Kind::Indirect);
+    assert_eq!(rows[0].speaker, "Eric Trump");
+    assert!(rows[0].quote.contains("\"in-kind gifts\""));
+}
+
+#[test]
+fn unattributed_quote_takes_nearest_speaker_with_low_confidence() {
+    let t = "“We are ready,” Mayor Lena Ortiz said.\n\nThe council voted on Tuesday.\n\n\
+“The bridge will open in the spring and stay open all winter.”";
+    let rows = extract(t);
+    let r = quote(&rows, "The bridge will open");
+    assert_eq!(r.speaker, "Lena Ortiz");
+    assert_eq!(r.rule, "nearest-speaker");
+    assert!(r.confidence < 0.5);
+}
+
+#[test]
+fn context_and_mention_offsets_point_into_the_text() {
+    let rows = extract(ORTIZ);
+    let chars: Vec<char> = ORTIZ.chars().collect();
+    for r in &rows {
+        let cs = r.context_start.unwrap();
+        let ctx: String = chars[cs..cs + r.context.chars().count()].iter().collect();
+        assert_eq!(ctx, r.context);
+        assert!(r.context.contains(&r.quote));
+        let (s, e) = (r.speaker_start.unwrap(), r.speaker_end.unwrap());
+        let m: String = chars[s..e].iter().collect();
+        assert_eq!(m, r.speaker_mention);
+        assert!(!r.candidates.contains(&r.speaker));
+    }
+}

@@ -132,7 +132,7 @@ pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
         if t.kind != TK::Word {
             break;
         }
-        if is_cue(t) {
+        if is_cue(t) || (j > i && plural_says(&toks[j - 1], t)) {
             break;
         }
         if nameish(t) {
