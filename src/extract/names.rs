@@ -337,6 +337,10 @@ pub fn full_forms(text: &str, lex: &Lexicon, word: &str) -> Vec<(usize, String)>
                 w.len() == 2 && w.ends_with('.') && w.starts_with(|c: char| c.is_uppercase());
             let cap = w.starts_with(|c: char| c.is_uppercase());
             let particle = PARTICLES.contains(&lower.as_str());
+            // `Secretary of State John Kerry`: a ministry is not part of the name
+            if DEPARTMENTS.contains(&lower.as_str()) {
+                break;
+            }
             if w.ends_with(['\'', '\u{2019}'])
                 || lower.ends_with("'s")
                 || lower.ends_with("\u{2019}s")
