@@ -306,3 +306,12 @@ fn context_and_mention_offsets_point_into_the_text() {
         assert!(!r.candidates.contains(&r.speaker));
     }
 }
+
+#[test]
+fn dash_attribution() {
+    let t = "“Very good reporter, this guy” — Donald Trump, taking a question.";
+    let rows = extract(t);
+    let r = quote(&rows, "Very good reporter");
+    assert_eq!(r.speaker, "Donald Trump");
+    assert_eq!(r.cue, "—");
+}

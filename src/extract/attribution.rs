@@ -425,6 +425,17 @@ fn match_after(toks: &[Tok]) -> Option<(usize, usize, usize)> {
         let e = np_forward(toks, i + 2)?;
         return Some((i + 2, e, i));
     }
+    // `"Q" — Jane Doe` / `"Q" –@handle (date)`: a dash and a name ending the clause
+    if i > 0
+        && toks[i - 1].is_dash()
+        && (t.cap || t.lower.starts_with('@'))
+        && let Some(e) = np_forward(toks, i)
+        && toks
+            .get(e)
+            .is_none_or(|n| matches!(n.kind, TK::Punct('(' | ',' | '.' | ';')))
+    {
+        return Some((i, e, i - 1));
+    }
     if is_cue(t) {
         let e = np_forward(toks, i + 1)?;
         return Some((i + 1, e, i));
@@ -1536,6 +1547,9 @@ fn name_key(name: &str) -> String {
 fn cue_text(toks: &[Tok], c: usize) -> String {
     if toks[c].lower == "according" {
         return "according to".into();
+    }
+    if let TK::Punct(p) = toks[c].kind {
+        return p.to_string();
     }
     toks[c].lower.to_string()
 }
