@@ -8,10 +8,13 @@
 # scripts/gen_diff_bench.py. Prints:
 #   - the input size;
 #   - quotecheck's wall time end to end (reading the three CSVs, aligning, every coefficient,
-#     the terminal report written to a file): best and median of RUNS, and the peak RSS;
+#     the terminal report written to a file): best and median of RUNS, its CPU time (user +
+#     system, all threads) and the peak RSS;
 #   - the krippendorff package's time for nominal alpha alone on the same status labels,
-#     already in memory as a numpy array (warm: one call first, then RUNS timed calls);
-#   - the ratio of the two (below 1: quotecheck end to end is faster than alpha alone);
+#     already in memory as a numpy array (warm: one call first, then RUNS timed calls), wall
+#     and CPU;
+#   - the ratios (below 1: quotecheck end to end is faster than alpha alone). On a shared
+#     machine the wall times depend on the other load; CPU times much less;
 #   - the time and peak RSS of a `--format json` run (every disagreement listed);
 #   - both alphas, and on a 20,000-row sample alpha and Cohen's kappa against nltk.
 # The quotecheck runs and the alpha calls alternate, so the load of a shared machine falls on
@@ -71,35 +74,42 @@ for f in files:  # warm the page cache for quotecheck too
             pass
 
 def run(args):
-    """Wall time and peak RSS (MiB) of one quotecheck run."""
+    """Wall time, CPU time (user + system) and peak RSS (MiB) of one quotecheck run. The peak
+    comes from /usr/bin/time: a child forked from this (large) Python process would report
+    Python's resident size as its own peak."""
     t = time.perf_counter()
-    p = subprocess.Popen([binary, *args], stdout=subprocess.DEVNULL)
+    p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", f"{d}/rss.txt", binary, *args],
+                         stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t
     if status != 0:
         sys.exit(f"quotecheck failed: {args}")
-    return wall, usage.ru_maxrss / 1024
+    rss = int(open(f"{d}/rss.txt").read().split()[-1]) / 1024
+    return wall, usage.ru_utime + usage.ru_stime, rss
 
 alpha = lambda: krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
 t = time.perf_counter()
 ka_value = alpha()
 first_call = time.perf_counter() - t
-qc, rss, ka = [], [], []
+qc, qc_cpu, rss, ka, ka_cpu = [], [], [], [], []
 for _ in range(runs):
-    w, m = run(["diff", *files, "-o", f"{d}/report.txt"])
+    w, c, m = run(["diff", *files, "-o", f"{d}/report.txt"])
     qc.append(w)
+    qc_cpu.append(c)
     rss.append(m)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     alpha()
     ka.append(time.perf_counter() - t)
-jw, jm = run(["diff", *files, "--format", "json", "-o", f"{d}/report.json"])
+    ka_cpu.append(time.process_time() - c)
+jw, _, jm = run(["diff", *files, "--format", "json", "-o", f"{d}/report.json"])
 
 med = statistics.median
 print(f"quotecheck diff, end to end (terminal report): best {min(qc):.3f} s, median {med(qc):.3f} s "
-      f"of {runs}; peak RSS {max(rss):.0f} MiB")
+      f"of {runs}; CPU (user+sys) best {min(qc_cpu):.3f} s; peak RSS {max(rss):.0f} MiB")
 print(f"krippendorff.alpha alone, labels in memory (warm): best {min(ka):.3f} s, median {med(ka):.3f} s "
-      f"of {runs} (first call {first_call:.3f} s)")
-print(f"ratio quotecheck / krippendorff: best {min(qc) / min(ka):.2f}, median {med(qc) / med(ka):.2f}")
+      f"of {runs}; CPU best {min(ka_cpu):.3f} s (first call {first_call:.3f} s)")
+print(f"ratio quotecheck / krippendorff, wall: best {min(qc) / min(ka):.2f}, median {med(qc) / med(ka):.2f}; "
+      f"CPU: best {min(qc_cpu) / min(ka_cpu):.2f}")
 print(f"quotecheck diff --format json (every disagreement): {jw:.3f} s, peak RSS {jm:.0f} MiB")
 ours = json.load(open(f"{d}/report.json"))["status"]["krippendorff_alpha"]["value"]
 print(f"status alpha: quotecheck {ours:.6f}  krippendorff package {ka_value:.6f}  difference {abs(ours - ka_value):.2e}")

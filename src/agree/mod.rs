@@ -113,10 +113,7 @@ pub fn load(input: &Input) -> Result<Loaded> {
         )));
     }
     let mut tm = Timings::start();
-    let tables: Vec<Table> = files
-        .par_iter()
-        .map(|p| read::read_table(p))
-        .collect::<Result<Vec<_>>>()?;
+    let tables = read::read_tables(files)?;
     for t in &tables {
         if t.is_empty() {
             return Err(Error::input(

@@ -162,6 +162,9 @@ enum Text {
         bytes: Arc<Bytes>,
         /// Where each row's record starts.
         row_at: Vec<u64>,
+        /// Bytes from the start of each row's record to its first review column (see
+        /// [`Cols::review_from`]; `u32::MAX` when unknown).
+        prefix: Vec<u32>,
         quote_id: Option<usize>,
         quote: usize,
         note: Option<usize>,
@@ -190,6 +193,7 @@ pub struct Table {
     pub annotators: Vec<(String, u64, u64)>,
     text: Text,
     ids: std::sync::OnceLock<IdIndex>,
+    sorted_ids: std::sync::OnceLock<Vec<(u64, u32)>>,
 }
 
 impl Table {
@@ -212,6 +216,7 @@ impl Table {
             annotators: Vec::new(),
             text,
             ids: std::sync::OnceLock::new(),
+            sorted_ids: std::sync::OnceLock::new(),
         }
     }
 
@@ -229,6 +234,7 @@ impl Table {
         let text = Text::Csv {
             bytes,
             row_at: Vec::new(),
+            prefix: Vec::new(),
             quote_id: cols.quote_id,
             quote: cols.quote,
             note: cols.note,
@@ -273,6 +279,7 @@ impl Table {
                 quote_id,
                 quote,
                 note,
+                ..
             } => {
                 let col = match which {
                     TextColumn::QuoteId => *quote_id,
@@ -314,6 +321,31 @@ impl Table {
         self.text_of(r, TextColumn::Note)
     }
 
+    /// (id hash, row) of every row, sorted (made on first use).
+    fn sorted_ids(&self) -> &[(u64, u32)] {
+        self.sorted_ids.get_or_init(|| {
+            let mut h: Vec<(u64, u32)> = self
+                .id_hash
+                .par_iter()
+                .enumerate()
+                .map(|(r, &h)| (h, r as u32))
+                .collect();
+            h.par_sort_unstable();
+            h
+        })
+    }
+
+    /// Hands the pages of a mapped file back to the system (they are read again if needed).
+    fn release_pages(&self) {
+        if let Text::Csv { bytes, .. } = &self.text
+            && let Bytes::Map(map) = &**bytes
+        {
+            // SAFETY: the map is private and read-only: dropping its pages only makes the
+            // next access read them from the file again.
+            let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+        }
+    }
+
     /// Whether two tables hold the same quote ids in the same order (compared by hash).
     pub fn same_ids(&self, o: &Table) -> bool {
         self.id_hash == o.id_hash
@@ -328,13 +360,7 @@ impl Table {
     /// repeats. Sorting hashes is much faster than growing a hash map over a million ids; ids
     /// whose hashes are equal are compared in full.
     pub fn check_duplicates(&self) -> Result<()> {
-        let mut h: Vec<(u64, u32)> = self
-            .id_hash
-            .par_iter()
-            .enumerate()
-            .map(|(r, &h)| (h, r as u32))
-            .collect();
-        h.par_sort_unstable();
+        let h = self.sorted_ids();
         // (repeat, first) with the earliest repeat
         let mut worst: Option<(u32, u32)> = None;
         let mut i = 0;
@@ -390,8 +416,9 @@ impl Table {
         self.status.reserve(more);
         self.speaker.reserve(more);
         self.reviewed.reserve(more);
-        if let Text::Csv { row_at, .. } = &mut self.text {
+        if let Text::Csv { row_at, prefix, .. } = &mut self.text {
             row_at.reserve(more);
+            prefix.reserve(more);
         }
     }
 
@@ -433,7 +460,10 @@ impl Table {
                 quote.push(r.quote.as_bytes());
                 note.push(r.note.as_bytes());
             }
-            Text::Csv { row_at, .. } => row_at.push(at as u64),
+            Text::Csv { row_at, prefix, .. } => {
+                row_at.push(at as u64);
+                prefix.push(u32::MAX);
+            }
         }
         self.doc.push(self.docs.id(r.doc_id.as_bytes()));
         self.start.push(r.start);
@@ -486,7 +516,7 @@ impl Table {
                 }
             }
         }
-        let Text::Csv { row_at, .. } = &mut t.text else {
+        let Text::Csv { row_at, prefix, .. } = &mut t.text else {
             unreachable!("only CSV tables are read in chunks")
         };
         // Each part's slice of every column, filled in parallel.
@@ -497,6 +527,7 @@ impl Table {
         }
         struct Out<'a> {
             row_at: &'a mut [u64],
+            prefix: &'a mut [u32],
             id_hash: &'a mut [u64],
             quote_hash: &'a mut [u64],
             doc: &'a mut [u32],
@@ -508,6 +539,7 @@ impl Table {
         }
         let mut all = Out {
             row_at: grow(row_at, total),
+            prefix: grow(prefix, total),
             id_hash: grow(&mut t.id_hash, total),
             quote_hash: grow(&mut t.quote_hash, total),
             doc: grow(&mut t.doc, total),
@@ -529,6 +561,7 @@ impl Table {
             }
             outs.push(Out {
                 row_at: take!(row_at),
+                prefix: take!(prefix),
                 id_hash: take!(id_hash),
                 quote_hash: take!(quote_hash),
                 doc: take!(doc),
@@ -543,8 +576,9 @@ impl Table {
             .zip(parts.par_iter())
             .zip(maps.par_iter())
             .for_each(|((o, (p, _)), (dmap, nmap))| {
-                if let Text::Csv { row_at, .. } = &p.text {
+                if let Text::Csv { row_at, prefix, .. } = &p.text {
                     o.row_at.copy_from_slice(row_at);
+                    o.prefix.copy_from_slice(prefix);
                 }
                 o.id_hash.copy_from_slice(&p.id_hash);
                 o.quote_hash.copy_from_slice(&p.quote_hash);
@@ -616,12 +650,39 @@ impl IdIndex {
 
 /// Reads one annotator's copy: CSV, or JSON Lines for `.jsonl`/`.ndjson`/`.json` files.
 pub fn read_table(path: &Path) -> Result<Table> {
+    read_table_against(path, None, false)
+}
+
+/// Reads the copies: the first, then the others in parallel against it (a row with the same
+/// bytes as the first copy's up to the review columns is not read twice).
+pub fn read_tables(paths: &[PathBuf]) -> Result<Vec<Table>> {
+    let Some((first, rest)) = paths.split_first() else {
+        return Ok(Vec::new());
+    };
+    let mut tm = super::Timings::start();
+    let t0 = read_table_against(first, None, !rest.is_empty())?;
+    tm.mark("read the first copy");
+    t0.sorted_ids();
+    tm.mark("sort its ids");
+    let others: Vec<Table> = rest
+        .par_iter()
+        .map(|p| read_table_against(p, Some(&t0), false))
+        .collect::<Result<_>>()?;
+    tm.mark("read the others");
+    t0.release_pages();
+    tm.mark("release");
+    Ok(std::iter::once(t0).chain(others).collect())
+}
+
+/// [`read_table`], against a reference copy; `keep` keeps the file's pages in memory (for a
+/// reference).
+fn read_table_against(path: &Path, reference: Option<&Table>, keep: bool) -> Result<Table> {
     if DataFormat::from_path(path) == DataFormat::Jsonl {
         let ds = schema::read_path(path)?;
         return Table::from_dataset(path, ds);
     }
     if path.as_os_str() == "-" {
-        return read_csv_table(std::io::stdin(), path);
+        return read_csv_against(std::io::stdin(), path, reference);
     }
     let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mapped = match f.metadata() {
@@ -632,13 +693,15 @@ pub fn read_table(path: &Path) -> Result<Table> {
         _ => None,
     };
     let Some(map) = mapped else {
-        return read_csv_table(f, path);
+        return read_csv_against(f, path, reference);
     };
     let bytes = Arc::new(Bytes::Map(map));
     // Pages are handed back as soon as their chunk is read, so that the whole file is never
     // resident at once (the few rows whose text a report shows are read again).
     let release = |from: usize, to: usize| {
-        if let Bytes::Map(map) = &*bytes {
+        if let Bytes::Map(map) = &*bytes
+            && !keep
+        {
             let to = to.min(map.len());
             if to > from {
                 // SAFETY: the map is private and read-only: dropping its pages only makes the
@@ -649,14 +712,24 @@ pub fn read_table(path: &Path) -> Result<Table> {
             }
         }
     };
-    read_csv_bytes(bytes.clone(), path, CHUNK, &release)
+    read_csv_bytes(bytes.clone(), path, reference, CHUNK, &release)
+}
+
+fn read_csv_against(mut rdr: impl Read, path: &Path, reference: Option<&Table>) -> Result<Table> {
+    let mut data = Vec::new();
+    rdr.read_to_end(&mut data).map_err(|e| Error::io(path, e))?;
+    read_csv_bytes(
+        Arc::new(Bytes::Owned(data)),
+        path,
+        reference,
+        CHUNK,
+        &|_, _| {},
+    )
 }
 
 /// Reads a CSV copy. `path` names the file in messages.
-pub fn read_csv_table(mut rdr: impl Read, path: &Path) -> Result<Table> {
-    let mut data = Vec::new();
-    rdr.read_to_end(&mut data).map_err(|e| Error::io(path, e))?;
-    read_csv_bytes(Arc::new(Bytes::Owned(data)), path, CHUNK, &|_, _| {})
+pub fn read_csv_table(rdr: impl Read, path: &Path) -> Result<Table> {
+    read_csv_against(rdr, path, None)
 }
 
 /// Bytes a chunk of a file is cut after (at the next line end).
@@ -859,6 +932,10 @@ struct Cols {
     annotator: Option<usize>,
     note: Option<usize>,
     schema_version: Option<usize>,
+    /// The first of the columns a review fills in (and `schema_version`), when every column the
+    /// rows are read for comes before it: the same row in two reviewed copies then has the same
+    /// bytes up to there.
+    review_from: Option<usize>,
 }
 
 impl Cols {
@@ -886,8 +963,38 @@ impl Cols {
             annotator: g("annotator"),
             note: g("note"),
             schema_version: g("schema_version"),
+            review_from: None,
             all,
         }
+        .with_review_from()
+    }
+
+    fn with_review_from(mut self) -> Cols {
+        let review = [
+            self.status,
+            self.reviewed_speaker,
+            self.annotator,
+            self.all.get("reviewed_at").copied(),
+            self.note,
+            self.schema_version,
+        ];
+        let read = [
+            self.quote_id,
+            Some(self.doc_id),
+            Some(self.quote),
+            Some(self.start),
+            Some(self.end),
+            self.kind,
+            self.speaker,
+            self.speaker_start,
+            self.speaker_end,
+            self.confidence,
+            self.context_start,
+        ];
+        let from = review.into_iter().flatten().min();
+        self.review_from =
+            from.filter(|&f| self.status.is_some() && read.into_iter().flatten().all(|c| c < f));
+        self
     }
 }
 
@@ -898,6 +1005,121 @@ struct Ctx<'a> {
     path: &'a Path,
     headers: &'a [String],
     cols: &'a Cols,
+    reference: Option<Reference<'a>>,
+}
+
+/// The first copy, which the others are read against: the same extraction reviewed by other
+/// people has the same bytes up to the review columns in nearly every row.
+struct Reference<'a> {
+    table: &'a Table,
+    data: &'a [u8],
+    row_at: &'a [u64],
+    prefix: &'a [u32],
+    /// (id hash, row), sorted.
+    ids: &'a [(u64, u32)],
+}
+
+impl<'a> Reference<'a> {
+    /// `t` as the reference for a copy with these headers, if it can be one.
+    fn new(t: &'a Table, headers: &[String], cols: &Cols) -> Option<Reference<'a>> {
+        let Text::Csv {
+            bytes,
+            row_at,
+            prefix,
+            ..
+        } = &t.text
+        else {
+            return None;
+        };
+        if t.headers != headers || cols.review_from.is_none() {
+            return None;
+        }
+        Some(Reference {
+            table: t,
+            data: bytes.get(),
+            row_at,
+            prefix,
+            ids: t.sorted_ids(),
+        })
+    }
+
+    /// The row whose quote id has this hash, if any.
+    fn row_of_hash(&self, h: u64) -> Option<usize> {
+        let i = self.ids.partition_point(|&(x, _)| x < h);
+        self.ids
+            .get(i)
+            .filter(|&&(x, _)| x == h)
+            .map(|&(_, r)| r as usize)
+    }
+
+    /// Whether the record at `at` in `data` has the bytes of row `j` up to the review
+    /// columns; how many.
+    fn same_prefix(&self, j: usize, data: &[u8], at: usize) -> Option<usize> {
+        let len = *self.prefix.get(j)?;
+        if len == u32::MAX {
+            return None;
+        }
+        let from = self.row_at[j] as usize;
+        let theirs = self.data.get(from..from + len as usize)?;
+        let ours = data.get(at..at + len as usize)?;
+        (theirs == ours).then_some(len as usize)
+    }
+}
+
+/// Reads the records of a chunk against the reference (see [`Reference`]): a row with the same
+/// bytes as the next row of the reference up to the review columns only has those read. Gives
+/// up (`Fallback`) where rows stop matching.
+fn scan_with_reference(
+    r: &mut Rows,
+    rf: &Reference,
+    fields: &mut Vec<Field>,
+    guess: bool,
+) -> Result<Blocks> {
+    let data = r.cx.data;
+    let from = r.cx.cols.review_from.unwrap_or(0);
+    let mut names = vec![u32::MAX; rf.table.names.len()];
+    let mut doc = (u32::MAX, 0u32);
+    let mut expect: Option<usize> = None;
+    let mut misses = 0;
+    let mut pos = r.start;
+    while pos < r.limit {
+        if is_line_end(data[pos]) {
+            pos = skip_blank(data, pos, &mut 0);
+            continue;
+        }
+        if let Some(j) = expect
+            && let Some(len) = rf.same_prefix(j, data, pos)
+        {
+            let next = scan_record(data, pos + len, fields, &mut 0);
+            if guess && next - pos > MAX_GUESSED_RECORD {
+                return Ok(Blocks::GaveUp);
+            }
+            if from + fields.len() == r.cx.headers.len()
+                && r.same_row(rf, j, fields, pos, next, &mut names, &mut doc)?
+            {
+                expect = Some(j + 1);
+                pos = next;
+                continue;
+            }
+        }
+        let next = scan_record(data, pos, fields, &mut 0);
+        if guess && next - pos > MAX_GUESSED_RECORD {
+            return Ok(Blocks::GaveUp);
+        }
+        r.record(fields, pos, next)?;
+        expect =
+            r.t.id_hash
+                .last()
+                .and_then(|&h| rf.row_of_hash(h))
+                .map(|j| j + 1);
+        misses = if expect.is_some() { 0 } else { misses + 1 };
+        pos = next;
+        if misses >= 16 {
+            // Not the same extraction here: read the rest on its own.
+            return Ok(Blocks::Fallback(pos));
+        }
+    }
+    Ok(Blocks::Done(pos))
 }
 
 /// The rows of one chunk.
@@ -933,19 +1155,32 @@ fn parse_part(
         base_line,
         last_doc: (Vec::new(), u32::MAX),
         reserved: false,
+        lazy: cx.reference.is_some(),
     };
-    if limit > r.checked {
+    if limit > r.checked && !r.lazy {
         check_text(data, r.checked, limit, cx.path)?;
         r.checked = limit;
     }
     let mut fields: Vec<Field> = Vec::with_capacity(cx.headers.len() + 1);
-    // Most rows are read 64 bytes at a time; from a row the block scan cannot read like the
-    // `csv` crate would, one field at a time.
-    let mut pos = match scan_blocks(&mut r, &mut fields, guess)? {
-        Blocks::Done(end) => end,
-        Blocks::GaveUp => return Ok(None),
-        Blocks::Fallback(at) => at,
-    };
+    // Rows whose bytes match the first copy's up to the review columns take its reading of
+    // them; other rows are read 64 bytes at a time; from a row the block scan cannot read like
+    // the `csv` crate would, one field at a time.
+    let mut pos = start;
+    let mut done = false;
+    if let Some(rf) = &cx.reference {
+        match scan_with_reference(&mut r, rf, &mut fields, guess)? {
+            Blocks::Done(end) => (pos, done) = (end, true),
+            Blocks::GaveUp => return Ok(None),
+            Blocks::Fallback(at) => pos = at,
+        }
+    }
+    if !done {
+        pos = match scan_blocks(&mut r, pos, &mut fields, guess)? {
+            Blocks::Done(end) => end,
+            Blocks::GaveUp => return Ok(None),
+            Blocks::Fallback(at) => at,
+        };
+    }
     while pos < limit {
         if is_line_end(data[pos]) {
             pos = skip_blank(data, pos, &mut 0);
@@ -979,16 +1214,51 @@ struct Rows<'a, 'b> {
     base_line: u64,
     last_doc: (Vec<u8>, u32),
     reserved: bool,
+    /// Text is checked row by row (and only where it differs from the reference's, which was
+    /// checked) rather than all at once; problems are still reported as if it had been.
+    lazy: bool,
 }
 
 impl Rows<'_, '_> {
+    /// The error to report for a problem found in the record ending at `next`, when text is
+    /// checked lazily: a problem with the text of the chunk comes first, as when it is checked
+    /// before the records are read, and then one with the text past it up to `next`.
+    fn first_problem(&self, found: Error, next: usize) -> Error {
+        let cx = self.cx;
+        let limit = self.limit.max(self.start);
+        if let Err(e) = check_text(cx.data, self.start, limit, cx.path) {
+            return e;
+        }
+        if next > limit
+            && let Err(e) = check_text(cx.data, limit, next, cx.path)
+        {
+            return e;
+        }
+        found
+    }
+
+    /// Checks text lazily (see [`Rows::lazy`]).
+    fn check_lazily(&self, from: usize, to: usize, next: usize) -> Result<()> {
+        check_text(self.cx.data, from, to, self.cx.path).map_err(|e| self.first_problem(e, next))
+    }
+
     /// Adds the record `at..next` (its fields found).
     fn record(&mut self, fields: &[Field], at: usize, next: usize) -> Result<()> {
-        let cx = self.cx;
+        if self.lazy {
+            self.check_lazily(at, next, next)?;
+            return self
+                .record_checked(fields, at, next)
+                .map_err(|e| self.first_problem(e, next));
+        }
         if next > self.checked {
-            check_text(cx.data, self.checked, next, cx.path)?;
+            check_text(self.cx.data, self.checked, next, self.cx.path)?;
             self.checked = next;
         }
+        self.record_checked(fields, at, next)
+    }
+
+    fn record_checked(&mut self, fields: &[Field], at: usize, next: usize) -> Result<()> {
+        let cx = self.cx;
         // Lines are only needed for messages and first mentions: counted when asked for.
         let (data, start, base) = (cx.data, self.start, self.base_line);
         let line = || base + memchr::memchr_iter(b'\n', &data[start..at]).count() as u64;
@@ -1011,6 +1281,11 @@ impl Rows<'_, '_> {
             at,
             &mut self.last_doc,
         )?;
+        self.reserve(next);
+        Ok(())
+    }
+
+    fn reserve(&mut self, next: usize) {
         if !self.reserved && self.t.len() == 32 {
             // Size the columns for the whole chunk from the rows so far.
             let per_row = (next - self.start) / 32 + 1;
@@ -1018,7 +1293,72 @@ impl Rows<'_, '_> {
             self.t.reserve_rows(rows + rows / 16);
             self.reserved = true;
         }
-        Ok(())
+    }
+
+    /// Adds the record `at..next`, whose bytes up to the review columns are those of row `j`
+    /// of the reference; `fields` are its review columns on. `names` maps the reference's
+    /// name ids to this table's, `doc` caches the last document. Declines (`false`, nothing
+    /// added) a row whose review columns need the full reading, to word a problem.
+    #[allow(clippy::too_many_arguments)]
+    fn same_row(
+        &mut self,
+        rf: &Reference,
+        j: usize,
+        fields: &[Field],
+        at: usize,
+        next: usize,
+        names: &mut [u32],
+        doc: &mut (u32, u32),
+    ) -> Result<bool> {
+        let cx = self.cx;
+        let (data, cols) = (cx.data, cx.cols);
+        // The bytes before `fields` are the reference's, already checked.
+        let from_byte = fields.first().map_or(next, |f| f.start);
+        self.check_lazily(from_byte, next, next)?;
+        let from = cols.review_from.unwrap_or(0);
+        let text = |c: Option<usize>| -> Cow<'_, [u8]> {
+            match c.and_then(|c| fields.get(c - from)) {
+                Some(&f) => match decode(data, f) {
+                    Cow::Borrowed(b) => Cow::Borrowed(schema::unescape_formula_bytes(b)),
+                    Cow::Owned(v) => Cow::Owned(schema::unescape_formula_bytes(&v).to_vec()),
+                },
+                None => Cow::Borrowed(b""),
+            }
+        };
+        let Some(status) = parse_status(&text(cols.status)) else {
+            return Ok(false);
+        };
+        if !version_ok(&text(cols.schema_version)) {
+            return Ok(false);
+        }
+        let r0 = rf.table;
+        let t = &mut self.t;
+        t.id_hash.push(r0.id_hash[j]);
+        t.quote_hash.push(r0.quote_hash[j]);
+        if let Text::Csv { row_at, prefix, .. } = &mut t.text {
+            row_at.push(at as u64);
+            prefix.push(rf.prefix[j]);
+        }
+        if doc.0 != r0.doc[j] {
+            *doc = (r0.doc[j], t.docs.id(r0.docs.get(r0.doc[j]).as_bytes()));
+        }
+        t.doc.push(doc.1);
+        t.start.push(r0.start[j]);
+        t.end.push(r0.end[j]);
+        t.status.push(status);
+        let s0 = r0.speaker[j] as usize;
+        if names[s0] == u32::MAX {
+            names[s0] = t.names.id(r0.names.get(s0 as u32).as_bytes());
+        }
+        t.speaker.push(names[s0]);
+        let rs = text(cols.reviewed_speaker);
+        t.reviewed
+            .push(if rs.is_empty() { 0 } else { t.names.id(&rs) });
+        let (start, base) = (self.start, self.base_line);
+        let line = || base + memchr::memchr_iter(b'\n', &data[start..at]).count() as u64;
+        t.count_annotator(&text(cols.annotator), &line);
+        self.reserve(next);
+        Ok(true)
     }
 }
 
@@ -1101,9 +1441,9 @@ fn prefix_xor(mut x: u64) -> u64 {
 /// quote that opens a quoted stretch starts a field (or doubles a quote); a block where one
 /// does not (a stray quote inside a field) or a quote left open at the end of the file hands
 /// the record it is in to [`scan_record`].
-fn scan_blocks(r: &mut Rows, fields: &mut Vec<Field>, guess: bool) -> Result<Blocks> {
+fn scan_blocks(r: &mut Rows, start: usize, fields: &mut Vec<Field>, guess: bool) -> Result<Blocks> {
     let data = r.cx.data;
-    let (start, limit) = (r.start, r.limit);
+    let limit = r.limit;
     if start >= limit {
         return Ok(Blocks::Done(start));
     }
@@ -1234,6 +1574,7 @@ fn next_cut(data: &[u8], at: usize, fields_wanted: usize) -> usize {
 fn read_csv_bytes(
     bytes: Arc<Bytes>,
     path: &Path,
+    reference: Option<&Table>,
     chunk: usize,
     release: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Table> {
@@ -1278,6 +1619,7 @@ fn read_csv_bytes(
         path,
         headers: &headers,
         cols: &cols,
+        reference: reference.and_then(|t| Reference::new(t, &headers, &cols)),
     };
     let first_line = 1 + newlines;
 
@@ -1382,6 +1724,16 @@ fn check_text(data: &[u8], from: usize, to: usize, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Whether a `schema_version` is empty or one this quotecheck reads.
+fn version_ok(v: &[u8]) -> bool {
+    let v = trim(v);
+    v.is_empty()
+        || std::str::from_utf8(v)
+            .ok()
+            .and_then(|s| s.parse::<u32>().ok())
+            .is_some_and(|x| x <= schema::SCHEMA_VERSION)
+}
+
 /// Blank as the schema reader sees it (Unicode white space).
 fn is_blank(b: &[u8]) -> bool {
     match b.first() {
@@ -1469,13 +1821,8 @@ fn push_row(
 
     // The same checks as the schema reader, in cheap form.
     let ok = (|| {
-        let v = opt(cols.schema_version);
-        let v = trim(&v);
-        if !v.is_empty() {
-            match std::str::from_utf8(v).ok()?.parse::<u32>() {
-                Ok(x) if x <= schema::SCHEMA_VERSION => {}
-                _ => return None,
-            }
+        if !version_ok(&opt(cols.schema_version)) {
+            return None;
         }
         if is_blank(&doc_id) {
             return None;
@@ -1547,8 +1894,13 @@ fn push_row(
         text_hash(&qid)
     });
     t.quote_hash.push(text_hash(&text(Some(cols.quote))));
-    if let Text::Csv { row_at, .. } = &mut t.text {
+    if let Text::Csv { row_at, prefix, .. } = &mut t.text {
         row_at.push(at as u64);
+        prefix.push(
+            cols.review_from
+                .and_then(|c| u32::try_from(fields[c].start - at).ok())
+                .unwrap_or(u32::MAX),
+        );
     }
     // Rows of one document are usually together: skip the hash lookup for a repeat.
     let doc = if last_doc.1 != u32::MAX && last_doc.0[..] == doc_id[..] {
@@ -1719,7 +2071,7 @@ mod tests {
 
     fn chunked(data: &str, chunk: usize) -> Result<Table> {
         let bytes = Arc::new(Bytes::Owned(data.as_bytes().to_vec()));
-        read_csv_bytes(bytes, Path::new("t.csv"), chunk, &|_, _| {})
+        read_csv_bytes(bytes, Path::new("t.csv"), None, chunk, &|_, _| {})
     }
 
     /// Reads `data` cut into chunks of several sizes and checks that every cut gives what one
@@ -1817,7 +2169,152 @@ mod tests {
         same(&t, &chunked(&data, usize::MAX).unwrap());
     }
 
+    fn against(data: &str, reference: &Table, chunk: usize) -> Result<Table> {
+        let bytes = Arc::new(Bytes::Owned(data.as_bytes().to_vec()));
+        read_csv_bytes(
+            bytes,
+            Path::new("u.csv"),
+            Some(reference),
+            chunk,
+            &|_, _| {},
+        )
+    }
+
+    fn alone(data: &str) -> Result<Table> {
+        let bytes = Arc::new(Bytes::Owned(data.as_bytes().to_vec()));
+        read_csv_bytes(bytes, Path::new("u.csv"), None, usize::MAX, &|_, _| {})
+    }
+
+    /// A copy read against a reference reads as it reads alone, whatever the cuts.
+    fn reference_agrees(reference: &str, data: &str) {
+        let r = chunked(reference, usize::MAX).unwrap();
+        let want = alone(data);
+        for chunk in [1, 7, 40, 200, usize::MAX] {
+            match (&want, against(data, &r, chunk)) {
+                (Ok(a), Ok(b)) => {
+                    same(a, &b);
+                    assert_eq!(lines(a), lines(&b), "chunk {chunk}");
+                    assert!(a.docs.iter().eq(b.docs.iter()), "chunk {chunk}");
+                    assert!(a.names.iter().eq(b.names.iter()), "chunk {chunk}");
+                    assert_eq!(a.doc, b.doc, "chunk {chunk}");
+                    assert_eq!(a.speaker, b.speaker, "chunk {chunk}");
+                    assert_eq!(a.reviewed, b.reviewed, "chunk {chunk}");
+                }
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "chunk {chunk}"),
+                (a, b) => panic!("chunk {chunk}: {:?} vs {:?}", a.is_ok(), b.is_ok()),
+            }
+        }
+    }
+
+    const REVIEWED: &str = "quote_id,doc_id,kind,quote,start,end,speaker,status,reviewed_speaker,annotator,note,schema_version\n";
+
+    #[test]
+    fn copies_read_against_the_first() {
+        let row = |i: usize, q: &str, review: &str| {
+            format!(
+                "id{i},d{},direct,\"{q}, {i}\",{i},{},Sp{},{review}\n",
+                i / 3,
+                i + 5,
+                i % 4
+            )
+        };
+        let mut first = String::from(REVIEWED);
+        let mut second = String::from(REVIEWED);
+        for i in 0..40 {
+            first.push_str(&row(i, "same", "confirmed,,ana,,1"));
+            match i {
+                // A row only the second copy has, one only the first has, one whose quote
+                // differs, notes over lines, and names only the second copy uses.
+                7 => second.push_str(&row(100, "new", "rejected,,ben,,1")),
+                11 => continue,
+                13 => second.push_str(&row(i, "other", "confirmed,,ben,,1")),
+                _ => {}
+            }
+            let review = match i % 5 {
+                0 => "corrected,'=Neu Name,ben,\"two\nlines\",1".to_string(),
+                1 => "flagged,,ben,,".to_string(),
+                _ => format!("confirmed,Rev{},ben,,1", i % 3),
+            };
+            second.push_str(&row(i, "same", &review));
+        }
+        reference_agrees(&first, &second);
+        let r = chunked(&first, usize::MAX).unwrap();
+        let t = against(&second, &r, 50).unwrap();
+        assert_eq!(t.len(), 41);
+        assert_eq!(t.quote(8), "same, 7");
+        assert_eq!(t.note(0), "two\nlines");
+        assert_eq!(t.final_speaker(0), Some("=Neu Name"));
+        // Problems in the second copy, in the part it shares with the first or not, read as
+        // they do alone.
+        for (bad, good) in [
+            ("confirmed,,ben,,1\n", "maybe,,ben,,1\n"),
+            ("confirmed,,ben,,1\n", "confirmed,,ben,,7\n"),
+            ("confirmed,,ben,,1\n", "confirmed,,ben,\n"),
+            ("confirmed,,ben,,1\n", "confirmed,,ben,,1,\n"),
+            ("confirmed,,ben,,1\n", "confirmed,\u{0},ben,,1\n"),
+            (",Sp1,", ",Sp1\u{0},"),
+            (",12,17,", ",12,x,"),
+        ] {
+            for n in [1, 3] {
+                let at = second.match_indices(bad).nth(n).map(|(i, _)| i);
+                let Some(at) = at else { continue };
+                let data = format!("{}{good}{}", &second[..at], &second[at + bad.len()..]);
+                reference_agrees(&first, &data);
+            }
+        }
+        // An invalid row before invalid text in the same chunk: the text is reported.
+        let data = second
+            .replacen("confirmed,Rev2,ben,,1", "maybe,,ben,,1", 1)
+            .replacen("flagged,,ben,,", "flagged,,b\u{0}n,,", 3);
+        reference_agrees(&first, &data);
+        assert!(
+            against(&data, &r, usize::MAX)
+                .unwrap_err()
+                .to_string()
+                .contains("NUL")
+        );
+        // Copies with other columns are read on their own.
+        let other = second.replacen(
+            "reviewed_speaker,annotator",
+            "annotator,reviewed_speaker",
+            1,
+        );
+        assert!(against(&other, &r, 30).is_ok());
+        reference_agrees(&first, &other);
+    }
+
     proptest! {
+        #[test]
+        fn any_copy_reads_against_the_first_as_alone(
+            rows in proptest::collection::vec(
+                (0usize..6, "[a-c\" ,\n]{0,6}", 0usize..5, "[A-C ]{0,4}", 0usize..40),
+                1..30,
+            ),
+        ) {
+            let mut first = String::from(REVIEWED);
+            let mut second = String::from(REVIEWED);
+            for (i, (d, q, st, rev, change)) in rows.iter().enumerate() {
+                let q = q.replace('"', "\"\"");
+                let status = ["", "confirmed", "corrected", "rejected", "maybe"][*st];
+                let line = |q: &str, status: &str| {
+                    format!("id{i},d{d},direct,\"{q}\",{i},{},S{d},{status},{rev},x,,1\n", i + 1)
+                };
+                first.push_str(&line(&q, "confirmed"));
+                match change {
+                    0 => {}
+                    1 => second.push_str(&line("other", status)),
+                    2 => {
+                        second.push_str(&line(&q, status));
+                        second.push_str(&line(&q, status));
+                    }
+                    3 => second.push_str(&format!("{}\n", line(&q, status).trim_end())),
+                    4 => second.push_str(&line(&q, status).replace(",x,", ",x\"y,")),
+                    _ => second.push_str(&line(&q, status)),
+                }
+            }
+            reference_agrees(&first, &second);
+        }
+
         #[test]
         fn any_cut_reads_like_one_piece(
             rows in proptest::collection::vec(
