@@ -915,17 +915,25 @@ pub struct CsvWriter<W: Write> {
 
 impl<W: Write> CsvWriter<W> {
     pub fn new(w: W, extra_columns: &[String], opts: WriteOptions) -> std::io::Result<Self> {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(w);
+        let mut cw = Self::headerless(w, extra_columns, opts);
         let mut header: Vec<&str> = COLUMNS.to_vec();
         header.extend(extra_columns.iter().map(String::as_str));
-        w.write_record(&header)?;
-        Ok(CsvWriter {
+        cw.w.write_record(&header).map_err(csv_to_io)?;
+        Ok(cw)
+    }
+
+    /// A writer of data rows only, for producing pieces of one file in parallel: their
+    /// concatenation after [`CsvWriter::new`]'s header is the same file.
+    pub fn headerless(w: W, extra_columns: &[String], opts: WriteOptions) -> Self {
+        let w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .has_headers(false)
+            .from_writer(w);
+        CsvWriter {
             w,
             extra: extra_columns.to_vec(),
             opts,
-        })
+        }
     }
 
     pub fn write(&mut self, r: &QuoteRecord) -> std::io::Result<()> {

@@ -1,11 +1,11 @@
 //! `quotecheck extract`: news articles in, a reviewable quote dataset out.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use quotecheck::extract::{ExtractOptions, Extractor};
-use quotecheck::input::{DocumentStream, InputFormat, JsonlFields, expand_paths};
+use quotecheck::input::{Document, DocumentStream, InputFormat, JsonlFields, expand_paths};
 use quotecheck::io::Output;
 use quotecheck::schema::{self, DataFormat, Kind, QuoteRecord};
 use quotecheck::{Error, Result};
@@ -74,8 +74,10 @@ fn parse_kind(s: &str) -> std::result::Result<Kind, String> {
 
 /// Documents are processed in batches of about this many bytes: large enough to keep every core
 /// busy, small enough that memory does not grow with the corpus.
-const BATCH_BYTES: usize = 8 << 20;
-const BATCH_DOCS: usize = 512;
+const BATCH_BYTES: usize = 4 << 20;
+const BATCH_DOCS: usize = 256;
+/// Batches read ahead of the one being extracted (bounds memory to a few batches).
+const READ_AHEAD: usize = 2;
 
 pub fn run(args: Args, g: Global) -> Result<i32> {
     if let Some(n) = args.threads {
@@ -111,71 +113,94 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
     let extractor = Extractor::new(ExtractOptions {
         kinds: args.kinds.clone(),
     });
-    let out = Output::create(args.output.as_deref())?;
+    let mut out = Output::create(args.output.as_deref())?;
     let out_path = out.path().to_path_buf();
     let io_err = |e: std::io::Error| Error::io(&out_path, e);
+    if format == DataFormat::Csv {
+        let header = schema::CsvWriter::new(Vec::new(), &[], g.write)
+            .and_then(|w| w.into_inner())
+            .map_err(io_err)?;
+        out.write_all(&header).map_err(io_err)?;
+    }
 
-    let mut sink = Sink::new(out, format, g.write).map_err(io_err)?;
-    let mut docs = DocumentStream::new(
+    let docs = DocumentStream::new(
         files,
         JsonlFields {
             text: args.text_field,
             id: args.id_field,
         },
     );
-    let mut batch = Vec::new();
+    // Three stages overlap: a reader thread parses the next batches while the thread pool
+    // extracts and serialises the current one, and this thread writes the finished bytes.
+    std::thread::scope(|scope| -> Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(Vec<Document>, u64)>>(READ_AHEAD);
+        scope.spawn(move || read_batches(docs, tx));
+        for batch in rx {
+            let (batch, bytes_read) = batch?;
+            let pieces: Vec<std::io::Result<Vec<u8>>> = batch
+                .par_iter()
+                .map(|d| serialise(&extractor.extract(&d.doc_id, &d.text), format, g.write))
+                .collect();
+            for piece in pieces {
+                out.write_all(&piece.map_err(io_err)?).map_err(io_err)?;
+            }
+            bar.set_position(bytes_read);
+        }
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    out.commit()?;
+    Ok(0)
+}
+
+/// Groups documents into batches and sends them on; stops at the first error (which is sent
+/// too) or when the receiver has gone away.
+fn read_batches(
+    mut docs: DocumentStream,
+    tx: std::sync::mpsc::SyncSender<Result<(Vec<Document>, u64)>>,
+) {
     loop {
-        batch.clear();
+        let mut batch = Vec::new();
         let mut bytes = 0;
         while bytes < BATCH_BYTES && batch.len() < BATCH_DOCS {
             match docs.next() {
-                Some(d) => {
-                    let d = d?;
+                Some(Ok(d)) => {
                     bytes += d.text.len();
                     batch.push(d);
+                }
+                Some(Err(e)) => {
+                    let _ = tx.send(Err(e));
+                    return;
                 }
                 None => break,
             }
         }
-        if batch.is_empty() {
-            break;
+        if batch.is_empty() || tx.send(Ok((batch, docs.bytes_read))).is_err() {
+            return;
         }
-        let results: Vec<Vec<QuoteRecord>> = batch
-            .par_iter()
-            .map(|d| extractor.extract(&d.doc_id, &d.text))
-            .collect();
-        for r in results.iter().flatten() {
-            sink.write(r).map_err(io_err)?;
-        }
-        bar.set_position(docs.bytes_read);
     }
-    bar.finish_and_clear();
-    sink.finish().map_err(io_err)?.commit()?;
-    Ok(0)
 }
 
-enum Sink {
-    Csv(Box<schema::CsvWriter<Output>>),
-    Jsonl(Output),
-}
-
-impl Sink {
-    fn new(out: Output, format: DataFormat, opts: schema::WriteOptions) -> std::io::Result<Sink> {
-        Ok(match format {
-            DataFormat::Csv => Sink::Csv(Box::new(schema::CsvWriter::new(out, &[], opts)?)),
-            DataFormat::Jsonl => Sink::Jsonl(out),
-        })
-    }
-    fn write(&mut self, r: &QuoteRecord) -> std::io::Result<()> {
-        match self {
-            Sink::Csv(w) => w.write(r),
-            Sink::Jsonl(o) => schema::write_jsonl_record(o, r),
+/// One document's rows as output bytes.
+fn serialise(
+    records: &[QuoteRecord],
+    format: DataFormat,
+    opts: schema::WriteOptions,
+) -> std::io::Result<Vec<u8>> {
+    match format {
+        DataFormat::Csv => {
+            let mut w = schema::CsvWriter::headerless(Vec::new(), &[], opts);
+            for r in records {
+                w.write(r)?;
+            }
+            w.into_inner()
         }
-    }
-    fn finish(self) -> std::io::Result<Output> {
-        match self {
-            Sink::Csv(w) => w.into_inner(),
-            Sink::Jsonl(o) => Ok(o),
+        DataFormat::Jsonl => {
+            let mut buf = Vec::new();
+            for r in records {
+                schema::write_jsonl_record(&mut buf, r)?;
+            }
+            Ok(buf)
         }
     }
 }
