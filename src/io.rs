@@ -18,6 +18,9 @@ pub struct Output {
 
 enum OutputInner {
     Stdout(BufWriter<io::Stdout>),
+    /// Standard output that is a terminal: control characters and escape sequences from
+    /// untrusted text are neutralised before they reach it (see [`TerminalWriter`]).
+    Terminal(TerminalWriter<BufWriter<io::Stdout>>),
     File(BufWriter<tempfile::NamedTempFile>),
     /// A target that is not a regular file (`/dev/null`, a FIFO, a terminal): written in place,
     /// because renaming a temp file over it would replace the device or pipe with a plain file.
@@ -62,8 +65,15 @@ impl Output {
     }
 
     fn stdout() -> Output {
+        use std::io::IsTerminal;
+        let w = BufWriter::with_capacity(1 << 16, io::stdout());
+        let inner = if io::stdout().is_terminal() {
+            OutputInner::Terminal(TerminalWriter::new(w))
+        } else {
+            OutputInner::Stdout(w)
+        };
         Output {
-            inner: OutputInner::Stdout(BufWriter::with_capacity(1 << 16, io::stdout())),
+            inner,
             path: PathBuf::from("-"),
         }
     }
@@ -73,7 +83,10 @@ impl Output {
     }
 
     pub fn is_stdout(&self) -> bool {
-        matches!(self.inner, OutputInner::Stdout(_))
+        matches!(
+            self.inner,
+            OutputInner::Stdout(_) | OutputInner::Terminal(_)
+        )
     }
 
     /// Flushes and, for a file, fsyncs, renames into place and fsyncs the folder.
@@ -81,6 +94,7 @@ impl Output {
         let path = self.path;
         match self.inner {
             OutputInner::Stdout(mut w) => w.flush().map_err(|e| Error::io(&path, e)),
+            OutputInner::Terminal(mut w) => w.flush().map_err(|e| Error::io(&path, e)),
             OutputInner::Special(mut w) => w.flush().map_err(|e| Error::io(&path, e)),
             OutputInner::File(w) => {
                 let tmp = w
@@ -107,6 +121,7 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.inner {
             OutputInner::Stdout(w) => w.write(buf),
+            OutputInner::Terminal(w) => w.write(buf),
             OutputInner::File(w) => w.write(buf),
             OutputInner::Special(w) => w.write(buf),
         }
@@ -114,6 +129,7 @@ impl Write for Output {
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match &mut self.inner {
             OutputInner::Stdout(w) => w.write_all(buf),
+            OutputInner::Terminal(w) => w.write_all(buf),
             OutputInner::File(w) => w.write_all(buf),
             OutputInner::Special(w) => w.write_all(buf),
         }
@@ -121,9 +137,55 @@ impl Write for Output {
     fn flush(&mut self) -> io::Result<()> {
         match &mut self.inner {
             OutputInner::Stdout(w) => w.flush(),
+            OutputInner::Terminal(w) => w.flush(),
             OutputInner::File(w) => w.flush(),
             OutputInner::Special(w) => w.flush(),
         }
+    }
+}
+
+/// Passes UTF-8 output through [`crate::text::sanitize_keeping_line_ends`], so that data written
+/// to a terminal (a CSV of scraped text, say) cannot move the cursor, recolour the screen or set
+/// the window title. A character split across two writes is held back until it is complete.
+pub struct TerminalWriter<W: Write> {
+    out: W,
+    carry: Vec<u8>,
+}
+
+impl<W: Write> TerminalWriter<W> {
+    pub fn new(out: W) -> Self {
+        TerminalWriter {
+            out,
+            carry: Vec::new(),
+        }
+    }
+
+    fn emit(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let text = String::from_utf8_lossy(bytes);
+        self.out
+            .write_all(crate::text::sanitize_keeping_line_ends(&text).as_bytes())
+    }
+}
+
+impl<W: Write> Write for TerminalWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.carry.extend_from_slice(buf);
+        let complete = match std::str::from_utf8(&self.carry) {
+            Ok(_) => self.carry.len(),
+            // an incomplete character at the end waits for the next write
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => self.carry.len(),
+        };
+        let rest = self.carry.split_off(complete);
+        let head = std::mem::replace(&mut self.carry, rest);
+        self.emit(&head)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let tail = std::mem::take(&mut self.carry);
+        self.emit(&tail)?;
+        self.out.flush()
     }
 }
 
@@ -288,6 +350,19 @@ mod tests {
             1,
             "no temp file left"
         );
+    }
+
+    #[test]
+    fn terminal_writer_neutralises_escapes_even_when_split() {
+        let mut w = TerminalWriter::new(Vec::new());
+        let data = "a,\"\x1b[31mred\u{9b}\u{202e}é\",b\r\n".as_bytes();
+        // byte by byte: escape and multi-byte characters arrive in pieces
+        for b in data {
+            w.write_all(std::slice::from_ref(b)).unwrap();
+        }
+        w.flush().unwrap();
+        let out = String::from_utf8(w.out).unwrap();
+        assert_eq!(out, "a,\"␛[31mred\u{fffd}\u{fffd}é\",b\r\n");
     }
 
     #[test]

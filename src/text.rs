@@ -87,6 +87,23 @@ pub fn sanitize_for_terminal(s: &str) -> String {
         .collect()
 }
 
+/// Like [`sanitize_for_terminal`] but keeps carriage returns, for data (CRLF-terminated CSV)
+/// shown on a terminal as it is written.
+pub fn sanitize_keeping_line_ends(s: &str) -> String {
+    if !s.chars().any(|c| c != '\r' && needs_neutralising(c)) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c != '\r' && needs_neutralising(c) {
+                stand_in(c)
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// Like [`sanitize_for_terminal`] but also flattens newlines and tabs to spaces, for one-line
 /// displays.
 pub fn sanitize_one_line(s: &str) -> String {

@@ -307,3 +307,38 @@ fn help_has_examples_and_exit_codes() {
         .success()
         .stdout(predicate::str::contains("Examples:").and(predicate::str::contains("Exit codes")));
 }
+
+#[test]
+fn escape_sequences_never_reach_a_terminal_raw() {
+    // stdout is a pseudo-terminal made by `script` (util-linux): the CSV of an article holding
+    // an escape sequence must arrive neutralised
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("typescript");
+    let bin = assert_cmd::cargo::cargo_bin("quotecheck");
+    let cmd = format!(
+        "'{}' extract '{}'",
+        bin.display(),
+        articles().join("004_council_hack.txt").display()
+    );
+    let status = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &cmd])
+        .arg(&log)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let raw = std::fs::read(&log).unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.contains("␛[31mYOU HAVE BEEN WARNED"), "{text}");
+    assert!(!raw.contains(&0x1b), "a raw ESC reached the terminal");
+    assert!(!raw.contains(&0x07), "a raw BEL reached the terminal");
+}
