@@ -115,24 +115,40 @@ pub fn align(tables: &[Table]) -> Alignment {
 }
 
 fn count_changed(tables: &[Table], a: &mut Alignment) {
-    let mut changed = vec![0; a.copies];
-    for u in 0..a.units() {
-        let (f0, r0) = a.anchor(u);
-        let t0 = &tables[f0];
-        for (g, &rg) in a.unit(u).iter().enumerate() {
-            if g == f0 || rg == NO_ROW {
-                continue;
-            }
-            let tg = &tables[g];
-            let rg = rg as usize;
-            if t0.names.get(t0.speaker[r0]) != tg.names.get(tg.speaker[rg])
-                || t0.quote_hash[r0] != tg.quote_hash[rg]
-            {
-                changed[g] += 1;
-            }
-        }
-    }
-    a.changed_predictions = changed;
+    use rayon::prelude::*;
+    let k = a.copies;
+    let al = &*a;
+    a.changed_predictions = (0..al.units())
+        .into_par_iter()
+        .fold(
+            || vec![0; k],
+            |mut changed, u| {
+                let (f0, r0) = al.anchor(u);
+                let t0 = &tables[f0];
+                for (g, &rg) in al.unit(u).iter().enumerate() {
+                    if g == f0 || rg == NO_ROW {
+                        continue;
+                    }
+                    let tg = &tables[g];
+                    let rg = rg as usize;
+                    if t0.quote_hash[r0] != tg.quote_hash[rg]
+                        || t0.names.get(t0.speaker[r0]) != tg.names.get(tg.speaker[rg])
+                    {
+                        changed[g] += 1;
+                    }
+                }
+                changed
+            },
+        )
+        .reduce(
+            || vec![0; k],
+            |mut x, y| {
+                for (a, b) in x.iter_mut().zip(y) {
+                    *a += b;
+                }
+                x
+            },
+        );
 }
 
 /// A unit that some copies lack, as a candidate for pairing.

@@ -51,6 +51,19 @@ impl Labels {
         }
     }
 
+    /// Labels from units × coders codes, each below `categories` or [`MISSING`].
+    pub fn from_data(coders: usize, categories: usize, data: Vec<u32>) -> Self {
+        debug_assert!(
+            data.iter()
+                .all(|&c| c == MISSING || (c as usize) < categories)
+        );
+        Labels {
+            coders,
+            categories,
+            data,
+        }
+    }
+
     /// Builds labels from per-unit rows (`None` = missing); categories are 0..=max seen.
     pub fn from_rows(coders: usize, rows: &[Vec<Option<u32>>]) -> Self {
         let categories = rows

@@ -1128,8 +1128,6 @@ struct Part {
     /// Where parsing began and stopped (a record boundary at or after the chunk's end).
     start: usize,
     end: usize,
-    /// `\n` bytes in `start..end`.
-    newlines: u64,
     /// The line number parsing began with (0 when it was not known).
     base_line: u64,
 }
@@ -1193,12 +1191,10 @@ fn parse_part(
         r.record(&fields, pos, next)?;
         pos = next;
     }
-    let newlines = memchr::memchr_iter(b'\n', &data[start..pos]).count() as u64;
     Ok(Some(Part {
         table: r.t,
         start,
         end: pos,
-        newlines,
         base_line,
     }))
 }
@@ -1664,7 +1660,17 @@ fn read_csv_bytes(
     // exactly where it began.
     let mut parts: Vec<(Table, u64)> = Vec::with_capacity(chunks);
     let mut pos = hend;
-    let mut line = first_line;
+    // Line numbers are counted only where needed (a chunk parsed again, an annotator first
+    // named in a later chunk), from the last place counted to.
+    let mut known = (hend, first_line);
+    let mut line_at = |p: usize| {
+        if p > known.0 {
+            known.1 += memchr::memchr_iter(b'\n', &data[known.0..p]).count() as u64;
+            known.0 = p;
+        }
+        known.1
+    };
+    let mut named: Vec<String> = Vec::new();
     for i in 0..chunks {
         let (from, to) = (cuts[i], cuts[i + 1]);
         if pos >= to {
@@ -1676,14 +1682,19 @@ fn read_csv_bytes(
             _ => {
                 // Text before `pos` was checked with the record it belongs to.
                 let check_from = if i == 0 { first_end } else { pos.max(from) };
-                let p = parse_part(&cx, pos, to, check_from, line, false)?;
+                let p = parse_part(&cx, pos, to, check_from, line_at(pos), false)?;
                 release(pos, p.as_ref().map_or(to, |p| p.end));
                 p.ok_or_else(|| Error::Other("chunk parse gave up without a guess".into()))?
             }
         };
-        let add = line - part.base_line;
+        let new_name = part.table.annotators.iter().any(|a| !named.contains(&a.0));
+        let add = if new_name {
+            named.extend(part.table.annotators.iter().map(|a| a.0.clone()));
+            line_at(part.start) - part.base_line
+        } else {
+            0
+        };
         pos = part.end;
-        line += part.newlines;
         parts.push((part.table, add));
     }
     let mut parts = parts.into_iter();
@@ -2123,6 +2134,25 @@ mod tests {
         assert_eq!(a.quote(1), "line\r\n1,d,direct,q,0,1,,,,,,\n\"x\"");
         let b = via_schema(&data).unwrap();
         same(&a, &b);
+    }
+
+    #[test]
+    fn annotators_first_named_in_later_chunks_keep_their_line() {
+        let mut data = String::from(HEAD);
+        for i in 0..60 {
+            data.push_str(&format!(
+                "id{i},d,direct,\"q\n{i}\",{i},{},,confirmed,,ann{},,\n",
+                i + 1,
+                i / 15
+            ));
+        }
+        cuts_agree(&data);
+        let t = chunked(&data, 64).unwrap();
+        let want: Vec<(String, u64, u64)> = (0..4)
+            .map(|a| (format!("ann{a}"), 15, 2 + 30 * a))
+            .collect();
+        assert_eq!(t.annotators, want);
+        same(&t, &via_schema(&data).unwrap());
     }
 
     #[test]

@@ -187,48 +187,53 @@ impl Coded {
             })
             .collect();
         let n = al.units();
-        let mut status = Labels::with_capacity(k, 4, n);
-        let mut speaker = Labels::with_capacity(k, speaker_keys.len(), n);
-        let mut outcome = Vec::with_capacity(n * k);
-        let mut st = vec![MISSING; k];
-        let mut sp = vec![MISSING; k];
-        for u in 0..n {
-            for (f, &r) in al.unit(u).iter().enumerate() {
-                st[f] = MISSING;
-                sp[f] = MISSING;
-                let mut out = MISSING;
-                if r != NO_ROW {
-                    let t = &tables[f];
-                    let r = r as usize;
-                    let code = t.status[r];
-                    if code > 0 {
-                        st[f] = code as u32 - 1;
-                    }
-                    match status_of_code(code) {
-                        Some(Status::Rejected) => out = OUT_REJECTED,
-                        Some(Status::Flagged) => out = OUT_FLAGGED,
-                        Some(s) => {
-                            let name = if s == Status::Corrected || t.reviewed[r] != 0 {
-                                t.reviewed[r]
-                            } else {
-                                t.speaker[r]
-                            };
-                            let key = key_of_name[f][name as usize];
-                            sp[f] = key;
-                            out = if key == MISSING {
-                                OUT_NO_NAME
-                            } else {
-                                OUT_SPEAKER + key
-                            };
+        let mut st = vec![MISSING; n * k];
+        let mut sp = vec![MISSING; n * k];
+        let mut outcome = vec![MISSING; n * k];
+        // Units in parallel, each writing its own k slots.
+        const UNITS: usize = 1 << 14;
+        let chunk = UNITS * k.max(1);
+        st.par_chunks_mut(chunk)
+            .zip(sp.par_chunks_mut(chunk))
+            .zip(outcome.par_chunks_mut(chunk))
+            .enumerate()
+            .for_each(|(c, ((st, sp), outcome))| {
+                for (i, slot) in (0..st.len()).step_by(k.max(1)).enumerate() {
+                    let u = c * UNITS + i;
+                    for (f, &r) in al.unit(u).iter().enumerate() {
+                        if r == NO_ROW {
+                            continue;
                         }
-                        None => {}
+                        let t = &tables[f];
+                        let r = r as usize;
+                        let code = t.status[r];
+                        if code > 0 {
+                            st[slot + f] = code as u32 - 1;
+                        }
+                        outcome[slot + f] = match status_of_code(code) {
+                            Some(Status::Rejected) => OUT_REJECTED,
+                            Some(Status::Flagged) => OUT_FLAGGED,
+                            Some(s) => {
+                                let name = if s == Status::Corrected || t.reviewed[r] != 0 {
+                                    t.reviewed[r]
+                                } else {
+                                    t.speaker[r]
+                                };
+                                let key = key_of_name[f][name as usize];
+                                sp[slot + f] = key;
+                                if key == MISSING {
+                                    OUT_NO_NAME
+                                } else {
+                                    OUT_SPEAKER + key
+                                }
+                            }
+                            None => MISSING,
+                        };
                     }
                 }
-                outcome.push(out);
-            }
-            status.push_unit(&st);
-            speaker.push_unit(&sp);
-        }
+            });
+        let status = Labels::from_data(k, 4, st);
+        let speaker = Labels::from_data(k, speaker_keys.len(), sp);
         Coded {
             status,
             speaker,
@@ -303,14 +308,29 @@ pub fn build(
         .iter()
         .zip(names)
         .map(|(t, name)| {
-            let mut by_status = [0usize; 4];
-            let mut pending = 0;
-            for &s in &t.status {
-                match s {
-                    0 => pending += 1,
-                    s => by_status[s as usize - 1] += 1,
-                }
-            }
+            let counts = t
+                .status
+                .par_chunks(1 << 16)
+                .fold(
+                    || [0usize; 5],
+                    |mut c, part| {
+                        for &s in part {
+                            c[(s as usize).min(4)] += 1;
+                        }
+                        c
+                    },
+                )
+                .reduce(
+                    || [0usize; 5],
+                    |mut x, y| {
+                        for (a, b) in x.iter_mut().zip(y) {
+                            *a += b;
+                        }
+                        x
+                    },
+                );
+            let pending = counts[0];
+            let by_status = [counts[1], counts[2], counts[3], counts[4]];
             Annotator {
                 name: name.clone(),
                 file: t.path.display().to_string(),
@@ -385,17 +405,36 @@ pub fn build(
         field("speaker", &coded.speaker, opts.seed.wrapping_add(1)),
     ];
 
-    let status_confusion = metrics::pairs(k)
-        .into_iter()
-        .map(|(a, b)| {
-            let mut counts = [[0u64; 5]; 5];
-            for u in 0..n {
+    let pairs = metrics::pairs(k);
+    let ix = |c: u32| if c == MISSING { 4 } else { c as usize };
+    let status_confusion = (0..n)
+        .into_par_iter()
+        .fold(
+            || vec![[[0u64; 5]; 5]; pairs.len()],
+            |mut counts, u| {
                 let unit = coded.status.unit(u);
-                let ix = |c: u32| if c == MISSING { 4 } else { c as usize };
-                counts[ix(unit[a])][ix(unit[b])] += 1;
-            }
-            Confusion { a, b, counts }
-        })
+                for (p, &(a, b)) in pairs.iter().enumerate() {
+                    counts[p][ix(unit[a])][ix(unit[b])] += 1;
+                }
+                counts
+            },
+        )
+        .reduce(
+            || vec![[[0u64; 5]; 5]; pairs.len()],
+            |mut x, y| {
+                for (cx, cy) in x.iter_mut().zip(&y) {
+                    for (rx, ry) in cx.iter_mut().zip(cy) {
+                        for (a, b) in rx.iter_mut().zip(ry) {
+                            *a += b;
+                        }
+                    }
+                }
+                x
+            },
+        )
+        .into_iter()
+        .zip(&pairs)
+        .map(|(counts, &(a, b))| Confusion { a, b, counts })
         .collect();
 
     let unanimous_of: Vec<bool> = (0..n)
