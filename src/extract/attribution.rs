@@ -16,6 +16,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use foldhash::fast::FixedState;
+
 use super::lexicon::{self, Lexicon};
 use super::names::{self, Gender, Speaker, What};
 use super::scanner::Span;
@@ -33,8 +35,8 @@ pub struct Doc<'a> {
     pub seg: Segments,
     pub spans: Vec<Span>,
     /// Name lookups already made in this document: surname → its longer forms, name → gender.
-    forms: RefCell<HashMap<String, Rc<NameForms>>>,
-    genders: RefCell<HashMap<String, Gender>>,
+    forms: RefCell<HashMap<String, Rc<NameForms>, FixedState>>,
+    genders: RefCell<HashMap<String, Gender, FixedState>>,
     /// Tokens of each paragraph, made when first needed.
     para_toks: RefCell<Vec<Option<Rc<Vec<Tok>>>>>,
 }
@@ -713,8 +715,8 @@ impl<'a> Doc<'a> {
             lex,
             seg,
             spans,
-            forms: RefCell::new(HashMap::new()),
-            genders: RefCell::new(HashMap::new()),
+            forms: RefCell::new(HashMap::default()),
+            genders: RefCell::new(HashMap::default()),
             para_toks: RefCell::new(Vec::new()),
         }
     }

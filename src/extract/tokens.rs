@@ -102,12 +102,11 @@ fn is_mark(c: char) -> bool {
 
 /// Lowercase without allocating for short ASCII words.
 fn lowercase(word: &str) -> CompactString {
-    if word.len() <= 24 && word.is_ascii() {
-        let mut buf = [0u8; 24];
-        for (d, s) in buf.iter_mut().zip(word.bytes()) {
-            *d = s.to_ascii_lowercase();
-        }
-        CompactString::from_utf8(&buf[..word.len()]).unwrap_or_default()
+    if word.is_ascii() {
+        // in place: no UTF-8 re-validation, and inline (no allocation) up to 24 bytes
+        let mut s = CompactString::new(word);
+        s.make_ascii_lowercase();
+        s
     } else {
         CompactString::from(word.to_lowercase())
     }
