@@ -205,25 +205,75 @@ impl Tallies {
         }
     }
 
-    /// Tallies of every unit, computed in fixed-size chunks in parallel.
+    /// Tallies of every unit, computed in fixed-size chunks in parallel. With few categories
+    /// and coders, units are first counted by their combination of answers, and each
+    /// combination is tallied once with its count as weight (the same integer sums).
     pub fn of(labels: &Labels) -> Self {
         const CHUNK: usize = 1 << 14;
+        const MAX_COMBINATIONS: usize = 4096;
         let k = labels.coders;
+        let v = labels.categories;
         if labels.units() == 0 || k == 0 {
-            return Tallies::new(k, labels.categories);
+            return Tallies::new(k, v);
+        }
+        let combinations = (v + 1)
+            .checked_pow(k as u32)
+            .filter(|&c| c <= MAX_COMBINATIONS);
+        if let Some(combinations) = combinations {
+            // A unit's combination: its codes (missing as 0, category c as c + 1) in base v + 1.
+            let code = |unit: &[u32]| {
+                unit.iter().rev().fold(0usize, |acc, &c| {
+                    acc * (v + 1) + if c == MISSING { 0 } else { c as usize + 1 }
+                })
+            };
+            let counts = labels
+                .data
+                .par_chunks(CHUNK * k)
+                .fold(
+                    || vec![0u64; combinations],
+                    |mut counts, chunk| {
+                        for unit in chunk.chunks_exact(k) {
+                            counts[code(unit)] += 1;
+                        }
+                        counts
+                    },
+                )
+                .reduce(
+                    || vec![0u64; combinations],
+                    |mut a, b| {
+                        for (x, y) in a.iter_mut().zip(b) {
+                            *x += y;
+                        }
+                        a
+                    },
+                );
+            let mut t = Tallies::new(k, v);
+            let mut unit = vec![MISSING; k];
+            for (mut c, &n) in counts.iter().enumerate() {
+                if n == 0 {
+                    continue;
+                }
+                for x in unit.iter_mut() {
+                    let d = c % (v + 1);
+                    *x = if d == 0 { MISSING } else { d as u32 - 1 };
+                    c /= v + 1;
+                }
+                t.add_unit(&unit, n);
+            }
+            return t;
         }
         labels
             .data
             .par_chunks(CHUNK * k)
             .map(|chunk| {
-                let mut t = Tallies::new(k, labels.categories);
+                let mut t = Tallies::new(k, v);
                 for unit in chunk.chunks_exact(k) {
                     t.add_unit(unit, 1);
                 }
                 t
             })
             .reduce(
-                || Tallies::new(k, labels.categories),
+                || Tallies::new(k, v),
                 |mut a, b| {
                     a.merge(&b);
                     a
@@ -252,24 +302,25 @@ impl Tallies {
         let v = self.categories;
         let mut m = 0usize;
         let mut same = 0u64;
-        for i in 0..k {
-            let a = codes[i];
+        // Pairs in `pair_index` order.
+        let mut p = 0;
+        for (i, &a) in codes.iter().enumerate() {
             if a == MISSING {
+                p += k - 1 - i;
                 continue;
             }
             m += 1;
-            for (j, &b) in codes.iter().enumerate().skip(i + 1) {
-                if b == MISSING {
-                    continue;
+            for &b in &codes[i + 1..] {
+                if b != MISSING {
+                    self.pair_n[p] += weight;
+                    if a == b {
+                        self.pair_agree[p] += weight;
+                        same += 2;
+                    }
+                    self.pair_marg_a[p * v + a as usize] += weight;
+                    self.pair_marg_b[p * v + b as usize] += weight;
                 }
-                let p = pair_index(k, i, j);
-                self.pair_n[p] += weight;
-                if a == b {
-                    self.pair_agree[p] += weight;
-                    same += 2;
-                }
-                self.pair_marg_a[p * v + a as usize] += weight;
-                self.pair_marg_b[p * v + b as usize] += weight;
+                p += 1;
             }
         }
         self.units_m[m] += weight;
@@ -807,6 +858,17 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn tallies_of_combinations_are_the_sum_over_units(l in arb_labels(), wide in any::<bool>()) {
+            // `wide` makes too many combinations to count, for the other path.
+            let l = if wide { Labels::from_data(l.coders(), 5000, l.data.clone()) } else { l };
+            let mut t = Tallies::new(l.coders(), l.categories());
+            for u in 0..l.units() {
+                t.add_unit(l.unit(u), 1);
+            }
+            prop_assert_eq!(Tallies::of(&l), t);
+        }
+
         #[test]
         fn alpha_matches_coincidence_matrix(l in arb_labels()) {
             let fast = Tallies::of(&l).krippendorff_alpha().value();
