@@ -713,6 +713,21 @@ const VERBS: &str = "is are was were be been has have had do does did will would
 #[derive(Debug, Clone)]
 pub struct Lexicon {
     map: HashMap<String, Flags, FixedState>,
+    /// The words of up to [`SHORT`] bytes again, keyed by [`short_key`]: almost every lookup
+    /// is one of these, and a fixed-size key hashes and compares in a few instructions.
+    short: HashMap<u128, Flags, FixedState>,
+}
+
+/// Longest word (in bytes) kept in [`Lexicon::short`].
+const SHORT: usize = 15;
+
+/// The bytes of a word of at most [`SHORT`] bytes and its length, as one number (the length
+/// keeps words that differ only by trailing NUL bytes apart).
+fn short_key(w: &[u8]) -> u128 {
+    let mut buf = [0u8; 16];
+    buf[..w.len()].copy_from_slice(w);
+    buf[15] = w.len() as u8;
+    u128::from_le_bytes(buf)
 }
 
 impl Default for Lexicon {
@@ -883,12 +898,23 @@ impl Lexicon {
                 *f &= !NOT_NAME;
             }
         }
-        Lexicon { map }
+        let short = map
+            .iter()
+            .filter(|(w, _)| w.len() <= SHORT)
+            .map(|(w, f)| (short_key(w.as_bytes()), *f))
+            .collect();
+        Lexicon { map, short }
     }
 
     /// Flags of a word; `lower` must be lowercase.
     pub fn get(&self, lower: &str) -> Flags {
-        self.map.get(lower).copied().unwrap_or(0)
+        let b = lower.as_bytes();
+        let f = if b.len() <= SHORT {
+            self.short.get(&short_key(b))
+        } else {
+            self.map.get(lower)
+        };
+        f.copied().unwrap_or(0)
     }
 
     /// Every word with its flags.
@@ -937,5 +963,19 @@ mod tests {
         assert!(l.get("he") & PRONOUN != 0 && l.get("he") & MALE != 0);
         assert!(l.get("sen.") & TITLE != 0);
         assert!(l.get("lena") & FEMALE != 0);
+    }
+
+    #[test]
+    fn short_and_long_words_are_found_and_only_they() {
+        let l = Lexicon::new();
+        for (w, f) in l.words() {
+            assert_eq!(l.get(w), f, "{w}");
+            // a prefix or an extension that is not itself a word has no flags
+            for probe in [format!("{w}\0"), format!("{w}zzqx"), format!("zzqx{w}")] {
+                assert_eq!(l.get(&probe), 0, "{probe:?}");
+            }
+        }
+        assert_eq!(l.get(""), 0);
+        assert_eq!(l.get("saidsaidsaidsaidsaid"), 0);
     }
 }

@@ -148,7 +148,7 @@ impl Extractor {
 /// other and come nearly in order, so counting from the previous answer walks the text about
 /// once, where a full index would touch (and store) every character of every document.
 struct CharPos<'a> {
-    bytes: &'a [u8],
+    text: &'a str,
     /// The last (byte, code point) pair answered.
     last: Cell<(usize, usize)>,
 }
@@ -156,7 +156,7 @@ struct CharPos<'a> {
 impl<'a> CharPos<'a> {
     fn new(text: &'a str) -> Self {
         CharPos {
-            bytes: text.as_bytes(),
+            text,
             last: Cell::new((0, 0)),
         }
     }
@@ -164,13 +164,21 @@ impl<'a> CharPos<'a> {
     /// Code points that start before byte `b` (for `b` inside a character: rounded up, as
     /// [`crate::text::CharIndex::char_of_byte`] does).
     fn of(&self, b: usize) -> usize {
-        let b = b.min(self.bytes.len());
-        let starts = |s: &[u8]| s.iter().filter(|&&x| (x as i8) >= -0x40).count();
+        let b = b.min(self.text.len());
+        // `chars().count()` counts a word at a time; off a character boundary, count the bytes
+        // that start a character
+        let starts = |x: usize, y: usize| match self.text.get(x..y) {
+            Some(s) => s.chars().count(),
+            None => self.text.as_bytes()[x..y]
+                .iter()
+                .filter(|&&c| (c as i8) >= -0x40)
+                .count(),
+        };
         let (lb, lc) = self.last.get();
         let c = if b >= lb {
-            lc + starts(&self.bytes[lb..b])
+            lc + starts(lb, b)
         } else {
-            lc - starts(&self.bytes[b..lb])
+            lc - starts(b, lb)
         };
         self.last.set((b, c));
         c
