@@ -335,14 +335,26 @@ impl Table {
         })
     }
 
-    /// Hands the pages of a mapped file back to the system (they are read again if needed).
+    /// Hands the pages of a mapped file back to the system (they are read again if needed),
+    /// in the background: nothing waits for it.
     fn release_pages(&self) {
         if let Text::Csv { bytes, .. } = &self.text
-            && let Bytes::Map(map) = &**bytes
+            && matches!(**bytes, Bytes::Map(_))
         {
-            // SAFETY: the map is private and read-only: dropping its pages only makes the
-            // next access read them from the file again.
-            let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+            let release = |bytes: &Bytes| {
+                if let Bytes::Map(map) = bytes {
+                    // SAFETY: the map is private and read-only: dropping its pages only makes
+                    // the next access read them from the file again.
+                    let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+                }
+            };
+            let shared = Arc::clone(bytes);
+            if std::thread::Builder::new()
+                .spawn(move || release(&shared))
+                .is_err()
+            {
+                release(bytes);
+            }
         }
     }
 
@@ -662,15 +674,18 @@ pub fn read_tables(paths: &[PathBuf]) -> Result<Vec<Table>> {
     let mut tm = super::Timings::start();
     let t0 = read_table_against(first, None, !rest.is_empty())?;
     tm.mark("read the first copy");
-    t0.sorted_ids();
-    tm.mark("sort its ids");
-    let others: Vec<Table> = rest
-        .par_iter()
-        .map(|p| read_table_against(p, Some(&t0), false))
-        .collect::<Result<_>>()?;
+    // The first copy's ids are sorted (for its duplicate check) while the others are read.
+    let (others, _) = rayon::join(
+        || {
+            rest.par_iter()
+                .map(|p| read_table_against(p, Some(&t0), false))
+                .collect::<Result<Vec<Table>>>()
+        },
+        || t0.sorted_ids(),
+    );
+    let others = others?;
     tm.mark("read the others");
     t0.release_pages();
-    tm.mark("release");
     Ok(std::iter::once(t0).chain(others).collect())
 }
 
@@ -1015,8 +1030,8 @@ struct Reference<'a> {
     data: &'a [u8],
     row_at: &'a [u64],
     prefix: &'a [u32],
-    /// (id hash, row), sorted.
-    ids: &'a [(u64, u32)],
+    /// The length of the copy read against it.
+    len: usize,
 }
 
 impl<'a> Reference<'a> {
@@ -1039,14 +1054,27 @@ impl<'a> Reference<'a> {
             data: bytes.get(),
             row_at,
             prefix,
-            ids: t.sorted_ids(),
+            len: 0,
         })
     }
 
     /// The row whose quote id has this hash, if any.
-    fn row_of_hash(&self, h: u64) -> Option<usize> {
-        let i = self.ids.partition_point(|&(x, _)| x < h);
-        self.ids
+    /// `at` is where the row is in the copy read: copies of one extraction keep their rows in
+    /// the same order, so the row is looked for near the same place in the reference first.
+    fn row_of_hash(&self, h: u64, at: usize) -> Option<usize> {
+        const NEAR: usize = 4096;
+        let ids = &self.table.id_hash;
+        let guess = (at as f64 / self.len.max(1) as f64 * ids.len() as f64) as usize;
+        let (lo, hi) = (
+            guess.saturating_sub(NEAR),
+            guess.saturating_add(NEAR).min(ids.len()),
+        );
+        if let Some(i) = ids.get(lo..hi).and_then(|w| w.iter().position(|&x| x == h)) {
+            return Some(lo + i);
+        }
+        let sorted = self.table.sorted_ids();
+        let i = sorted.partition_point(|&(x, _)| x < h);
+        sorted
             .get(i)
             .filter(|&&(x, _)| x == h)
             .map(|&(_, r)| r as usize)
@@ -1124,7 +1152,7 @@ fn scan_with_reference(
         expect =
             r.t.id_hash
                 .last()
-                .and_then(|&h| rf.row_of_hash(h))
+                .and_then(|&h| rf.row_of_hash(h, pos))
                 .map(|j| j + 1);
         misses = if expect.is_some() { 0 } else { misses + 1 };
         pos = next;
@@ -1629,7 +1657,12 @@ fn read_csv_bytes(
         path,
         headers: &headers,
         cols: &cols,
-        reference: reference.and_then(|t| Reference::new(t, &headers, &cols)),
+        reference: reference
+            .and_then(|t| Reference::new(t, &headers, &cols))
+            .map(|r| Reference {
+                len: data.len(),
+                ..r
+            }),
     };
     let first_line = 1 + newlines;
 
@@ -2330,6 +2363,26 @@ mod tests {
         );
         assert!(against(&other, &r, 30).is_ok());
         reference_agrees(&first, &other);
+    }
+
+    #[test]
+    fn rows_are_found_in_the_reference_near_or_far() {
+        let mut data = String::from(REVIEWED);
+        for i in 0..50 {
+            data.push_str(&format!("id{i},d,direct,q,{i},{i},S,confirmed,,a,,1\n"));
+        }
+        let t = chunked(&data, usize::MAX).unwrap();
+        let cols = Cols::new(&t.headers);
+        let rf = Reference {
+            len: data.len(),
+            ..Reference::new(&t, &t.headers, &cols).unwrap()
+        };
+        for (at, far) in [(0, false), (data.len() / 2, false), (usize::MAX / 2, true)] {
+            for r in [0, 17, 49] {
+                assert_eq!(rf.row_of_hash(t.id_hash[r], at), Some(r), "{at} {far}");
+            }
+            assert_eq!(rf.row_of_hash(text_hash(b"nope"), at), None);
+        }
     }
 
     proptest! {
