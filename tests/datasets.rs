@@ -39,7 +39,6 @@ fn extracted() -> Vec<QuoteRecord> {
 const AMBIGUOUS: &[(&str, &str)] = &[("003_harbor_fire", "Closed until further notice.")];
 
 #[test]
-#[ignore = "enabled once the extractor's sieves land; run with --ignored"]
 fn extractor_reproduces_the_gold_file() {
     let gold = schema::read_path(&datasets().join("gold.csv"))
         .unwrap()

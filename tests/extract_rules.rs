@@ -315,3 +315,64 @@ fn dash_attribution() {
     assert_eq!(r.speaker, "Donald Trump");
     assert_eq!(r.cue, "—");
 }
+
+fn all_rows(text: &str) -> Vec<QuoteRecord> {
+    Extractor::new(ExtractOptions::default()).extract("doc", text)
+}
+
+#[test]
+fn acronym_inside_a_job_title_is_not_a_pronoun() {
+    let t = "\"We took the page down within the hour,\" said council IT director Priya Nair.";
+    assert_eq!(speaker_of(t, "We took the page"), "Priya Nair");
+}
+
+#[test]
+fn according_to_with_a_whole_clause_quote_is_direct() {
+    let t = "According to Sen. Joe Blake, “the votes simply are not there.” The vote is Friday.";
+    let rows = extract(t);
+    let r = quote(&rows, "the votes simply");
+    assert_eq!(r.kind, Kind::Direct);
+    assert_eq!(r.speaker, "Joe Blake");
+}
+
+#[test]
+fn dismissed_as_is_not_a_speech_report() {
+    let t = "The minister dismissed the union's report as “fake news” and left the chamber \
+             without taking questions.";
+    assert!(all_rows(t).is_empty(), "{:#?}", all_rows(t));
+}
+
+#[test]
+fn single_quoted_paragraph_in_a_double_quoted_text() {
+    let t = "“The pitch is under water,” the groundsman said.\n\n\
+             ‘It’s the players’ decision now,’ said coach Sam Ward. The club has postponed the match.";
+    let rows = extract(t);
+    let r = quote(&rows, "It’s the players’ decision");
+    assert_eq!(r.quote, "It’s the players’ decision now,");
+    assert_eq!(r.speaker, "Sam Ward");
+    assert_eq!(r.kind, Kind::Direct);
+}
+
+#[test]
+fn indirect_speech_with_the_cue_at_the_sentence_end() {
+    let t = "RIVERTON — The Third Street bridge, closed since the March flood, will carry traffic \
+             again before the end of winter, city officials said Tuesday.";
+    let rows = all_rows(t);
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(rows[0].kind, Kind::Indirect);
+    assert_eq!(rows[0].speaker_mention, "city officials");
+    assert!(rows[0].quote.ends_with("before the end of winter"));
+}
+
+#[test]
+fn indirect_speech_after_capitalised_according_to_and_plural_say() {
+    let t = "Marcus Bell runs the agency.\n\nAccording to Bell, the repair will cost $14 million, \
+             most of it covered by a state grant. Business owners along the river say they have \
+             lost a third of their customers.";
+    let rows = all_rows(t);
+    let r = quote(&rows, "the repair will cost");
+    assert_eq!(r.kind, Kind::Indirect);
+    assert_eq!(r.speaker, "Marcus Bell");
+    let r = quote(&rows, "they have lost");
+    assert_eq!(r.speaker_mention, "Business owners along the river");
+}

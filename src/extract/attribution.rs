@@ -137,7 +137,9 @@ pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
         if is_cue(t) || (j > i && plural_says(&toks[j - 1], t)) {
             break;
         }
-        if nameish(t) {
+        // an acronym inside the phrase (`council IT director`) is not the pronoun `it`
+        let acronym = t.cap && t.lower == "it" && j > i && content > 0;
+        if nameish(t) || acronym {
             j += 1;
             content += 1;
             if t.possessive && toks.get(j).is_some_and(|n| n.kind != TK::Word) {
@@ -1305,7 +1307,28 @@ impl<'a> Doc<'a> {
                     };
                 }
             }
-            let keep = if kind == Kind::Indirect {
+            // `according to X, "the votes …"`: a quotation that is the whole reported clause
+            // is direct even when it starts in lowercase
+            if kind == Kind::Mixed
+                && rule == "according-to"
+                && let Some(cp) = resolved.as_ref().and_then(|f| f.cue_pos)
+                && cp < sp.open
+                && self.only_punct_between(cp, sp.open)
+            {
+                let sent_end = self.seg.sentences[close_si].end.max(sp.close);
+                if self.text[sp.close..sent_end].trim().is_empty() {
+                    kind = Kind::Direct;
+                }
+            }
+            // `dismissed the report as "fake news"`: a characterisation, not a speech report
+            let characterised = resolved.as_ref().is_some_and(|f| {
+                f.cue.to_lowercase().starts_with("dismiss")
+                    && f.cue_pos
+                        .is_some_and(|cp| cp < sp.open && self.text[cp..sp.open].contains(" as "))
+            });
+            let keep = if characterised {
+                false
+            } else if kind == Kind::Indirect {
                 true
             } else if title && (!adjacent || !ends_punct || kind == Kind::Mixed) {
                 false
@@ -1403,6 +1426,13 @@ impl<'a> Doc<'a> {
             || (last.kind == TK::Word && words <= 3)
     }
 
+    /// Between `according to X` at `cue_pos` and a quotation opening at `open` there is only
+    /// the phrase `X` and a comma (no verb, no other words of a clause).
+    fn only_punct_between(&self, cue_pos: usize, open: usize) -> bool {
+        let between = &self.text[cue_pos..open];
+        between.trim_end().ends_with(',') && between.matches(',').count() == 1
+    }
+
     /// The reported clause after a cue at `cue_pos`: from after the cue (and `that`) to the end
     /// of the sentence, without the final period.
     fn reported_clause(
@@ -1475,7 +1505,8 @@ impl<'a> Doc<'a> {
             if q.open >= e {
                 break;
             }
-            let (a, b) = (q.open.max(s), q.close.min(e));
+            // the quoted words, without their marks
+            let (a, b) = (q.start.max(s), q.end.min(e));
             if a < b {
                 quoted += nonspace(a, b);
             }

@@ -71,6 +71,8 @@ const INDIRECT_FORMS: &[&str] = &[
     "alleged",
     "alleges",
     "according to",
+    "According to",
+    "say",
     "testified",
     "stressed",
     "emphasized",
@@ -131,7 +133,14 @@ impl IndirectCues {
         let bytes = doc.text.as_bytes();
         for m in self.ac.find_iter(doc.text) {
             // a whole word between spaces
-            if m.start() == 0 || bytes[m.start() - 1] != b' ' || bytes.get(m.end()) != Some(&b' ') {
+            // (a capitalised `According to` may open its paragraph)
+            let before_ok = if m.start() == 0 {
+                bytes[0] == b'A'
+            } else {
+                bytes[m.start() - 1] == b' '
+                    || (bytes[m.start()] == b'A' && bytes[m.start() - 1] == b'\n')
+            };
+            if !before_ok || bytes.get(m.end()) != Some(&b' ') {
                 continue;
             }
             let Some(si) = doc.seg.sentence_of(m.start()) else {
@@ -183,8 +192,39 @@ fn attribution_of(doc: &Doc<'_>, s: usize, e: usize, cue_at: usize) -> Option<In
         }
         return None;
     }
-    let (ss, se) = attribution::subject_before(&toks, k, 0)?;
+    // a short noun phrase with a prepositional modifier opening the sentence (`Business
+    // owners along the river say`) is the subject as a whole
+    let opening_np = (3..=6).contains(&k)
+        && toks[0].cap
+        && !toks[0].is(lexicon::PREP)
+        && toks[1..k].iter().any(|w| w.is(lexicon::PREP))
+        && toks[..k].iter().all(|w| {
+            w.kind == TK::Word
+                && !w.is(lexicon::AUX
+                    | lexicon::VERB
+                    | lexicon::CUE
+                    | lexicon::PRONOUN
+                    | lexicon::TIME)
+        });
+    let (ss, se) = if opening_np {
+        (0, k)
+    } else {
+        attribution::subject_before(&toks, k, 0)?
+    };
+    // the bare `say` only after a plural subject (`Business owners along the river say`)
+    if t.lower == "say" && !toks[ss..se].iter().any(|w| w.lower.ends_with('s')) {
+        return None;
+    }
     let spk = super::names::from_phrase(doc.text, &toks, ss, se)?;
+    // `CLAUSE, officials said Tuesday.`: the cue closes the sentence and reports what precedes it
+    if ss >= 2
+        && toks[ss - 1].is_punct(',')
+        && toks[k + 1..]
+            .iter()
+            .all(|w| w.kind != TK::Word || w.is(lexicon::TIME) || w.lower == "on")
+    {
+        return clause(doc, s, toks[ss - 1].start, spk, t.lower.to_string(), (s, e));
+    }
     let mut j = k + 1;
     if t.is(lexicon::CUE_TELL) {
         // the addressee
@@ -202,7 +242,7 @@ fn attribution_of(doc: &Doc<'_>, s: usize, e: usize, cue_at: usize) -> Option<In
             // without `that`, only say-verbs directly followed by a clause
             let say = matches!(
                 t.lower.as_str(),
-                "said" | "says" | "told" | "tells" | "added" | "wrote"
+                "said" | "says" | "say" | "told" | "tells" | "added" | "wrote"
             );
             let next = toks.get(j)?;
             if !say || next.kind != TK::Word || next.is(lexicon::PREP) || next.is(lexicon::TIME) {

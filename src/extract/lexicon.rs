@@ -645,7 +645,7 @@ const FUNCTION_WORDS: &str = "a an the this that these those and or but nor so y
 const NOT_NAMES: &str = "others other hours days weeks months years minutes decades many most some few several both all each every everyone everybody nobody someone somebody anyone anybody none nothing something everything please click subscribe";
 
 /// Prepositions and conjunctions that end a speaker phrase after a cue (`said X in a statement`).
-const PREPS: &str = "in on at during after before when while as to about from with without into through over under since until because although though if who whom whose which that where via amid amidst despite against toward towards near by following ahead upon across";
+const PREPS: &str = "in on at during after before when while as to about from with without into through over under since until because although though if who whom whose which that where via amid amidst despite against toward towards near by following ahead upon across along beside around throughout";
 
 /// Adverbs and auxiliaries between a subject and its cue (`X also said`, `X has said`).
 const ADVERBS: &str = "also later then again recently previously once quickly simply further earlier often repeatedly frequently famously reportedly allegedly publicly privately separately flatly angrily bluntly calmly firmly quietly loudly softly sharply tersely curtly jokingly proudly happily sadly bitterly defiantly emphatically confidently cautiously candidly frankly openly hastily immediately promptly eventually finally first initially subsequently already still just even has had have 've 'd would will could might may must should did does do was is were are been being long never always sometimes only indeed actually really apparently clearly obviously not n't no";

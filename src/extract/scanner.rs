@@ -219,6 +219,8 @@ impl Scanner {
         // British style: more single-quoted passages outside double quotes than double ones
         if uses_single_outer(text, &hits, &doubles) {
             self.pair(text, &hits, true)
+        } else if single_opens_paragraph(text, &hits, &doubles) {
+            with_paragraph_singles(text, doubles, self.pair(text, &hits, true))
         } else {
             doubles
         }
@@ -305,6 +307,41 @@ fn uses_single_outer(text: &str, hits: &[Hit], doubles: &[Span]) -> bool {
         }
     }
     singles > 0 && singles > doubles.len()
+}
+
+/// A single opening mark at the start of a paragraph, outside double quotes: in a text that
+/// otherwise uses double quotes, the one passage quoted in single marks.
+fn single_opens_paragraph(text: &str, hits: &[Hit], doubles: &[Span]) -> bool {
+    hits.iter().any(|h| {
+        matches!(h.mark, Mark::Open1 | Mark::Straight1)
+            && char_before(text, h.pos).is_none_or(|c| c == '\n')
+            && can_open(text, h.pos, h.len)
+            && !is_elision(text, h.pos, h.len)
+            && {
+                let i = doubles.partition_point(|d| d.open < h.pos);
+                !(i > 0 && doubles[i - 1].close > h.pos)
+            }
+    })
+}
+
+/// Adds to `doubles` the single-quoted passages that open a paragraph and close on sentence
+/// punctuation (`‘It’s the players’ decision now,’ said …`) and overlap no double-quoted one.
+fn with_paragraph_singles(text: &str, doubles: Vec<Span>, singles: Vec<Span>) -> Vec<Span> {
+    let mut extra: Vec<Span> = singles
+        .into_iter()
+        .filter(|q| {
+            q.closed
+                && char_before(text, q.open).is_none_or(|c| c == '\n')
+                && text[q.start..q.end].ends_with([',', '.', '?', '!'])
+                && !doubles.iter().any(|d| d.open < q.close && q.open < d.close)
+        })
+        .collect();
+    if extra.is_empty() {
+        return doubles;
+    }
+    extra.extend(doubles);
+    extra.sort_by_key(|q| q.open);
+    extra
 }
 
 fn style_of(m: Mark, single_outer: bool) -> Option<Style> {
