@@ -773,6 +773,16 @@ enum FieldKind {
     QuotedMaybe,
 }
 
+/// [`decode`], with the usual case inline.
+#[inline(always)]
+fn field(buf: &[u8], f: Field) -> Cow<'_, [u8]> {
+    if f.kind == FieldKind::Plain {
+        Cow::Borrowed(&buf[f.start..f.end])
+    } else {
+        decode(buf, f)
+    }
+}
+
 /// Decodes a field as the `csv` crate would: a quoted field loses its quotes and `""` becomes
 /// `"`; bytes after a closing quote are kept as they are.
 fn decode(buf: &[u8], f: Field) -> Cow<'_, [u8]> {
@@ -1356,7 +1366,7 @@ impl Rows<'_, '_> {
         let from = cols.review_from.unwrap_or(0);
         let text = |c: Option<usize>| -> Cow<'_, [u8]> {
             match c.and_then(|c| fields.get(c - from)) {
-                Some(&f) => match decode(data, f) {
+                Some(&f) => match field(data, f) {
                     Cow::Borrowed(b) => Cow::Borrowed(schema::unescape_formula_bytes(b)),
                     Cow::Owned(v) => Cow::Owned(schema::unescape_formula_bytes(&v).to_vec()),
                 },
@@ -1869,7 +1879,7 @@ fn push_row(
     at: usize,
     last_doc: &mut (Vec<u8>, u32),
 ) -> Result<()> {
-    let raw = |i: usize| decode(buf, fields[i]);
+    let raw = |i: usize| field(buf, fields[i]);
     let opt = |i: Option<usize>| i.map(raw).unwrap_or(Cow::Borrowed(b""));
     let text = |i: Option<usize>| -> Cow<'_, [u8]> {
         match opt(i) {
@@ -1920,7 +1930,7 @@ fn push_row(
             return None;
         }
         let k = opt(cols.kind);
-        if !eq_lower(trim(&k), &[b"", b"direct", b"mixed", b"indirect"]) {
+        if &*k != b"direct" && !eq_lower(trim(&k), &[b"", b"direct", b"mixed", b"indirect"]) {
             return None;
         }
         status?;
