@@ -376,3 +376,26 @@ fn indirect_speech_after_capitalised_according_to_and_plural_say() {
     let r = quote(&rows, "they have lost");
     assert_eq!(r.speaker_mention, "Business owners along the river");
 }
+
+#[test]
+fn candidates_offer_the_people_named_nearby() {
+    let t = "Mayor Lena Ortiz and Sen. Joe Blake met Marcus Bell, the engineer, on Monday.\n\n\
+             Blake said the money was there. \"We will reopen the bridge by spring,\" said Ortiz.\n\n\
+             \"It will not be easy,\" Bell said.";
+    let rows = all_rows(t);
+    let r = quote(&rows, "We will reopen");
+    assert_eq!(r.speaker, "Lena Ortiz");
+    assert!(r.candidates.contains(&"Joe Blake".to_string()), "{r:#?}");
+    assert!(r.candidates.contains(&"Marcus Bell".to_string()), "{r:#?}");
+    for row in &rows {
+        assert!(row.candidates.len() <= 5);
+        assert!(!row.candidates.contains(&row.speaker), "{row:#?}");
+        let mut c = row.candidates.clone();
+        c.sort();
+        c.dedup();
+        assert_eq!(c.len(), row.candidates.len(), "{row:#?}");
+    }
+    let r = quote(&rows, "It will not be easy");
+    assert_eq!(r.speaker, "Marcus Bell");
+    assert_eq!(r.candidates.first().map(String::as_str), Some("Lena Ortiz"));
+}

@@ -652,6 +652,9 @@ fn match_according(toks: &[Tok]) -> Option<(usize, usize, usize)> {
 /// is the clause, as indirect speech.
 const MIXED_SHARE: f64 = 0.5;
 
+/// Runner-up speakers offered per row.
+pub(crate) const MAX_CANDIDATES: usize = 5;
+
 /// Words after a comma that open an adjunct, ending a reported clause.
 const CLAUSE_BREAKS: &[&str] = &[
     "which",
@@ -955,6 +958,104 @@ impl<'a> Doc<'a> {
             }
             None => (sp, Vec::new()),
         }
+    }
+
+    /// Runner-up speakers for a quotation or report at `pos`: `first` (e.g. the runners-up of
+    /// pronoun resolution), then the people and organisations named outside quotation marks in
+    /// this and the previous paragraph up to the end of the sentence, nearest first, those who
+    /// speak or are sentence subjects ahead. Distinct from `speaker` and from each other.
+    pub(crate) fn nearby_candidates(
+        &self,
+        pos: usize,
+        speaker: Option<&str>,
+        first: Vec<String>,
+        limit: usize,
+    ) -> Vec<String> {
+        let mut seen: Vec<String> = speaker.map(name_key).into_iter().collect();
+        let mut out = Vec::new();
+        let mut push = |name: String, out: &mut Vec<String>| {
+            let key = name_key(&name);
+            if !key.is_empty() && !seen.contains(&key) && out.len() < limit {
+                seen.push(key);
+                out.push(name);
+            }
+        };
+        for c in first {
+            push(c, &mut out);
+        }
+        let Some(p) = self.seg.paragraph_of(pos) else {
+            return out;
+        };
+        let first_para = p.saturating_sub(1);
+        let hi = self
+            .seg
+            .sentence_of(pos)
+            .map_or(pos, |i| self.seg.sentences[i].end)
+            .max(pos)
+            .min(self.text.len());
+        let inside = |x: usize| self.inside_quote(x);
+        let starts = |x: usize| self.sentence_start(x);
+        let mut ms = Vec::new();
+        for para in &self.seg.paragraphs[first_para..=p] {
+            if para.start >= hi {
+                break;
+            }
+            let toks = self.tokens(para.start, para.end.min(hi));
+            names::mentions(self.text, &toks, &inside, &starts, &mut ms);
+        }
+        let mut scored: Vec<(f64, String)> = Vec::new();
+        for m in &ms {
+            let mut name = m.name.clone();
+            if !m.described
+                && !name.contains(' ')
+                && let Some(full) = self.fullest(&name, m.pos, Gender::Unknown)
+            {
+                name = full;
+            }
+            let org = name
+                .split(' ')
+                .any(|w| self.lex.get(&w.to_lowercase()) & lexicon::ORG != 0);
+            if !m.described && !org && !names::person_like(self.lex, &name) {
+                continue; // places, days, group words
+            }
+            // a name that is known to be someone's: it speaks, has a title or a forename, or
+            // names an organisation (capitalised sentence openers and datelines are not)
+            let person = matches!(self.gender(&name), Gender::Male | Gender::Female)
+                || (m.gender != Gender::Unknown && m.gender != Gender::Plural);
+            let shouting = name.chars().filter(|c| c.is_alphabetic()).count() > 1
+                && !name.chars().any(|c| c.is_lowercase());
+            if shouting || !(m.speaks || m.titled || person || org) {
+                continue;
+            }
+            // about one point per sentence of distance; later mentions count double
+            let dist = if m.pos <= pos {
+                pos - m.pos
+            } else {
+                2 * (m.pos - pos)
+            };
+            let mut score = dist as f64 / 150.0;
+            if m.speaks {
+                score -= 2.0;
+            }
+            if m.subject {
+                score -= 1.0;
+            }
+            if m.object {
+                score += 0.5;
+            }
+            match scored
+                .iter_mut()
+                .find(|(_, n)| name_key(n) == name_key(&name))
+            {
+                Some(e) => e.0 = e.0.min(score),
+                None => scored.push((score, name)),
+            }
+        }
+        scored.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for (_, name) in scored {
+            push(name, &mut out);
+        }
+        out
     }
 
     /// Attributes every quotation span.
@@ -1371,13 +1472,20 @@ impl<'a> Doc<'a> {
                 Some(f) => (Some(f.speaker.clone()), f.cue.clone(), f.confidence),
                 None => (None, String::new(), 0.0),
             };
-            if let Some(s) = &speaker
-                && !candidates.is_empty()
-            {
-                let own = name_key(&s.name);
-                candidates.retain(|c| name_key(c) != own);
+            let own = speaker.as_ref().map(|s| s.name.as_str());
+            let mut candidates = self.nearby_candidates(sp.open, own, candidates, MAX_CANDIDATES);
+            // then the earlier speakers of the document, most recent first
+            for (_, h) in history.iter().rev() {
+                if candidates.len() >= MAX_CANDIDATES {
+                    break;
+                }
+                let key = name_key(&h.name);
+                if own.is_none_or(|o| name_key(o) != key)
+                    && !candidates.iter().any(|c| name_key(c) == key)
+                {
+                    candidates.push(h.name.clone());
+                }
             }
-            candidates.truncate(3);
             out.push(Attributed {
                 span: out_span,
                 kind,

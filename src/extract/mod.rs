@@ -113,7 +113,13 @@ impl Extractor {
         }
         if want(Kind::Indirect) {
             for ind in self.indirect.find(&doc) {
-                let (spk, _) = doc.resolve(ind.speaker.clone(), &[]);
+                let (spk, alts) = doc.resolve(ind.speaker.clone(), &[]);
+                let candidates = doc.nearby_candidates(
+                    ind.start,
+                    Some(&spk.name),
+                    alts,
+                    attribution::MAX_CANDIDATES,
+                );
                 let (start, end) = (ch(ind.start), ch(ind.end));
                 let (m0, m1) = ind.speaker.mention;
                 let conf = if spk.resolved_pronoun { 0.6 } else { 0.7 };
@@ -131,7 +137,7 @@ impl Extractor {
                     cue: ind.cue,
                     confidence: conf,
                     rule: "indirect".into(),
-                    candidates: Vec::new(),
+                    candidates,
                     context: text[ind.context.0..ind.context.1].to_string(),
                     context_start: Some(ch(ind.context.0)),
                     ..Default::default()
