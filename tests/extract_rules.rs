@@ -399,3 +399,15 @@ fn candidates_offer_the_people_named_nearby() {
     assert_eq!(r.speaker, "Marcus Bell");
     assert_eq!(r.candidates.first().map(String::as_str), Some("Lena Ortiz"));
 }
+
+#[test]
+fn participles_and_days_are_no_speakers() {
+    let t = "Appearing before cheering supporters Monday morning, Suu Kyi said she was proud. \
+             \"Victory or failure, that is not important,\" she said.";
+    let rows = extract(t);
+    let r = quote(&rows, "Victory or failure");
+    assert_ne!(r.speaker, "Appearing");
+    let t = "Priebus later Thursday told Fox News: “Both men are meeting up next week.”";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "Both men").speaker, "Priebus");
+}

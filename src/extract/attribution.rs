@@ -238,8 +238,9 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
     }
     let mut j = k;
     let mut skipped = 0;
+    // (and days: `Priebus later Thursday told`)
     while j > lo
-        && toks[j - 1].is(lexicon::ADVERB)
+        && (toks[j - 1].is(lexicon::ADVERB) || (toks[j - 1].cap && toks[j - 1].is(lexicon::TIME)))
         && !toks[j - 1].is(lexicon::PRONOUN)
         && skipped < 3
     {

@@ -124,6 +124,30 @@ pub fn from_phrase(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<Spe
     if lo >= hi || hi > toks.len() {
         return None;
     }
+    // `Appearing before supporters, …`, `Speaking in his real voice`: a sentence-opening
+    // participle is no name
+    let t0 = &toks[lo];
+    if t0.cap
+        && t0.lower.len() >= 6
+        && t0.lower.ends_with("ing")
+        && !t0.is(lexicon::MALE | lexicon::FEMALE | lexicon::TITLE)
+        && toks.get(lo + 1).is_some_and(|n| {
+            n.kind == Kind::Word
+                && !n.cap
+                && n.is(lexicon::PREP | lexicon::FUNCTION)
+                && !n.is(lexicon::CUE)
+        })
+    {
+        return None;
+    }
+    // `Thursday`, `Friday morning`: time words are no speaker
+    if toks[lo..hi]
+        .iter()
+        .filter(|t| t.kind == Kind::Word)
+        .all(|t| t.is(lexicon::TIME))
+    {
+        return None;
+    }
     let mention = (toks[lo].start, toks[hi - 1].end);
     if hi - lo == 1 && toks[lo].is(lexicon::PRONOUN) {
         let t = &toks[lo];
