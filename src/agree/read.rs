@@ -343,9 +343,7 @@ impl Table {
         {
             let release = |bytes: &Bytes| {
                 if let Bytes::Map(map) = bytes {
-                    // SAFETY: the map is private and read-only: dropping its pages only makes
-                    // the next access read them from the file again.
-                    let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+                    drop_pages(map, 0, map.len());
                 }
             };
             let shared = Arc::clone(bytes);
@@ -719,11 +717,7 @@ fn read_table_against(path: &Path, reference: Option<&Table>, keep: bool) -> Res
         {
             let to = to.min(map.len());
             if to > from {
-                // SAFETY: the map is private and read-only: dropping its pages only makes the
-                // next access read them from the file again.
-                let _ = unsafe {
-                    map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, from, to - from)
-                };
+                drop_pages(map, from, to - from);
             }
         }
     };
@@ -740,6 +734,16 @@ fn read_csv_against(mut rdr: impl Read, path: &Path, reference: Option<&Table>) 
         CHUNK,
         &|_, _| {},
     )
+}
+
+/// Drops the resident pages of `len` bytes of a map from `from` on (where the system allows).
+fn drop_pages(map: &memmap2::Mmap, from: usize, len: usize) {
+    #[cfg(unix)]
+    // SAFETY: the map is private and read-only: dropping its pages only makes the next access
+    // read them from the file again.
+    let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, from, len) };
+    #[cfg(not(unix))]
+    let _ = (map, from, len);
 }
 
 /// Reads a CSV copy. `path` names the file in messages.
