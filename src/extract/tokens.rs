@@ -105,7 +105,9 @@ fn lowercase(word: &str) -> CompactString {
     if word.is_ascii() {
         // in place: no UTF-8 re-validation, and inline (no allocation) up to 24 bytes
         let mut s = CompactString::new(word);
-        s.make_ascii_lowercase();
+        if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            s.make_ascii_lowercase();
+        }
         s
     } else {
         CompactString::from(word.to_lowercase())
@@ -160,8 +162,8 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok>
         while e < end {
             let d = b[e];
             if d < 0x80 {
-                let inner = matches!(d, b'\'' | b'-' | b'.' | b'&') && alnum_at(e + 1);
-                if d.is_ascii_alphanumeric() || d == b'_' || inner {
+                let inner = || matches!(d, b'\'' | b'-' | b'.' | b'&') && alnum_at(e + 1);
+                if d.is_ascii_alphanumeric() || d == b'_' || inner() {
                     e += 1;
                 } else {
                     break;
@@ -189,15 +191,17 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok>
             }
         }
         let mut possessive = false;
+        // both kinds of possessive end in s; most words do not
+        let ends_s = lower.ends_with('s');
         for suf in ["'s", "\u{2019}s"] {
-            if lower.len() > suf.len() + 1 && lower.ends_with(suf) {
+            if ends_s && lower.len() > suf.len() + 1 && lower.ends_with(suf) {
                 lower.truncate(lower.len() - suf.len());
                 possessive = true;
                 break;
             }
         }
         // plural possessive `players’`, `Sanders'`: the mark after a final s belongs to the word
-        if !possessive && lower.ends_with('s') {
+        if !possessive && ends_s {
             let mut rc = text[e..end].chars();
             if let Some(m @ ('\'' | '\u{2019}')) = rc.next()
                 && rc.next().is_none_or(|c| c.is_whitespace() || c == ',')
