@@ -411,3 +411,13 @@ fn participles_and_days_are_no_speakers() {
     let rows = extract(t);
     assert_eq!(quote(&rows, "Both men").speaker, "Priebus");
 }
+
+#[test]
+fn quote_after_a_comma_without_cue_belongs_to_the_named_subject() {
+    let t = "Immediately after the attacks, Donald Trump issued a statement, “Last night, our \
+             nation was attacked by a radical terrorist.”";
+    let rows = extract(t);
+    let r = quote(&rows, "Last night");
+    assert_eq!(r.speaker, "Donald Trump");
+    assert_eq!(r.rule, "same-clause");
+}

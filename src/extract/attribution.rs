@@ -397,9 +397,11 @@ fn sentence_subject(toks: &[Tok]) -> Option<(usize, usize)> {
             .is_some_and(|t| t.kind == TK::Word && !t.cap)
             .then_some((i, e))
     };
-    let opens_with_adverbial = toks
-        .first()
-        .is_some_and(|t| t.is(lexicon::PREP) || t.is(lexicon::FUNCTION) && !is_det(t));
+    let opens_with_adverbial = toks.first().is_some_and(|t| {
+        t.is(lexicon::PREP | lexicon::ADVERB)
+            || t.is(lexicon::FUNCTION) && !is_det(t)
+            || (t.lower.ends_with("ly") && t.lower.len() > 4)
+    });
     if !opens_with_adverbial && let Some(hit) = at(0) {
         return Some(hit);
     }
@@ -1234,6 +1236,31 @@ impl<'a> Doc<'a> {
                     rule: "same-clause",
                     confidence: 0.7,
                     cue_pos: Some(after[c].start),
+                });
+            }
+            // `Trump issued a statement, "…"`, `the Daily News focuses on …: "…"`: a quotation
+            // introduced by a comma or colon with no cue belongs to the sentence's named subject
+            let lead = if found.is_none() && sent_start < sp.open {
+                self.tokens(sent_start, sp.open)
+            } else {
+                Toks::owned(Vec::new())
+            };
+            if found.is_none()
+                && !lead.iter().any(|t| t.kind == TK::Mark)
+                && lead
+                    .last()
+                    .is_some_and(|t| t.is_punct(',') || t.is_punct(':'))
+                && let Some((s, e)) = sentence_subject(&lead)
+                && lead[s..e].iter().any(|t| t.cap && nameish(t))
+                && let Some(spk) = self.speaker_from(&lead, s, e)
+                && spk.what != What::Pronoun
+            {
+                found = Some(Found {
+                    speaker: spk,
+                    cue: cue_text(&lead, lead.len() - 1),
+                    rule: "same-clause",
+                    confidence: 0.5,
+                    cue_pos: None,
                 });
             }
             // `Adding, "…"`: a cue without a subject continues the previous speaker
