@@ -1625,10 +1625,11 @@ impl<'a> Doc<'a> {
 
     /// The share of non-space characters of `text[s..e]` that lie inside quotation marks.
     fn quoted_share(&self, s: usize, e: usize) -> f64 {
+        // letters and digits only: marks and punctuation say nothing about how much is quoted
         let nonspace = |a: usize, b: usize| {
             self.text[a..b]
                 .chars()
-                .filter(|c| !c.is_whitespace())
+                .filter(|c| c.is_alphanumeric())
                 .count()
         };
         let total = nonspace(s, e);
