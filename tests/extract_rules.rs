@@ -421,3 +421,13 @@ fn quote_after_a_comma_without_cue_belongs_to_the_named_subject() {
     assert_eq!(r.speaker, "Donald Trump");
     assert_eq!(r.rule, "same-clause");
 }
+
+#[test]
+fn a_cue_form_after_a_possessive_is_a_noun() {
+    let t = "The lawmaker, who represents a district in the south, said Trump's remarks \"have \
+             had widespread dissemination across the islands.\"";
+    let rows = extract(t);
+    let r = quote(&rows, "have had widespread");
+    assert_eq!(r.speaker, "the lawmaker");
+    assert_eq!(r.cue, "said");
+}

@@ -536,7 +536,9 @@ fn match_before(toks: &[Tok]) -> Option<(usize, usize, usize)> {
         if t.kind == TK::Mark {
             return None;
         }
-        let says = is_cue(t) || (k > 0 && plural_says(&toks[k - 1], t));
+        // after a possessive a cue form is a noun: `Trump's remarks "…"`
+        let noun = k > 0 && toks[k - 1].possessive;
+        let says = !noun && (is_cue(t) || (k > 0 && plural_says(&toks[k - 1], t)));
         if says && adjunct_only(&toks[k + 1..]) {
             if let Some((s, e)) = subject_before(toks, k, 0) {
                 return Some((s, e, k));
@@ -621,7 +623,7 @@ fn match_clause(toks: &[Tok]) -> Option<(usize, usize, usize)> {
         if t.kind == TK::Mark {
             continue;
         }
-        if is_cue(t) {
+        if is_cue(t) && !(k > 0 && toks[k - 1].possessive) {
             if let Some((s, e)) = subject_before(toks, k, 0) {
                 return Some((s, e, k));
             }
