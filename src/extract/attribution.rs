@@ -1699,6 +1699,24 @@ impl<'a> Doc<'a> {
 fn name_key(name: &str) -> String {
     let mut key = String::with_capacity(name.len());
     for w in name.split_whitespace() {
+        // names are compared in inner loops: ASCII words without a lowercased copy
+        if w.is_ascii() {
+            let article = ["the", "a", "an", "mr.", "mrs.", "ms.", "dr."]
+                .iter()
+                .any(|a| w.eq_ignore_ascii_case(a));
+            if key.is_empty() && article {
+                continue;
+            }
+            if !key.is_empty() {
+                key.push(' ');
+            }
+            key.extend(
+                w.bytes()
+                    .filter(u8::is_ascii_alphanumeric)
+                    .map(|b| b.to_ascii_lowercase() as char),
+            );
+            continue;
+        }
         let lw = w.to_lowercase();
         if key.is_empty()
             && matches!(
@@ -1724,4 +1742,18 @@ fn cue_text(toks: &[Tok], c: usize) -> String {
         return p.to_string();
     }
     toks[c].lower.to_string()
+}
+
+#[cfg(test)]
+mod name_key_tests {
+    use super::name_key;
+
+    #[test]
+    fn keys_drop_a_leading_article_or_title_and_punctuation() {
+        assert_eq!(name_key("The White House"), "white house");
+        assert_eq!(name_key("Mr. John O'Neil-Smith Jr."), "john oneilsmith jr");
+        assert_eq!(name_key("DR. Lena   Ávila"), "lena ávila");
+        assert_eq!(name_key("Zoë the Great"), "zoë the great");
+        assert_eq!(name_key("a"), "");
+    }
 }
