@@ -118,6 +118,20 @@ fn count_changed(tables: &[Table], a: &mut Alignment) {
     use rayon::prelude::*;
     let k = a.copies;
     let al = &*a;
+    // Predicted speakers by one numbering for all copies, so that units compare integers.
+    let mut numbers: HashMap<&str, u32> = HashMap::new();
+    let common: Vec<Vec<u32>> = tables
+        .iter()
+        .map(|t| {
+            t.names
+                .iter()
+                .map(|n| {
+                    let next = numbers.len() as u32;
+                    *numbers.entry(n).or_insert(next)
+                })
+                .collect()
+        })
+        .collect();
     a.changed_predictions = (0..al.units())
         .into_par_iter()
         .fold(
@@ -132,7 +146,7 @@ fn count_changed(tables: &[Table], a: &mut Alignment) {
                     let tg = &tables[g];
                     let rg = rg as usize;
                     if t0.quote_hash[r0] != tg.quote_hash[rg]
-                        || t0.names.get(t0.speaker[r0]) != tg.names.get(tg.speaker[rg])
+                        || common[f0][t0.speaker[r0] as usize] != common[g][tg.speaker[rg] as usize]
                     {
                         changed[g] += 1;
                     }
