@@ -1008,7 +1008,8 @@ impl<'a> Doc<'a> {
             let toks = self.tokens(para.start, para.end.min(hi));
             names::mentions(self.text, &toks, &inside, &starts, &mut ms);
         }
-        let mut scored: Vec<(f64, String)> = Vec::new();
+        // (score, name, its key): keys made once per mention, not per comparison
+        let mut scored: Vec<(f64, String, String)> = Vec::new();
         for m in &ms {
             let mut name = m.name.clone();
             if !m.described
@@ -1048,16 +1049,14 @@ impl<'a> Doc<'a> {
             if m.object {
                 score += 0.5;
             }
-            match scored
-                .iter_mut()
-                .find(|(_, n)| name_key(n) == name_key(&name))
-            {
+            let key = name_key(&name);
+            match scored.iter_mut().find(|(_, _, k)| *k == key) {
                 Some(e) => e.0 = e.0.min(score),
-                None => scored.push((score, name)),
+                None => scored.push((score, name, key)),
             }
         }
         scored.sort_by(|a, b| a.0.total_cmp(&b.0));
-        for (_, name) in scored {
+        for (_, name, _) in scored {
             push(name, &mut out);
         }
         out
