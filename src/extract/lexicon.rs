@@ -824,53 +824,29 @@ impl Lexicon {
                 add(&form, CUE_INDIRECT | VERB, &mut map);
             }
         }
-        for w in MALE_NAMES.split_whitespace() {
-            add(w, MALE, &mut map);
-        }
-        for w in FEMALE_NAMES.split_whitespace() {
-            add(w, FEMALE, &mut map);
-        }
-        for w in TITLES.split_whitespace() {
-            add(w, TITLE, &mut map);
-        }
-        for w in NONPERSON_WORDS.split_whitespace() {
-            add(w, NONPERSON, &mut map);
-        }
-        for w in ROLES.split_whitespace() {
-            add(w, ROLE, &mut map);
-        }
-        for w in ORGS.split_whitespace() {
-            add(w, ORG, &mut map);
-        }
-        for w in FUNCTION_WORDS.split_whitespace() {
-            add(w, FUNCTION | NOT_NAME, &mut map);
-        }
-        for w in NOT_NAMES.split_whitespace() {
-            add(w, NOT_NAME, &mut map);
-        }
-        for w in PREPS.split_whitespace() {
-            add(w, PREP, &mut map);
-        }
-        for w in ADVERBS.split_whitespace() {
-            add(w, ADVERB, &mut map);
-        }
-        for w in AUX_WORDS.split_whitespace() {
-            add(w, AUX, &mut map);
-        }
-        for w in TIMES.split_whitespace() {
-            add(w, TIME, &mut map);
-        }
-        for w in MONTHS.split_whitespace() {
-            add(w, MONTH | TIME, &mut map);
-        }
-        for w in ABBREVIATIONS.split_whitespace() {
-            add(w, ABBREV, &mut map);
-        }
-        for w in STARTERS.split_whitespace() {
-            add(w, STARTER, &mut map);
-        }
-        for w in VERBS.split_whitespace() {
-            add(w, VERB, &mut map);
+        // word lists and the flags their words get, in this order (flags accumulate)
+        let lists = [
+            (MALE_NAMES, MALE),
+            (FEMALE_NAMES, FEMALE),
+            (TITLES, TITLE),
+            (NONPERSON_WORDS, NONPERSON),
+            (ROLES, ROLE),
+            (ORGS, ORG),
+            (FUNCTION_WORDS, FUNCTION | NOT_NAME),
+            (NOT_NAMES, NOT_NAME),
+            (PREPS, PREP),
+            (ADVERBS, ADVERB),
+            (AUX_WORDS, AUX),
+            (TIMES, TIME),
+            (MONTHS, MONTH | TIME),
+            (ABBREVIATIONS, ABBREV),
+            (STARTERS, STARTER),
+            (VERBS, VERB),
+        ];
+        for (list, flags) in lists {
+            for w in list.split_whitespace() {
+                add(w, flags, &mut map);
+            }
         }
         for w in PRONOUNS_MALE {
             add(w, PRONOUN | MALE, &mut map);
