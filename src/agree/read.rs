@@ -20,7 +20,8 @@ use std::hash::BuildHasher;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use foldhash::fast::FixedState;
 use hashbrown::HashTable;
@@ -45,6 +46,10 @@ impl Strs {
     fn push(&mut self, s: &[u8]) {
         self.bytes.extend_from_slice(s);
         self.ends.push(self.bytes.len());
+    }
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
     }
     fn get(&self, i: usize) -> Cow<'_, str> {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
@@ -101,6 +106,11 @@ impl Interner {
     }
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
+    }
+    fn clear(&mut self) {
+        self.table.clear();
+        self.text.clear();
+        self.ends.clear();
     }
     /// The strings in id order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
@@ -498,114 +508,79 @@ impl Table {
         }
     }
 
-    /// Joins the tables of consecutive chunks of one CSV file into one, `parts` in file order
-    /// with the number to add to each one's line numbers. Document and speaker ids are
-    /// renumbered in order of first appearance, as if the file had been read in one piece.
-    fn concat(first: Table, parts: Vec<(Table, u64)>) -> Table {
-        let mut t = first;
-        if parts.is_empty() {
-            return t;
-        }
-        let more: usize = parts.iter().map(|p| p.0.len()).sum();
-        let have = t.len();
-        let total = have + more;
-        // Id maps, in file order so that ids come out as a one-piece read gives them.
-        let maps: Vec<(Vec<u32>, Vec<u32>)> = parts
+    /// Adds the rows of `p`, the table of the next chunk of the same CSV file, whose line
+    /// numbers need `add` added. Document and speaker ids are renumbered in order of first
+    /// appearance, as if the file had been read in one piece.
+    fn append(&mut self, p: &Table, add: u64) {
+        let docs: Vec<u32> = p.docs.iter().map(|v| self.docs.id(v.as_bytes())).collect();
+        let names: Vec<u32> = p
+            .names
             .iter()
-            .map(|(p, _)| {
-                let docs = p.docs.iter().map(|v| t.docs.id(v.as_bytes())).collect();
-                let names = p.names.iter().map(|v| t.names.id(v.as_bytes())).collect();
-                (docs, names)
-            })
+            .map(|v| self.names.id(v.as_bytes()))
             .collect();
-        for (p, add) in &parts {
-            for (name, n, line) in &p.annotators {
-                match t.annotators.iter_mut().find(|e| &e.0 == name) {
-                    Some(e) => e.1 += n,
-                    None => t.annotators.push((name.clone(), *n, line + add)),
-                }
+        for (name, n, line) in &p.annotators {
+            match self.annotators.iter_mut().find(|e| &e.0 == name) {
+                Some(e) => e.1 += n,
+                None => self.annotators.push((name.clone(), *n, line + add)),
             }
         }
-        let Text::Csv { row_at, prefix, .. } = &mut t.text else {
-            unreachable!("only CSV tables are read in chunks")
-        };
-        // Each part's slice of every column, filled in parallel.
-        fn grow<T: Copy + Default>(v: &mut Vec<T>, total: usize) -> &mut [T] {
-            let have = v.len();
-            v.resize(total, T::default());
-            &mut v[have..]
+        if let (
+            Text::Csv { row_at, prefix, .. },
+            Text::Csv {
+                row_at: pr,
+                prefix: pp,
+                ..
+            },
+        ) = (&mut self.text, &p.text)
+        {
+            row_at.extend_from_slice(pr);
+            prefix.extend_from_slice(pp);
         }
-        struct Out<'a> {
-            row_at: &'a mut [u64],
-            prefix: &'a mut [u32],
-            id_hash: &'a mut [u64],
-            quote_hash: &'a mut [u64],
-            doc: &'a mut [u32],
-            start: &'a mut [usize],
-            end: &'a mut [usize],
-            status: &'a mut [u8],
-            speaker: &'a mut [u32],
-            reviewed: &'a mut [u32],
-        }
-        let mut all = Out {
-            row_at: grow(row_at, total),
-            prefix: grow(prefix, total),
-            id_hash: grow(&mut t.id_hash, total),
-            quote_hash: grow(&mut t.quote_hash, total),
-            doc: grow(&mut t.doc, total),
-            start: grow(&mut t.start, total),
-            end: grow(&mut t.end, total),
-            status: grow(&mut t.status, total),
-            speaker: grow(&mut t.speaker, total),
-            reviewed: grow(&mut t.reviewed, total),
-        };
-        let mut outs: Vec<Out> = Vec::with_capacity(parts.len());
-        for (p, _) in &parts {
-            let n = p.len();
-            macro_rules! take {
-                ($f:ident) => {{
-                    let (a, b) = std::mem::take(&mut all.$f).split_at_mut(n);
-                    all.$f = b;
-                    a
-                }};
+        self.id_hash.extend_from_slice(&p.id_hash);
+        self.quote_hash.extend_from_slice(&p.quote_hash);
+        self.doc.extend(p.doc.iter().map(|&d| docs[d as usize]));
+        self.start.extend_from_slice(&p.start);
+        self.end.extend_from_slice(&p.end);
+        self.status.extend_from_slice(&p.status);
+        self.speaker
+            .extend(p.speaker.iter().map(|&s| names[s as usize]));
+        self.reviewed
+            .extend(p.reviewed.iter().map(|&s| names[s as usize]));
+    }
+
+    /// Back to no rows, keeping the room (a chunk's table, used again for another chunk).
+    fn clear_rows(&mut self) {
+        self.id_hash.clear();
+        self.quote_hash.clear();
+        self.doc.clear();
+        self.docs.clear();
+        self.start.clear();
+        self.end.clear();
+        self.status.clear();
+        self.speaker.clear();
+        self.reviewed.clear();
+        self.names.clear();
+        self.names.id(b"");
+        self.annotators.clear();
+        match &mut self.text {
+            Text::Csv { row_at, prefix, .. } => {
+                row_at.clear();
+                prefix.clear();
             }
-            outs.push(Out {
-                row_at: take!(row_at),
-                prefix: take!(prefix),
-                id_hash: take!(id_hash),
-                quote_hash: take!(quote_hash),
-                doc: take!(doc),
-                start: take!(start),
-                end: take!(end),
-                status: take!(status),
-                speaker: take!(speaker),
-                reviewed: take!(reviewed),
-            });
+            Text::Stored {
+                lines,
+                quote_id,
+                quote,
+                note,
+            } => {
+                lines.clear();
+                quote_id.clear();
+                quote.clear();
+                note.clear();
+            }
         }
-        outs.into_par_iter()
-            .zip(parts.par_iter())
-            .zip(maps.par_iter())
-            .for_each(|((o, (p, _)), (dmap, nmap))| {
-                if let Text::Csv { row_at, prefix, .. } = &p.text {
-                    o.row_at.copy_from_slice(row_at);
-                    o.prefix.copy_from_slice(prefix);
-                }
-                o.id_hash.copy_from_slice(&p.id_hash);
-                o.quote_hash.copy_from_slice(&p.quote_hash);
-                for (d, s) in o.doc.iter_mut().zip(&p.doc) {
-                    *d = dmap[*s as usize];
-                }
-                o.start.copy_from_slice(&p.start);
-                o.end.copy_from_slice(&p.end);
-                o.status.copy_from_slice(&p.status);
-                for (d, s) in o.speaker.iter_mut().zip(&p.speaker) {
-                    *d = nmap[*s as usize];
-                }
-                for (d, s) in o.reviewed.iter_mut().zip(&p.reviewed) {
-                    *d = nmap[*s as usize];
-                }
-            });
-        t
+        self.ids = std::sync::OnceLock::new();
+        self.sorted_ids = std::sync::OnceLock::new();
     }
 }
 
@@ -1035,6 +1010,28 @@ struct Ctx<'a> {
     headers: &'a [String],
     cols: &'a Cols,
     reference: Option<Reference<'a>>,
+    /// Chunk tables done with, to be used again.
+    pool: Mutex<Vec<Table>>,
+}
+
+impl Ctx<'_> {
+    /// An empty table for a chunk's rows.
+    fn table(&self) -> Table {
+        let used = self.pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        used.unwrap_or_else(|| {
+            Table::csv(
+                self.path,
+                self.headers.to_vec(),
+                self.bytes.clone(),
+                self.cols,
+            )
+        })
+    }
+
+    fn recycle(&self, mut t: Table) {
+        t.clear_rows();
+        self.pool.lock().unwrap_or_else(|e| e.into_inner()).push(t);
+    }
 }
 
 /// The first copy, which the others are read against: the same extraction reviewed by other
@@ -1202,7 +1199,7 @@ fn parse_part(
     let data = cx.data;
     let mut r = Rows {
         cx,
-        t: Table::csv(cx.path, cx.headers.to_vec(), cx.bytes.clone(), cx.cols),
+        t: cx.table(),
         start,
         limit,
         checked: check_from.max(start),
@@ -1677,20 +1674,37 @@ fn read_csv_bytes(
                 len: data.len(),
                 ..r
             }),
+        pool: Mutex::new(Vec::new()),
     };
     let first_line = 1 + newlines;
 
-    // Every chunk in parallel, all but the first on a guess. A chunk that fails is parsed again
-    // below, in order, to word its error with the right line (a guess's error may be only the
-    // wrong guess's); after an error in the first chunk the others can stop.
-    let stop = AtomicBool::new(false);
+    // Every chunk in parallel, all but the first on a guess, taken in file order by as many
+    // workers as there are threads. Each chunk's rows join the table as soon as the chunks
+    // before it have joined, so that a chunk's rows are held twice only briefly and the
+    // chunks' tables are used again. A chunk whose guess was wrong (it did not begin where
+    // the one before it ended) or that failed is parsed again in order, to word its error
+    // with the right line (a guess's error may be only the wrong guess's).
     let chunks = cuts.len() - 1;
-    let mut parsed: Vec<Option<Part>> = (0..chunks)
-        .into_par_iter()
-        .with_max_len(1)
-        .map(|i| {
-            if i > 0 && stop.load(Ordering::Relaxed) {
-                return None;
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let joined = Mutex::new(Joined {
+        table: Table::csv(path, headers.clone(), bytes.clone(), &cols),
+        waiting: (0..chunks).map(|_| None).collect(),
+        next: 0,
+        pos: hend,
+        known: (hend, first_line),
+        named: Vec::new(),
+        failed: None,
+    });
+    let workers = rayon::current_num_threads().clamp(1, chunks);
+    (0..workers).into_par_iter().for_each(|_| {
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= chunks {
+                return;
             }
             let (from, to) = (cuts[i], cuts[i + 1]);
             let r = if i == 0 {
@@ -1705,63 +1719,113 @@ fn read_csv_bytes(
                     .and_then(|p| p.as_ref())
                     .map_or(to, |p| p.end),
             );
-            match r {
-                Ok(Some(p)) => Some(p),
-                Err(_) if i == 0 => {
-                    // A real error (the first chunk is no guess): the rest need not be read.
-                    stop.store(true, Ordering::Relaxed);
-                    None
-                }
-                _ => None,
+            let mut guard = joined.lock().unwrap_or_else(|e| e.into_inner());
+            let j = &mut *guard;
+            j.waiting[i] = Some(r);
+            if j.failed.is_some() {
+                return;
             }
-        })
-        .collect();
-
-    // Check the guesses in order: a chunk's guess was right if the chunk before it ended
-    // exactly where it began.
-    let mut parts: Vec<(Table, u64)> = Vec::with_capacity(chunks);
-    let mut pos = hend;
-    // Line numbers are counted only where needed (a chunk parsed again, an annotator first
-    // named in a later chunk), from the last place counted to.
-    let mut known = (hend, first_line);
-    let mut line_at = |p: usize| {
-        if p > known.0 {
-            known.1 += memchr::memchr_iter(b'\n', &data[known.0..p]).count() as u64;
-            known.0 = p;
+            while let Some(r) = j.waiting.get_mut(j.next).and_then(Option::take) {
+                let i = j.next;
+                j.next += 1;
+                if let Err(e) = j.join(&cx, i, r, &cuts, first_end, release) {
+                    j.failed = Some(e);
+                    stop.store(true, Ordering::Relaxed);
+                    return;
+                }
+            }
         }
-        known.1
-    };
-    let mut named: Vec<String> = Vec::new();
-    for i in 0..chunks {
+    });
+    let j = joined.into_inner().unwrap_or_else(|e| e.into_inner());
+    match j.failed {
+        Some(e) => Err(e),
+        None => Ok(j.table),
+    }
+}
+
+/// The table of a file being read, as its chunks join it in order.
+struct Joined {
+    table: Table,
+    /// Chunks parsed ahead of their turn.
+    waiting: Vec<Option<Result<Option<Part>>>>,
+    /// The chunk whose turn it is.
+    next: usize,
+    /// Where the rows joined so far end.
+    pos: usize,
+    /// Line numbers are counted only where needed (a chunk parsed again, an annotator first
+    /// named in a later chunk), from the last place counted to: (byte, its line).
+    known: (usize, u64),
+    /// Annotator names seen so far.
+    named: Vec<String>,
+    failed: Option<Error>,
+}
+
+impl Joined {
+    fn line_at(&mut self, data: &[u8], p: usize) -> u64 {
+        if p > self.known.0 {
+            self.known.1 += memchr::memchr_iter(b'\n', &data[self.known.0..p]).count() as u64;
+            self.known.0 = p;
+        }
+        self.known.1
+    }
+
+    /// Adds chunk `i`, parsed as `r`: its guess was right if the chunk before it ended exactly
+    /// where it began; otherwise it is parsed again from there.
+    fn join(
+        &mut self,
+        cx: &Ctx,
+        i: usize,
+        r: Result<Option<Part>>,
+        cuts: &[usize],
+        first_end: usize,
+        release: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<()> {
         let (from, to) = (cuts[i], cuts[i + 1]);
+        let pos = self.pos;
         if pos >= to {
             // The previous chunk's last record ran over this whole chunk.
-            continue;
+            if let Ok(Some(p)) = r {
+                cx.recycle(p.table);
+            }
+            return Ok(());
         }
-        let part = match parsed[i].take() {
-            Some(p) if p.start == pos => p,
-            _ => {
+        let r = match r {
+            Ok(Some(p)) if p.start == pos => Ok(p),
+            other => {
+                if let Ok(Some(p)) = other {
+                    cx.recycle(p.table);
+                }
                 // Text before `pos` was checked with the record it belongs to.
                 let check_from = if i == 0 { first_end } else { pos.max(from) };
-                let p = parse_part(&cx, pos, to, check_from, line_at(pos), false)?;
+                let line = self.line_at(cx.data, pos);
+                let p = parse_part(cx, pos, to, check_from, line, false)?;
                 release(pos, p.as_ref().map_or(to, |p| p.end));
-                p.ok_or_else(|| Error::Other("chunk parse gave up without a guess".into()))?
+                p.ok_or_else(|| Error::Other("chunk parse gave up without a guess".into()))
             }
         };
-        let new_name = part.table.annotators.iter().any(|a| !named.contains(&a.0));
+        let part = r?;
+        let new_name = part
+            .table
+            .annotators
+            .iter()
+            .any(|a| !self.named.contains(&a.0));
         let add = if new_name {
-            named.extend(part.table.annotators.iter().map(|a| a.0.clone()));
-            line_at(part.start) - part.base_line
+            self.named
+                .extend(part.table.annotators.iter().map(|a| a.0.clone()));
+            self.line_at(cx.data, part.start) - part.base_line
         } else {
             0
         };
-        pos = part.end;
-        parts.push((part.table, add));
-    }
-    let mut parts = parts.into_iter();
-    match parts.next() {
-        Some((first, _)) => Ok(Table::concat(first, parts.collect())),
-        None => Ok(Table::csv(path, headers, bytes.clone(), &cols)),
+        if i == 0 {
+            // Room for the whole file, from the rows of the first chunk.
+            let per_row = (part.end - part.start) / part.table.len().max(1) + 1;
+            let rows = cx.data.len() / per_row;
+            self.table.reserve_rows(rows + rows / 32 + 16);
+        }
+        self.table.append(&part.table, add);
+        self.pos = part.end;
+        cx.recycle(part.table);
+        Ok(())
     }
 }
 
