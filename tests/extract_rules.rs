@@ -431,3 +431,37 @@ fn a_cue_form_after_a_possessive_is_a_noun() {
     assert_eq!(r.speaker, "the lawmaker");
     assert_eq!(r.cue, "said");
 }
+
+#[test]
+fn an_adverb_now_between_subject_and_cue() {
+    let t = "House Republican Thomas Massie now said Trump had “the opportunity and the \
+             obligation to bring us together.”";
+    let rows = extract(t);
+    let r = quote(&rows, "the opportunity");
+    assert_eq!(r.speaker, "Thomas Massie");
+    assert_eq!(r.cue, "said");
+    assert_eq!(r.kind, Kind::Mixed);
+}
+
+#[test]
+fn a_long_fragment_without_cue_belongs_to_the_sentence_subject() {
+    let t = "On Monday, Jeb Bush referred to Marco Rubio as “a bright, charismatic \
+             leader with a future,” but questioned his record.";
+    let rows = extract(t);
+    let r = quote(&rows, "a bright");
+    assert_eq!(r.speaker, "Jeb Bush");
+    assert_eq!(r.rule, "sentence-subject");
+    assert!(r.confidence < 0.5, "low confidence: {}", r.confidence);
+    // a short one is still a scare quote
+    let t = "Jeb Bush referred to Marco Rubio as a “bright leader” and left.";
+    assert!(extract(t).is_empty(), "{:#?}", extract(t));
+}
+
+#[test]
+fn a_whip_is_a_title() {
+    let t = "\"This piece of legislation is shameful,\" said Senate Minority Leader Harry M. Reid.\n\n\
+             Senate Majority Whip John Cornyn (R-Tex.) responded by standing on the floor next \
+             to a large photo.\n\n\
+             \"I'll tell you what shameful is,\" he said.";
+    assert_eq!(speaker_of(t, "I'll tell you"), "John Cornyn");
+}

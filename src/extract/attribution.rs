@@ -657,6 +657,10 @@ fn match_according(toks: &[Tok]) -> Option<(usize, usize, usize)> {
 /// is the clause, as indirect speech.
 const MIXED_SHARE: f64 = 0.5;
 
+/// A quoted fragment of this many words inside a sentence is somebody's words even without a
+/// speech cue; shorter ones are too often scare quotes.
+const LONG_FRAGMENT_WORDS: usize = 5;
+
 /// Runner-up speakers offered per row.
 pub(crate) const MAX_CANDIDATES: usize = 5;
 
@@ -1365,6 +1369,31 @@ impl<'a> Doc<'a> {
                         rule: "nearest-speaker",
                         confidence: 0.4,
                         ..f.clone()
+                    });
+                }
+            }
+
+            // 8. a long quoted fragment inside a sentence with no cue (`Bush referred to Rubio
+            // as "a bright, charismatic leader"`, `who Beck on Wednesday called "…"`): the
+            // sentence's subject, at low confidence
+            if found.is_none()
+                && !starts_sentence
+                && words_of(content) >= LONG_FRAGMENT_WORDS
+                && sent_start < sp.open
+            {
+                let lead = self.tokens(sent_start, sp.open);
+                if !lead.iter().any(|t| t.kind == TK::Mark)
+                    && let Some((s, e)) = sentence_subject(&lead)
+                    && (lead[s..e].iter().any(|t| t.cap && nameish(t))
+                        || (e - s == 1 && subject_pronoun(&lead[s])))
+                    && let Some(spk) = self.speaker_from(&lead, s, e)
+                {
+                    found = Some(Found {
+                        speaker: spk,
+                        cue: String::new(),
+                        rule: "sentence-subject",
+                        confidence: 0.45,
+                        cue_pos: None,
                     });
                 }
             }
