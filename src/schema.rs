@@ -6,6 +6,7 @@
 //! Readers match columns by name, accept the columns in any order, keep unknown columns, and
 //! reject a file whose `schema_version` is newer than they understand.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{BufRead, Read, Write};
@@ -228,39 +229,48 @@ impl QuoteRecord {
 
     /// The value of any column by name, as it is written to CSV (before formula escaping).
     pub fn get(&self, column: &str) -> Option<String> {
-        let opt = |v: Option<usize>| v.map(|x| x.to_string()).unwrap_or_default();
+        self.cell(column).map(Cow::into_owned)
+    }
+
+    /// [`QuoteRecord::get`] without copying the text columns.
+    pub fn cell(&self, column: &str) -> Option<Cow<'_, str>> {
+        let opt = |v: Option<usize>| Cow::Owned(v.map(|x| x.to_string()).unwrap_or_default());
+        fn s(v: &str) -> Cow<'_, str> {
+            Cow::Borrowed(v)
+        }
         Some(match column {
-            "quote_id" => self.quote_id.clone(),
-            "doc_id" => self.doc_id.clone(),
-            "kind" => self.kind.as_str().to_string(),
-            "quote" => self.quote.clone(),
-            "start" => self.start.to_string(),
-            "end" => self.end.to_string(),
-            "speaker" => self.speaker.clone(),
-            "speaker_mention" => self.speaker_mention.clone(),
+            "quote_id" => s(&self.quote_id),
+            "doc_id" => s(&self.doc_id),
+            "kind" => s(self.kind.as_str()),
+            "quote" => s(&self.quote),
+            "start" => Cow::Owned(self.start.to_string()),
+            "end" => Cow::Owned(self.end.to_string()),
+            "speaker" => s(&self.speaker),
+            "speaker_mention" => s(&self.speaker_mention),
             "speaker_start" => opt(self.speaker_start),
             "speaker_end" => opt(self.speaker_end),
-            "cue" => self.cue.clone(),
-            "confidence" => format_confidence(self.confidence),
-            "rule" => self.rule.clone(),
-            "candidates" => join_candidates(&self.candidates),
-            "context" => self.context.clone(),
+            "cue" => s(&self.cue),
+            "confidence" => Cow::Owned(format_confidence(self.confidence)),
+            "rule" => s(&self.rule),
+            "candidates" => match self.candidates.as_slice() {
+                [] => s(""),
+                [one] if !one.contains(CANDIDATE_SEPARATOR) => s(one),
+                _ => Cow::Owned(join_candidates(&self.candidates)),
+            },
+            "context" => s(&self.context),
             "context_start" => opt(self.context_start),
-            "status" => self
-                .status
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_default(),
-            "reviewed_speaker" => self.reviewed_speaker.clone(),
-            "annotator" => self.annotator.clone(),
-            "reviewed_at" => self.reviewed_at.clone(),
-            "note" => self.note.clone(),
-            "schema_version" => SCHEMA_VERSION.to_string(),
+            "status" => s(self.status.map_or("", |st| st.as_str())),
+            "reviewed_speaker" => s(&self.reviewed_speaker),
+            "annotator" => s(&self.annotator),
+            "reviewed_at" => s(&self.reviewed_at),
+            "note" => s(&self.note),
+            "schema_version" => Cow::Owned(SCHEMA_VERSION.to_string()),
             other => {
                 return self
                     .extra
                     .iter()
                     .find(|(k, _)| k == other)
-                    .map(|(_, v)| v.clone());
+                    .map(|(_, v)| s(v));
             }
         })
     }
@@ -937,14 +947,15 @@ impl<W: Write> CsvWriter<W> {
     }
 
     pub fn write(&mut self, r: &QuoteRecord) -> std::io::Result<()> {
-        let mut row: Vec<String> = Vec::with_capacity(COLUMNS.len() + self.extra.len());
+        // field by field, borrowing the text: no copy of each cell
         for c in COLUMNS.iter().copied() {
-            let v = r.get(c).unwrap_or_default();
-            row.push(if self.opts.escape_formulas && TEXT_COLUMNS.contains(&c) {
-                escape_formula(&v).into_owned()
+            let v = r.cell(c).unwrap_or_default();
+            let v = if self.opts.escape_formulas && TEXT_COLUMNS.contains(&c) {
+                escape_formula(&v)
             } else {
-                v
-            });
+                Cow::Borrowed(v.as_ref())
+            };
+            self.w.write_field(v.as_bytes()).map_err(csv_to_io)?;
         }
         for c in &self.extra {
             let v = r
@@ -953,13 +964,14 @@ impl<W: Write> CsvWriter<W> {
                 .find(|(k, _)| k == c)
                 .map(|(_, v)| v.as_str())
                 .unwrap_or("");
-            row.push(if self.opts.escape_formulas {
-                escape_formula(v).into_owned()
+            let v = if self.opts.escape_formulas {
+                escape_formula(v)
             } else {
-                v.to_string()
-            });
+                Cow::Borrowed(v)
+            };
+            self.w.write_field(v.as_bytes()).map_err(csv_to_io)?;
         }
-        self.w.write_record(&row).map_err(csv_to_io)
+        self.w.write_record(None::<&[u8]>).map_err(csv_to_io)
     }
 
     pub fn into_inner(self) -> std::io::Result<W> {

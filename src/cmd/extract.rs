@@ -78,6 +78,8 @@ const BATCH_BYTES: usize = 4 << 20;
 const BATCH_DOCS: usize = 256;
 /// Batches read ahead of the one being extracted (bounds memory to a few batches).
 const READ_AHEAD: usize = 2;
+/// Documents extracted and serialised by one task of the thread pool.
+const CHUNK_DOCS: usize = 8;
 
 pub fn run(args: Args, g: Global) -> Result<i32> {
     if let Some(n) = args.threads {
@@ -137,9 +139,16 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
         scope.spawn(move || read_batches(docs, tx));
         for batch in rx {
             let (batch, bytes_read) = batch?;
+            // a few documents per task: one writer (and its buffer) serves them all
             let pieces: Vec<std::io::Result<Vec<u8>>> = batch
-                .par_iter()
-                .map(|d| serialise(&extractor.extract(&d.doc_id, &d.text), format, g.write))
+                .par_chunks(CHUNK_DOCS)
+                .map(|docs| {
+                    serialise(
+                        docs.iter().map(|d| extractor.extract(&d.doc_id, &d.text)),
+                        format,
+                        g.write,
+                    )
+                })
                 .collect();
             for piece in pieces {
                 out.write_all(&piece.map_err(io_err)?).map_err(io_err)?;
@@ -181,24 +190,28 @@ fn read_batches(
     }
 }
 
-/// One document's rows as output bytes.
+/// The rows of some documents, in order, as output bytes.
 fn serialise(
-    records: &[QuoteRecord],
+    docs: impl Iterator<Item = Vec<QuoteRecord>>,
     format: DataFormat,
     opts: schema::WriteOptions,
 ) -> std::io::Result<Vec<u8>> {
     match format {
         DataFormat::Csv => {
             let mut w = schema::CsvWriter::headerless(Vec::new(), &[], opts);
-            for r in records {
-                w.write(r)?;
+            for records in docs {
+                for r in &records {
+                    w.write(r)?;
+                }
             }
             w.into_inner()
         }
         DataFormat::Jsonl => {
             let mut buf = Vec::new();
-            for r in records {
-                schema::write_jsonl_record(&mut buf, r)?;
+            for records in docs {
+                for r in &records {
+                    schema::write_jsonl_record(&mut buf, r)?;
+                }
             }
             Ok(buf)
         }

@@ -12,7 +12,7 @@
 //! then a pronoun is resolved to the nearest compatible person named before it (the subject,
 //! not the object, of `told`), and a surname is mapped to the fullest name in the document.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -39,6 +39,25 @@ pub struct Doc<'a> {
     genders: RefCell<HashMap<String, Gender, FixedState>>,
     /// Tokens of each paragraph, made when first needed.
     para_toks: RefCell<Vec<Option<Rc<Vec<Tok>>>>>,
+    /// Person mentions of each paragraph, found when first needed.
+    para_mentions: RefCell<Vec<Option<Rc<ParaMentions>>>>,
+    /// Where the document writes `Mr.`, `Mrs.` and `Ms.`, for the gender of names.
+    honorifics: OnceCell<names::Honorifics>,
+}
+
+/// The person mentions of a whole paragraph.
+struct ParaMentions {
+    ms: Vec<names::Mention>,
+    /// Token index (in the paragraph) where each mention's run ends.
+    ends: Vec<usize>,
+    /// What [`Doc::nearby_candidates`] makes of each mention, made when first asked.
+    cands: OnceCell<Vec<Option<Cand>>>,
+}
+
+/// A mention that can be offered as a runner-up speaker: its fullest name and that name's key.
+struct Cand {
+    name: String,
+    key: String,
 }
 
 /// The attribution of one quotation, in byte offsets.
@@ -732,6 +751,8 @@ impl<'a> Doc<'a> {
             forms: RefCell::new(HashMap::default()),
             genders: RefCell::new(HashMap::default()),
             para_toks: RefCell::new(Vec::new()),
+            para_mentions: RefCell::new(Vec::new()),
+            honorifics: OnceCell::new(),
         }
     }
 
@@ -748,21 +769,114 @@ impl<'a> Doc<'a> {
         if a < para.start || b > para.end {
             return direct();
         }
-        let all = {
-            let mut cache = self.para_toks.borrow_mut();
-            if cache.len() < self.seg.paragraphs.len() {
-                cache.resize(self.seg.paragraphs.len(), None);
-            }
-            cache[pi]
-                .get_or_insert_with(|| Rc::new(tokenize(self.text, para.start, para.end, self.lex)))
-                .clone()
-        };
+        let all = self.para_tokens(pi);
         let lo = all.partition_point(|t| t.start < a);
         let hi = all.partition_point(|t| t.start < b);
         if hi > lo && all[hi - 1].end > b {
             return direct();
         }
         Toks::new(all, lo, hi)
+    }
+
+    /// The tokens of paragraph `pi` (tokenized once).
+    fn para_tokens(&self, pi: usize) -> Rc<Vec<Tok>> {
+        let mut cache = self.para_toks.borrow_mut();
+        if cache.len() < self.seg.paragraphs.len() {
+            cache.resize(self.seg.paragraphs.len(), None);
+        }
+        let para = self.seg.paragraphs[pi];
+        cache[pi]
+            .get_or_insert_with(|| Rc::new(tokenize(self.text, para.start, para.end, self.lex)))
+            .clone()
+    }
+
+    /// The person mentions of the whole paragraph `pi` (found once).
+    fn para_mentions(&self, pi: usize) -> Rc<ParaMentions> {
+        if let Some(Some(pm)) = self.para_mentions.borrow().get(pi) {
+            return pm.clone();
+        }
+        let para = self.seg.paragraphs[pi];
+        let toks = self.tokens(para.start, para.end);
+        let inside = |x: usize| self.inside_quote(x);
+        let starts = |x: usize| self.sentence_start(x);
+        let (mut ms, mut ends) = (Vec::new(), Vec::new());
+        names::mentions_from(self.text, &toks, 0, &inside, &starts, &mut ms, &mut ends);
+        let pm = Rc::new(ParaMentions {
+            ms,
+            ends,
+            cands: OnceCell::new(),
+        });
+        let mut cache = self.para_mentions.borrow_mut();
+        if cache.len() < self.seg.paragraphs.len() {
+            cache.resize(self.seg.paragraphs.len(), None);
+        }
+        cache[pi] = Some(pm.clone());
+        pm
+    }
+
+    /// The person mentions that `names::mentions` finds in the tokens of paragraph `pi` before
+    /// byte `hi`: the first `kept` mentions of the whole paragraph, then `tail` (the mentions
+    /// near the cut, which look past it in the whole paragraph, found again).
+    fn mentions_before(
+        &self,
+        pi: usize,
+        hi: usize,
+    ) -> (Rc<ParaMentions>, usize, Vec<names::Mention>) {
+        let para = self.seg.paragraphs[pi];
+        let full = self.para_mentions(pi);
+        if hi >= para.end {
+            let kept = full.ms.len();
+            return (full, kept, Vec::new());
+        }
+        let toks = self.tokens(para.start, hi);
+        let inside = |x: usize| self.inside_quote(x);
+        let starts = |x: usize| self.sentence_start(x);
+        let mut tail = Vec::new();
+        let (kept, from) = if toks.is_prefix_of(&self.para_tokens(pi)) {
+            let n = toks.len();
+            let kept = full.ends.partition_point(|&j| j + 1 < n);
+            (kept, kept.checked_sub(1).map_or(0, |k| full.ends[k]))
+        } else {
+            (0, 0)
+        };
+        names::mentions_from(
+            self.text,
+            &toks,
+            from,
+            &inside,
+            &starts,
+            &mut tail,
+            &mut Vec::new(),
+        );
+        (full, kept, tail)
+    }
+
+    /// What the runner-up search makes of a mention: its fullest name, if it can be offered.
+    fn candidate(&self, m: &names::Mention) -> Option<Cand> {
+        let mut name = m.name.clone();
+        if !m.described
+            && !name.contains(' ')
+            && let Some(full) = self.fullest(&name, m.pos, Gender::Unknown)
+        {
+            name = full;
+        }
+        let org = name
+            .split(' ')
+            .any(|w| self.lex.get(&w.to_lowercase()) & lexicon::ORG != 0);
+        if !m.described && !org && !names::person_like(self.lex, &name) {
+            return None; // places, days, group words
+        }
+        // a name that is known to be someone's: it speaks, has a title or a forename, or
+        // names an organisation (capitalised sentence openers and datelines are not)
+        let person = matches!(self.gender(&name), Gender::Male | Gender::Female)
+            || (m.gender != Gender::Unknown && m.gender != Gender::Plural);
+        let shouting = name.chars().filter(|c| c.is_alphabetic()).count() > 1
+            && !name.chars().any(|c| c.is_lowercase());
+        if shouting || !(m.speaks || m.titled || person || org) {
+            return None;
+        }
+        let key = name_key(&name);
+        Some(Cand { name, key })
     }
 
     fn forms_of(&self, word: &str) -> Rc<NameForms> {
@@ -777,6 +891,10 @@ impl<'a> Doc<'a> {
     /// The fullest form of a one-word name near `pos` whose gender fits `want`.
     fn fullest(&self, word: &str, pos: usize, want: Gender) -> Option<String> {
         let forms = self.forms_of(word);
+        if want == Gender::Unknown {
+            // any gender fits
+            return names::pick_form(&forms, pos, |_| true);
+        }
         names::pick_form(&forms, pos, |f| want.compatible(self.gender(f)))
     }
 
@@ -799,7 +917,10 @@ impl<'a> Doc<'a> {
         if let Some(g) = self.genders.borrow().get(name) {
             return *g;
         }
-        let g = names::gender_of(self.text, self.lex, name);
+        let g = self
+            .honorifics
+            .get_or_init(|| names::Honorifics::new(self.text))
+            .gender_of(self.text, self.lex, name);
         self.genders.borrow_mut().insert(name.to_string(), g);
         g
     }
@@ -855,12 +976,11 @@ impl<'a> Doc<'a> {
             first -= 1;
         }
         let lo = self.seg.paragraphs[first].start;
-        let inside = |x: usize| self.inside_quote(x);
-        let starts = |x: usize| self.sentence_start(x);
         let mut ms = Vec::new();
-        for para in &self.seg.paragraphs[first..=p] {
-            let toks = self.tokens(para.start.max(lo), para.end.min(pos));
-            names::mentions(self.text, &toks, &inside, &starts, &mut ms);
+        for pi in first..=p {
+            let (full, kept, tail) = self.mentions_before(pi, pos);
+            ms.extend(full.ms[..kept].iter().cloned());
+            ms.extend(tail);
         }
         // earlier resolved pronouns keep their person in view (`he said … he added`); named
         // speakers are already among the mentions
@@ -982,15 +1102,15 @@ impl<'a> Doc<'a> {
     ) -> Vec<String> {
         let mut seen: Vec<String> = speaker.map(name_key).into_iter().collect();
         let mut out = Vec::new();
-        let mut push = |name: String, out: &mut Vec<String>| {
-            let key = name_key(&name);
+        let mut push = |name: String, key: String, out: &mut Vec<String>| {
             if !key.is_empty() && !seen.contains(&key) && out.len() < limit {
                 seen.push(key);
                 out.push(name);
             }
         };
         for c in first {
-            push(c, &mut out);
+            let key = name_key(&c);
+            push(c, key, &mut out);
         }
         let Some(p) = self.seg.paragraph_of(pos) else {
             return out;
@@ -1002,41 +1122,9 @@ impl<'a> Doc<'a> {
             .map_or(pos, |i| self.seg.sentences[i].end)
             .max(pos)
             .min(self.text.len());
-        let inside = |x: usize| self.inside_quote(x);
-        let starts = |x: usize| self.sentence_start(x);
-        let mut ms = Vec::new();
-        for para in &self.seg.paragraphs[first_para..=p] {
-            if para.start >= hi {
-                break;
-            }
-            let toks = self.tokens(para.start, para.end.min(hi));
-            names::mentions(self.text, &toks, &inside, &starts, &mut ms);
-        }
-        // (score, name, its key): keys made once per mention, not per comparison
+        // (score, name, its key), one per key with its best score
         let mut scored: Vec<(f64, String, String)> = Vec::new();
-        for m in &ms {
-            let mut name = m.name.clone();
-            if !m.described
-                && !name.contains(' ')
-                && let Some(full) = self.fullest(&name, m.pos, Gender::Unknown)
-            {
-                name = full;
-            }
-            let org = name
-                .split(' ')
-                .any(|w| self.lex.get(&w.to_lowercase()) & lexicon::ORG != 0);
-            if !m.described && !org && !names::person_like(self.lex, &name) {
-                continue; // places, days, group words
-            }
-            // a name that is known to be someone's: it speaks, has a title or a forename, or
-            // names an organisation (capitalised sentence openers and datelines are not)
-            let person = matches!(self.gender(&name), Gender::Male | Gender::Female)
-                || (m.gender != Gender::Unknown && m.gender != Gender::Plural);
-            let shouting = name.chars().filter(|c| c.is_alphabetic()).count() > 1
-                && !name.chars().any(|c| c.is_lowercase());
-            if shouting || !(m.speaks || m.titled || person || org) {
-                continue;
-            }
+        let mut score = |m: &names::Mention, c: &Cand| {
             // about one point per sentence of distance; later mentions count double
             let dist = if m.pos <= pos {
                 pos - m.pos
@@ -1053,15 +1141,33 @@ impl<'a> Doc<'a> {
             if m.object {
                 score += 0.5;
             }
-            let key = name_key(&name);
-            match scored.iter_mut().find(|(_, _, k)| *k == key) {
+            match scored.iter_mut().find(|(_, _, k)| *k == c.key) {
                 Some(e) => e.0 = e.0.min(score),
-                None => scored.push((score, name, key)),
+                None => scored.push((score, c.name.clone(), c.key.clone())),
+            }
+        };
+        for pi in first_para..=p {
+            if self.seg.paragraphs[pi].start >= hi {
+                break;
+            }
+            let (full, kept, tail) = self.mentions_before(pi, hi);
+            let cands = full
+                .cands
+                .get_or_init(|| full.ms.iter().map(|m| self.candidate(m)).collect());
+            for (m, c) in full.ms[..kept].iter().zip(cands) {
+                if let Some(c) = c {
+                    score(m, c);
+                }
+            }
+            for m in &tail {
+                if let Some(c) = self.candidate(m) {
+                    score(m, &c);
+                }
             }
         }
         scored.sort_by(|a, b| a.0.total_cmp(&b.0));
-        for (_, name, _) in scored {
-            push(name, &mut out);
+        for (_, name, key) in scored {
+            push(name, key, &mut out);
         }
         out
     }
@@ -1071,6 +1177,8 @@ impl<'a> Doc<'a> {
         let mut out: Vec<Attributed> = Vec::with_capacity(self.spans.len());
         // (position of the mention, resolved speaker) of earlier attributions
         let mut history: Vec<(usize, Speaker)> = Vec::new();
+        // the name key of each speaker in `history`, made once
+        let mut history_keys: Vec<String> = Vec::new();
         // per quotation: (resolved speaker, cue position) for split/continuation
         let mut found_of: Vec<Option<Found>> = Vec::with_capacity(self.spans.len());
         for qi in 0..self.spans.len() {
@@ -1533,15 +1641,19 @@ impl<'a> Doc<'a> {
             let own = speaker.as_ref().map(|s| s.name.as_str());
             let mut candidates = self.nearby_candidates(sp.open, own, candidates, MAX_CANDIDATES);
             // then the earlier speakers of the document, most recent first
-            for (_, h) in history.iter().rev() {
-                if candidates.len() >= MAX_CANDIDATES {
-                    break;
-                }
-                let key = name_key(&h.name);
-                if own.is_none_or(|o| name_key(o) != key)
-                    && !candidates.iter().any(|c| name_key(c) == key)
-                {
-                    candidates.push(h.name.clone());
+            if candidates.len() < MAX_CANDIDATES {
+                let start = history_keys.len();
+                history_keys.extend(history[start..].iter().map(|(_, h)| name_key(&h.name)));
+                let own_key = own.map(name_key);
+                let mut keys: Vec<String> = candidates.iter().map(|c| name_key(c)).collect();
+                for ((_, h), key) in history.iter().zip(&history_keys).rev() {
+                    if candidates.len() >= MAX_CANDIDATES {
+                        break;
+                    }
+                    if own_key.as_ref().is_none_or(|o| o != key) && !keys.contains(key) {
+                        candidates.push(h.name.clone());
+                        keys.push(key.clone());
+                    }
                 }
             }
             out.push(Attributed {

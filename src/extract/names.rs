@@ -407,28 +407,64 @@ pub fn full_forms(text: &str, lex: &Lexicon, word: &str) -> Vec<(usize, String)>
 /// The gender of a resolved name: from its forename, else from `Mr.`/`Mrs.`/`Ms.` before its
 /// surname somewhere in the document.
 pub fn gender_of(text: &str, lex: &Lexicon, name: &str) -> Gender {
-    let mut words = name.split(' ');
-    if name.contains(' ')
-        && let Some(first) = words.next()
-    {
-        let g =
-            Gender::of_flags(lex.get(&first.to_lowercase()) & (lexicon::MALE | lexicon::FEMALE));
-        if g != Gender::Unknown {
-            return g;
+    Honorifics::new(text).gender_of(text, lex, name)
+}
+
+/// Where `Mr. `, `Mrs. ` and `Ms. ` occur in a document: found in one pass, so that the gender
+/// of each name is a look at the few words after them instead of a scan of the whole text.
+#[derive(Debug, Clone, Default)]
+pub struct Honorifics {
+    /// Per honorific (in the order of [`HONORIFICS`]), the byte offsets right after it.
+    after: [Vec<usize>; 3],
+}
+
+/// The honorifics that give a gender, in the order they are tried.
+const HONORIFICS: [(&str, Gender); 3] = [
+    ("Mr. ", Gender::Male),
+    ("Mrs. ", Gender::Female),
+    ("Ms. ", Gender::Female),
+];
+
+impl Honorifics {
+    pub fn new(text: &str) -> Self {
+        let mut h = Honorifics::default();
+        // all three start with `M`: one pass over the `M`s
+        let b = text.as_bytes();
+        for o in memchr::memchr_iter(b'M', b) {
+            for (k, (t, _)) in HONORIFICS.iter().enumerate() {
+                if b[o..].starts_with(t.as_bytes()) {
+                    h.after[k].push(o + t.len());
+                }
+            }
         }
+        h
     }
-    let surname = name.rsplit(' ').next().unwrap_or(name);
-    for (t, g) in [
-        ("Mr. ", Gender::Male),
-        ("Mrs. ", Gender::Female),
-        ("Ms. ", Gender::Female),
-    ] {
-        let pat = format!("{t}{surname}");
-        if memmem::find(text.as_bytes(), pat.as_bytes()).is_some() {
-            return g;
+
+    /// [`gender_of`] with this document's honorifics.
+    pub fn gender_of(&self, text: &str, lex: &Lexicon, name: &str) -> Gender {
+        let mut words = name.split(' ');
+        if name.contains(' ')
+            && let Some(first) = words.next()
+        {
+            let g = Gender::of_flags(
+                lex.get(&first.to_lowercase()) & (lexicon::MALE | lexicon::FEMALE),
+            );
+            if g != Gender::Unknown {
+                return g;
+            }
         }
+        let surname = name.rsplit(' ').next().unwrap_or(name);
+        // `Mr. {surname}` occurs in the text exactly when some `Mr. ` is followed by it
+        for (k, (_, g)) in HONORIFICS.iter().enumerate() {
+            if self.after[k]
+                .iter()
+                .any(|&o| text.as_bytes()[o..].starts_with(surname.as_bytes()))
+            {
+                return *g;
+            }
+        }
+        Gender::Unknown
     }
-    Gender::Unknown
 }
 
 /// A person or group named in the text before a pronoun, as a candidate antecedent.
@@ -532,7 +568,7 @@ const CLAUSE_OPENERS: &[&str] = &[
     "before", "so", "where", "whereas", "until", "once", "as",
 ];
 
-/// Person mentions in `text[from..to]`, skipping the inside of quotations (`inside`).
+/// Person mentions in `toks`, skipping the inside of quotations (`inside`).
 pub fn mentions(
     text: &str,
     toks: &[Tok],
@@ -540,7 +576,23 @@ pub fn mentions(
     sentence_starts: &dyn Fn(usize) -> bool,
     out: &mut Vec<Mention>,
 ) {
-    let mut i = 0;
+    mentions_from(text, toks, 0, inside, sentence_starts, out, &mut Vec::new());
+}
+
+/// [`mentions`], going on from token `from` (where a run of the scan ended, or 0), and noting
+/// in `ends` the token index where each mention's run ends. A mention looks at most one token
+/// past its run, so the mentions of a prefix of `toks` whose run ends two tokens or more before
+/// the prefix's end are those of the whole; the rest can be found by going on from there.
+pub(crate) fn mentions_from(
+    text: &str,
+    toks: &[Tok],
+    from: usize,
+    inside: &dyn Fn(usize) -> bool,
+    sentence_starts: &dyn Fn(usize) -> bool,
+    out: &mut Vec<Mention>,
+    ends: &mut Vec<usize>,
+) {
+    let mut i = from;
     while i < toks.len() {
         let t = &toks[i];
         if inside(t.start) || !name_part(t) || is_initial(t) {
@@ -638,6 +690,7 @@ pub fn mentions(
                 described,
                 titled,
             });
+            ends.push(j);
         }
         i = j;
     }
@@ -670,6 +723,58 @@ mod tests {
         let he = phrase("he").unwrap();
         assert_eq!((he.what, he.gender), (What::Pronoun, Gender::Male));
         assert_eq!(phrase("Mrs. Clinton").unwrap().gender, Gender::Female);
+    }
+
+    #[test]
+    fn honorifics_give_the_gender_of_a_surname() {
+        let lex = Lexicon::new();
+        let t = "Mr. Smithson spoke. Mrs. Ortiz and Ms. Lee listened; Mr. Lee left. Mr.";
+        let h = Honorifics::new(t);
+        // as a search for `Mr. Smith` in the text would: a prefix of a longer word counts
+        assert_eq!(h.gender_of(t, &lex, "Smith"), Gender::Male);
+        assert_eq!(h.gender_of(t, &lex, "Ana Ortiz"), Gender::Female);
+        // `Mr.` is tried before `Ms.`
+        assert_eq!(h.gender_of(t, &lex, "Lee"), Gender::Male);
+        // a forename decides first
+        assert_eq!(h.gender_of(t, &lex, "Susan Lee"), Gender::Female);
+        assert_eq!(h.gender_of(t, &lex, "Brooks"), Gender::Unknown);
+        assert_eq!(gender_of(t, &lex, "Ortiz"), Gender::Female);
+    }
+
+    #[test]
+    fn mentions_of_a_prefix_go_on_from_those_of_the_whole() {
+        let lex = Lexicon::new();
+        let t = "Gov. Nia Brooks told Sen. Cobb-Hunter, a member, that Ohio Gov. John Kasich \
+                 said Friday. Trump’s aide Lee Epstein and Rubio did go further, said Sanders \
+                 Tuesday; Former federal prosecutor Glen Kopp told the Daily News Editorial Board";
+        let toks = tokenize(t, 0, t.len(), &lex);
+        let inside = |p: usize| (40..48).contains(&p);
+        let starts = |p: usize| p == 0 || t[..p].trim_end().ends_with('.');
+        let (mut whole, mut ends) = (Vec::new(), Vec::new());
+        mentions_from(t, &toks, 0, &inside, &starts, &mut whole, &mut ends);
+        assert_eq!(whole.len(), ends.len());
+        assert!(whole.len() >= 8, "{whole:?}");
+        for n in 0..=toks.len() {
+            let mut expected = Vec::new();
+            mentions(t, &toks[..n], &inside, &starts, &mut expected);
+            let kept = ends.partition_point(|&j| j + 1 < n);
+            let from = kept.checked_sub(1).map_or(0, |k| ends[k]);
+            let mut got: Vec<Mention> = whole[..kept].to_vec();
+            mentions_from(
+                t,
+                &toks[..n],
+                from,
+                &inside,
+                &starts,
+                &mut got,
+                &mut Vec::new(),
+            );
+            assert_eq!(
+                format!("{got:?}"),
+                format!("{expected:?}"),
+                "prefix of {n} tokens"
+            );
+        }
     }
 
     #[test]

@@ -71,6 +71,10 @@ impl Toks {
             hi,
         }
     }
+    /// Whether these are the first tokens of `all`.
+    pub fn is_prefix_of(&self, all: &Rc<Vec<Tok>>) -> bool {
+        Rc::ptr_eq(&self.all, all) && self.lo == 0
+    }
     pub fn owned(v: Vec<Tok>) -> Self {
         let n = v.len();
         Toks::new(Rc::new(v), 0, n)
