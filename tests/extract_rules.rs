@@ -465,3 +465,29 @@ fn a_whip_is_a_title() {
              \"I'll tell you what shameful is,\" he said.";
     assert_eq!(speaker_of(t, "I'll tell you"), "John Cornyn");
 }
+
+#[test]
+fn subjects_after_conjunctions_participles_and_before_colons() {
+    let t = "Appearing before supporters on Monday, Suu Kyi, 70, said it was too early to \
+             congratulate winners but added, \"I think you all have an idea of the results.\"";
+    assert_eq!(speaker_of(t, "I think you all"), "Suu Kyi");
+    let t =
+        "Jeb Bush spoke first.\n\nAnd Mr. Christie gloated: ''I told you he wouldn't be ready.''";
+    assert_eq!(speaker_of(t, "I told you"), "Christie");
+    let t = "In response, Republican nominee Donald Trump issued the following statement:\n\n\
+             “Our prayers are with all those affected by the attacks. This cannot continue.”";
+    assert_eq!(speaker_of(t, "Our prayers"), "Donald Trump");
+    let t = "Even before Sanders took the stage, his campaign sent a text message to supporters \
+             saying: \"With your help, we were just declared the winner in New Hampshire!\"";
+    assert_eq!(speaker_of(t, "With your help"), "his campaign");
+}
+
+#[test]
+fn a_name_after_a_preposition_or_speech_verb_is_no_colon_speaker() {
+    let t = "Perez contrasted the Republican candidate with Clinton: \"What I have seen is a \
+             steady hand.\"";
+    assert_eq!(speaker_of(t, "What I have seen"), "Perez");
+    let t = "Sen. Ted Cruz was also critical, telling Breitbart London: “The comments are \
+             typical of his administration.”";
+    assert_eq!(speaker_of(t, "The comments"), "Ted Cruz");
+}

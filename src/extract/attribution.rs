@@ -91,7 +91,10 @@ fn is_cue(t: &Tok) -> bool {
 }
 
 fn is_det(t: &Tok) -> bool {
-    matches!(t.lower.as_str(), "the" | "a" | "an")
+    matches!(
+        t.lower.as_str(),
+        "the" | "a" | "an" | "his" | "her" | "its" | "their"
+    )
 }
 
 /// `one`, `another`, `some`: start a phrase like a determiner (`one user wrote`).
@@ -220,6 +223,17 @@ pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
         )
     {
         j -= 1;
+    }
+    // a head noun is not followed by lowercase descriptors (`his campaign sent`)
+    if let Some(h) = toks[i..j]
+        .iter()
+        .rposition(|t| t.is(lexicon::ROLE | lexicon::TITLE))
+        && h > 0
+        && toks[i + h + 1..j]
+            .iter()
+            .all(|t| is_descriptor(t) && !t.is(lexicon::ROLE | lexicon::TITLE | lexicon::ORG))
+    {
+        j = i + h + 1;
     }
     // a name is not followed by lowercase descriptors (`Others paid tribute`)
     if toks[i].cap && nameish(&toks[i]) {
@@ -397,6 +411,15 @@ fn phrase_before(toks: &[Tok], e: usize, lo: usize) -> Option<(usize, usize)> {
 /// The subject of a sentence: its first phrase, after an opening adverbial and comma (`In an
 /// attempt to make its point, the Daily News …`, `Hours later, Trump …`).
 fn sentence_subject(toks: &[Tok]) -> Option<(usize, usize)> {
+    // `And Mr. Christie gloated`, `But he added`: a leading conjunction is not the subject
+    let from = usize::from(toks.first().is_some_and(|t| {
+        t.kind == TK::Word && matches!(t.lower.as_str(), "and" | "but" | "so" | "yet" | "or")
+    }));
+    let toks_from = &toks[from..];
+    sentence_subject_from(toks_from).map(|(s, e)| (s + from, e + from))
+}
+
+fn sentence_subject_from(toks: &[Tok]) -> Option<(usize, usize)> {
     let at = |i: usize| {
         let e = np_forward(toks, i)?;
         // past a parenthesis and an appositive: `Gov. Chris Christie (R), a Trump ally, said`
@@ -416,10 +439,12 @@ fn sentence_subject(toks: &[Tok]) -> Option<(usize, usize)> {
             .is_some_and(|t| t.kind == TK::Word && !t.cap)
             .then_some((i, e))
     };
+    // `Appearing before supporters, Suu Kyi said`: a participle opens an adverbial too
     let opens_with_adverbial = toks.first().is_some_and(|t| {
         t.is(lexicon::PREP | lexicon::ADVERB)
             || t.is(lexicon::FUNCTION) && !is_det(t)
             || (t.lower.ends_with("ly") && t.lower.len() > 4)
+            || (t.cap && t.lower.ends_with("ing") && t.lower.len() > 5)
     });
     if !opens_with_adverbial && let Some(hit) = at(0) {
         return Some(hit);
@@ -585,11 +610,23 @@ fn match_colon(toks: &[Tok]) -> Option<(usize, usize)> {
             return Some((0, e));
         }
     }
-    // `… - HuffPollster: "…"`: a name right before the colon
+    // `… - HuffPollster: "…"`: a name right before the colon, unless it is the object of a
+    // preposition or of a speech verb (`contrasted him with Clinton:`, `telling Fox News:`)
     if let Some((s, e)) = phrase_before(toks, n - 1, 0)
         && toks[s..e].iter().any(|t| t.cap)
+        && !(s > 0 && toks[s - 1].is(lexicon::PREP | lexicon::CUE | lexicon::CUE_ING))
     {
         return Some((s, e));
+    }
+    // `And Mr. Christie gloated: "…"`: the subject of the verb before the colon
+    let v = &toks[n - 2];
+    if v.kind == TK::Word
+        && !v.cap
+        && v.lower.ends_with("ed")
+        && !v.is(lexicon::FUNCTION | lexicon::PREP | lexicon::AUX)
+        && let Some(hit) = subject_before(toks, n - 2, 0)
+    {
+        return Some(hit);
     }
     // `The campaign worded it more carefully: "…"`: the subject of the sentence
     sentence_subject(&toks[..n - 1])
@@ -648,7 +685,9 @@ fn match_clause(toks: &[Tok]) -> Option<(usize, usize, usize)> {
             }
         } else if (t.is(lexicon::CUE_ING)
             && k > 0
-            && (toks[k - 1].is_punct(',') || toks[k - 1].is(lexicon::PREP)))
+            && (toks[k - 1].is_punct(',')
+                || toks[k - 1].is(lexicon::PREP)
+                || (k + 2 == toks.len() && toks[k + 1].is_punct(':'))))
             || (t.is(lexicon::CUE_BASE) && !t.cap && k > 0 && toks[k - 1].lower == "to")
         {
             // `…, saying "…"`, `before saying "…"`, `was prompted to say "…"`: the subject of
@@ -1425,8 +1464,9 @@ impl<'a> Doc<'a> {
             if found.is_none() && starts_sentence && si > 0 {
                 let prev_s = self.seg.sentences[si - 1];
                 let same_para = prev_s.start >= para.start;
-                let prev_para_colon =
-                    !same_para && sp.open == para.start && self.text[..prev_s.end].ends_with(':');
+                let prev_para_colon = !same_para
+                    && sp.open == para.start
+                    && self.text[..prev_s.end].trim_end().ends_with(':');
                 // a quotation that opens its paragraph after a paragraph ending in a report
                 // (`X said she wanted more time.¶"…"`)
                 let prev_para_report = !same_para && sp.open == para.start;
@@ -1440,10 +1480,9 @@ impl<'a> Doc<'a> {
                                 if !named_subject_ok {
                                     return None;
                                 }
-                                let e = np_forward(&toks, 0)?;
-                                let verb_follows =
-                                    toks.get(e).is_some_and(|t| t.kind == TK::Word && !t.cap);
-                                verb_follows.then(|| (0, e, String::new()))
+                                // `In response, Donald Trump issued the following statement:`
+                                let (s, e) = sentence_subject(&toks)?;
+                                Some((s, e, String::new()))
                             });
                         if let Some((s, e, cue)) = hit
                             && let Some(spk) = self.speaker_from(&toks, s, e)
