@@ -57,6 +57,28 @@ impl Strs {
     }
 }
 
+/// The hash [`Interner`] files strings under: a string of up to 16 bytes (a name, a document
+/// id) is read as two words and mixed with one multiplication.
+#[inline]
+fn short_hash(s: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let n = s.len();
+    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
+    let half = |b: &[u8]| u64::from(u32::from_le_bytes(b.try_into().unwrap_or([0; 4])));
+    let (a, b) = match n {
+        0 => (0, 0),
+        1..4 => (
+            u64::from(s[0]) | u64::from(s[n / 2]) << 8 | u64::from(s[n - 1]) << 16,
+            0,
+        ),
+        4..8 => (half(&s[..4]), half(&s[n - 4..])),
+        8..=16 => (word(&s[..8]), word(&s[n - 8..])),
+        _ => return text_hash(s),
+    };
+    let m = u128::from(a ^ K) * u128::from(b ^ K.rotate_left(32) ^ n as u64);
+    (m as u64) ^ (m >> 64) as u64
+}
+
 /// Interns short strings (document ids, speaker names) as small integers, numbered in order of
 /// first appearance.
 #[derive(Debug, Clone, Default)]
@@ -64,39 +86,83 @@ pub struct Interner {
     table: HashTable<u32>,
     text: String,
     ends: Vec<usize>,
+    /// The ids asked for since [`Interner::begin`], in order of first asking (a chunk's table
+    /// keeps its strings from chunk to chunk, and tells which of them the chunk used).
+    order: Vec<u32>,
+    /// The round each id was last asked for in.
+    round: Vec<u32>,
+    current: u32,
 }
 
 impl Interner {
+    #[inline]
     pub fn id(&mut self, s: &[u8]) -> u32 {
         let range = |ends: &[usize], i: u32| {
             let i = i as usize;
             (if i == 0 { 0 } else { ends[i - 1] })..ends[i]
         };
-        let (text, ends) = (&mut self.text, &mut self.ends);
-        let h = text_hash(s);
+        let (text, ends) = (&self.text, &self.ends);
+        let h = short_hash(s);
         if let Some(&id) = self
             .table
             .find(h, |&i| text[range(ends, i)].as_bytes() == s)
         {
+            self.note(id);
             return id;
         }
+        self.insert(s)
+    }
+
+    #[inline(always)]
+    fn note(&mut self, id: u32) {
+        let r = &mut self.round[id as usize];
+        if *r != self.current {
+            *r = self.current;
+            self.order.push(id);
+        }
+    }
+
+    #[cold]
+    fn insert(&mut self, s: &[u8]) -> u32 {
+        let range = |ends: &[usize], i: u32| {
+            let i = i as usize;
+            (if i == 0 { 0 } else { ends[i - 1] })..ends[i]
+        };
         // Input was checked to be UTF-8 when read; anything else is kept with replacement
         // characters, under the hash of what it became.
         let s = String::from_utf8_lossy(s);
-        let h = text_hash(s.as_bytes());
-        if let Some(&id) = self
+        let (text, ends) = (&mut self.text, &mut self.ends);
+        let h = short_hash(s.as_bytes());
+        let id = match self
             .table
             .find(h, |&i| text[range(ends, i)].as_bytes() == s.as_bytes())
         {
-            return id;
-        }
-        let id = ends.len() as u32;
-        text.push_str(&s);
-        ends.push(text.len());
-        self.table
-            .insert_unique(h, id, |&i| text_hash(text[range(ends, i)].as_bytes()));
+            Some(&id) => id,
+            None => {
+                let id = ends.len() as u32;
+                text.push_str(&s);
+                ends.push(text.len());
+                self.table
+                    .insert_unique(h, id, |&i| short_hash(text[range(ends, i)].as_bytes()));
+                self.round.push(self.current.wrapping_sub(1));
+                id
+            }
+        };
+        self.note(id);
         id
     }
+
+    /// Starts a new round of [`Interner::used`].
+    fn begin(&mut self) {
+        self.current = self.current.wrapping_add(1);
+        self.order.clear();
+    }
+
+    /// The ids asked for since [`Interner::begin`], in order of first asking.
+    fn used(&self) -> &[u32] {
+        &self.order
+    }
+
     pub fn get(&self, id: u32) -> &str {
         let i = id as usize;
         &self.text[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]]
@@ -106,11 +172,6 @@ impl Interner {
     }
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
-    }
-    fn clear(&mut self) {
-        self.table.clear();
-        self.text.clear();
-        self.ends.clear();
     }
     /// The strings in id order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
@@ -495,7 +556,15 @@ impl Table {
         self.count_annotator(r.annotator.as_bytes(), line);
     }
 
+    #[inline]
     fn count_annotator(&mut self, a: &[u8], line: &dyn Fn() -> u64) {
+        // Nearly every row names the file's one annotator.
+        if let Some(e) = self.annotators.first_mut()
+            && e.0.as_bytes() == a
+        {
+            e.1 += 1;
+            return;
+        }
         let a = a.trim_ascii();
         if a.is_empty() {
             return;
@@ -511,13 +580,18 @@ impl Table {
     /// Adds the rows of `p`, the table of the next chunk of the same CSV file, whose line
     /// numbers need `add` added. Document and speaker ids are renumbered in order of first
     /// appearance, as if the file had been read in one piece.
-    fn append(&mut self, p: &Table, add: u64) {
-        let docs: Vec<u32> = p.docs.iter().map(|v| self.docs.id(v.as_bytes())).collect();
-        let names: Vec<u32> = p
-            .names
-            .iter()
-            .map(|v| self.names.id(v.as_bytes()))
-            .collect();
+    fn append(&mut self, p: &Table, add: u64, map: &mut Vec<u32>) {
+        // The part's ids, in order of first use in the part, as this table's.
+        let remap = |ours: &mut Interner, theirs: &Interner, map: &mut Vec<u32>| {
+            map.resize(theirs.len(), u32::MAX);
+            for &i in theirs.used() {
+                map[i as usize] = ours.id(theirs.get(i).as_bytes());
+            }
+        };
+        let mut names = std::mem::take(map);
+        remap(&mut self.names, &p.names, &mut names);
+        let mut docs = Vec::new();
+        remap(&mut self.docs, &p.docs, &mut docs);
         for (name, n, line) in &p.annotators {
             match self.annotators.iter_mut().find(|e| &e.0 == name) {
                 Some(e) => e.1 += n,
@@ -546,6 +620,7 @@ impl Table {
             .extend(p.speaker.iter().map(|&s| names[s as usize]));
         self.reviewed
             .extend(p.reviewed.iter().map(|&s| names[s as usize]));
+        *map = names;
     }
 
     /// Back to no rows, keeping the room (a chunk's table, used again for another chunk).
@@ -553,13 +628,13 @@ impl Table {
         self.id_hash.clear();
         self.quote_hash.clear();
         self.doc.clear();
-        self.docs.clear();
+        self.docs.begin();
         self.start.clear();
         self.end.clear();
         self.status.clear();
         self.speaker.clear();
         self.reviewed.clear();
-        self.names.clear();
+        self.names.begin();
         self.names.id(b"");
         self.annotators.clear();
         match &mut self.text {
@@ -725,6 +800,10 @@ fn drop_pages(map: &memmap2::Mmap, from: usize, len: usize) {
 pub fn read_csv_table(rdr: impl Read, path: &Path) -> Result<Table> {
     read_csv_against(rdr, path, None)
 }
+
+/// Most review columns (`status` … `schema_version` and extra columns after them) a row can
+/// have for [`Rows::quick_same_row`].
+const REVIEW_MAX: usize = 16;
 
 /// Bytes a chunk of a file is cut after (at the next line end).
 const CHUNK: usize = 4 << 20;
@@ -1143,6 +1222,11 @@ fn scan_with_reference(
         if let Some(j) = expect
             && let Some(len) = rf.same_prefix(j, data, pos)
         {
+            if let Some(next) = r.quick_same_row(rf, j, pos, pos + len, &mut names, &mut doc) {
+                expect = Some(j + 1);
+                pos = next;
+                continue;
+            }
             let next = scan_record(data, pos + len, fields, &mut 0);
             if guess && next - pos > MAX_GUESSED_RECORD {
                 return Ok(Blocks::GaveUp);
@@ -1206,12 +1290,7 @@ fn parse_part(
         base_line,
         last_doc: (Vec::new(), u32::MAX),
         reserved: false,
-        lazy: cx.reference.is_some(),
     };
-    if limit > r.checked && !r.lazy {
-        check_text(data, r.checked, limit, cx.path)?;
-        r.checked = limit;
-    }
     let mut fields: Vec<Field> = Vec::with_capacity(cx.headers.len() + 1);
     // Rows whose bytes match the first copy's up to the review columns take its reading of
     // them; other rows are read 64 bytes at a time; from a row the block scan cannot read like
@@ -1263,9 +1342,6 @@ struct Rows<'a, 'b> {
     base_line: u64,
     last_doc: (Vec<u8>, u32),
     reserved: bool,
-    /// Text is checked row by row (and only where it differs from the reference's, which was
-    /// checked) rather than all at once; problems are still reported as if it had been.
-    lazy: bool,
 }
 
 impl Rows<'_, '_> {
@@ -1286,24 +1362,27 @@ impl Rows<'_, '_> {
         found
     }
 
-    /// Checks text lazily (see [`Rows::lazy`]).
+    /// Checks the text of `from..to` (see [`Rows::record_in`]).
     fn check_lazily(&self, from: usize, to: usize, next: usize) -> Result<()> {
         check_text(self.cx.data, from, to, self.cx.path).map_err(|e| self.first_problem(e, next))
     }
 
     /// Adds the record `at..next` (its fields found).
     fn record(&mut self, fields: &[Field], at: usize, next: usize) -> Result<()> {
-        if self.lazy {
-            self.check_lazily(at, next, next)?;
-            return self
-                .record_checked(fields, at, next)
-                .map_err(|e| self.first_problem(e, next));
-        }
-        if next > self.checked {
-            check_text(self.cx.data, self.checked, next, self.cx.path)?;
-            self.checked = next;
+        self.record_in(fields, at, next, false)
+    }
+
+    /// [`Rows::record`]; `clean` tells that the record's bytes are known to be ASCII without
+    /// NUL. Text is checked record by record rather than all at once (and only where it is not
+    /// the reference's, which was checked); problems are still reported as if the chunk's text
+    /// had been checked first.
+    #[inline]
+    fn record_in(&mut self, fields: &[Field], at: usize, next: usize, clean: bool) -> Result<()> {
+        if !clean && next > self.checked {
+            self.check_lazily(at.max(self.checked), next, next)?;
         }
         self.record_checked(fields, at, next)
+            .map_err(|e| self.first_problem(e, next))
     }
 
     fn record_checked(&mut self, fields: &[Field], at: usize, next: usize) -> Result<()> {
@@ -1321,7 +1400,7 @@ impl Rows<'_, '_> {
                 ),
             ));
         }
-        push_row(
+        if !push_row_quick(
             &mut self.t,
             cx.cols,
             data,
@@ -1329,7 +1408,17 @@ impl Rows<'_, '_> {
             &line,
             at,
             &mut self.last_doc,
-        )?;
+        ) {
+            push_row(
+                &mut self.t,
+                cx.cols,
+                data,
+                fields,
+                &line,
+                at,
+                &mut self.last_doc,
+            )?;
+        }
         self.reserve(next);
         Ok(())
     }
@@ -1342,6 +1431,101 @@ impl Rows<'_, '_> {
             self.t.reserve_rows(rows + rows / 16);
             self.reserved = true;
         }
+    }
+
+    /// [`Rows::same_row`] for the usual row, whose review columns (from `from` on) are short
+    /// ASCII without quotes and end within 64 bytes: they are found with one look at those
+    /// bytes. Returns where the next record starts, or `None` (nothing added) for any other
+    /// row, which is then read field by field.
+    #[inline]
+    fn quick_same_row(
+        &mut self,
+        rf: &Reference,
+        j: usize,
+        at: usize,
+        from: usize,
+        names: &mut [u32],
+        doc: &mut (u32, u32),
+    ) -> Option<usize> {
+        let cx = self.cx;
+        let (data, cols) = (cx.data, cx.cols);
+        let block: &[u8; 64] = data.get(from..from + 64)?.try_into().ok()?;
+        let m = classify(block);
+        let ends = m.nl | m.cr;
+        if ends == 0 {
+            return None;
+        }
+        let e = ends.trailing_zeros();
+        let below = (1u64 << e) - 1;
+        if (m.quote | m.text) & below != 0 {
+            return None;
+        }
+        let commas = m.comma & below;
+        let review_from = cols.review_from?;
+        if commas.count_ones() as usize + 1 + review_from != cx.headers.len() {
+            return None;
+        }
+        // Field boundaries: up to `REVIEW_MAX` review columns.
+        let mut bounds = [0u32; REVIEW_MAX + 1];
+        let n = cx.headers.len() - review_from;
+        if n > REVIEW_MAX {
+            return None;
+        }
+        let mut c = commas;
+        for b in bounds.iter_mut().take(n).skip(1) {
+            *b = c.trailing_zeros() + 1;
+            c &= c - 1;
+        }
+        bounds[n] = e + 1;
+        let get = |col: Option<usize>| -> &[u8] {
+            match col {
+                Some(c) => {
+                    let i = c - review_from;
+                    schema::unescape_formula_bytes(
+                        &block[bounds[i] as usize..bounds[i + 1] as usize - 1],
+                    )
+                }
+                None => b"",
+            }
+        };
+        let status = parse_status(get(cols.status))?;
+        if !version_ok(get(cols.schema_version)) {
+            return None;
+        }
+        let e = from + e as usize;
+        let next = if data[e] == b'\r' && data.get(e + 1) == Some(&b'\n') {
+            e + 2
+        } else {
+            e + 1
+        };
+        let r0 = rf.table;
+        let t = &mut self.t;
+        t.id_hash.push(r0.id_hash[j]);
+        t.quote_hash.push(r0.quote_hash[j]);
+        if let Text::Csv { row_at, prefix, .. } = &mut t.text {
+            row_at.push(at as u64);
+            prefix.push(rf.prefix[j]);
+        }
+        if doc.0 != r0.doc[j] {
+            *doc = (r0.doc[j], t.docs.id(r0.docs.get(r0.doc[j]).as_bytes()));
+        }
+        t.doc.push(doc.1);
+        t.start.push(r0.start[j]);
+        t.end.push(r0.end[j]);
+        t.status.push(status);
+        let s0 = r0.speaker[j] as usize;
+        if names[s0] == u32::MAX {
+            names[s0] = t.names.id(r0.names.get(s0 as u32).as_bytes());
+        }
+        t.speaker.push(names[s0]);
+        let rs = get(cols.reviewed_speaker);
+        t.reviewed
+            .push(if rs.is_empty() { 0 } else { t.names.id(rs) });
+        let (start, base) = (self.start, self.base_line);
+        let line = || base + memchr::memchr_iter(b'\n', &data[start..at]).count() as u64;
+        t.count_annotator(get(cols.annotator), &line);
+        self.reserve(next);
+        Some(next)
     }
 
     /// Adds the record `at..next`, whose bytes up to the review columns are those of row `j`
@@ -1427,10 +1611,78 @@ struct Masks {
     comma: u64,
     nl: u64,
     cr: u64,
+    /// Bytes that are not ASCII, or NUL: text to check.
+    text: u64,
+}
+
+/// The masks of a block, with the widest vector instructions the processor has.
+#[inline]
+fn classify(block: &[u8; 64]) -> Masks {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx512bw") {
+            // SAFETY: the processor has AVX-512BW.
+            return unsafe { classify_avx512(block) };
+        }
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2.
+            return unsafe { classify_avx2(block) };
+        }
+    }
+    classify_sse2(block)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512bw")]
+#[inline]
+fn classify_avx512(block: &[u8; 64]) -> Masks {
+    use std::arch::x86_64::{
+        _mm512_cmpeq_epi8_mask, _mm512_loadu_si512, _mm512_movepi8_mask, _mm512_set1_epi8,
+    };
+    // SAFETY: the load reads the 64 bytes of `block`.
+    let v = unsafe { _mm512_loadu_si512(block.as_ptr().cast()) };
+    let eq = |b: u8| _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b as i8));
+    Masks {
+        quote: eq(b'"'),
+        comma: eq(b','),
+        nl: eq(b'\n'),
+        cr: eq(b'\r'),
+        text: eq(0) | _mm512_movepi8_mask(v),
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn classify_avx2(block: &[u8; 64]) -> Masks {
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_set1_epi8,
+    };
+    // SAFETY: the loads read the 64 bytes of `block`.
+    let (lo, hi) = unsafe {
+        (
+            _mm256_loadu_si256(block.as_ptr().cast::<__m256i>()),
+            _mm256_loadu_si256(block.as_ptr().add(32).cast::<__m256i>()),
+        )
+    };
+    let bits = |x: __m256i, y: __m256i| {
+        u64::from(_mm256_movemask_epi8(x) as u32) | u64::from(_mm256_movemask_epi8(y) as u32) << 32
+    };
+    let eq = |b: u8| {
+        let n = _mm256_set1_epi8(b as i8);
+        bits(_mm256_cmpeq_epi8(lo, n), _mm256_cmpeq_epi8(hi, n))
+    };
+    Masks {
+        quote: eq(b'"'),
+        comma: eq(b','),
+        nl: eq(b'\n'),
+        cr: eq(b'\r'),
+        text: eq(0) | bits(lo, hi),
+    }
 }
 
 #[inline(always)]
-fn classify(block: &[u8; 64]) -> Masks {
+fn classify_sse2(block: &[u8; 64]) -> Masks {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{
@@ -1448,11 +1700,16 @@ fn classify(block: &[u8; 64]) -> Masks {
                 }
                 m
             };
+            let mut high = 0u64;
+            for (i, x) in v.iter().enumerate() {
+                high |= (_mm_movemask_epi8(*x) as u32 as u64) << (16 * i);
+            }
             Masks {
                 quote: mask(b'"'),
                 comma: mask(b','),
                 nl: mask(b'\n'),
                 cr: mask(b'\r'),
+                text: mask(0) | high,
             }
         }
     }
@@ -1464,11 +1721,16 @@ fn classify(block: &[u8; 64]) -> Masks {
                 .enumerate()
                 .fold(0u64, |m, (i, &x)| m | (u64::from(x == b) << i))
         };
+        let high = block
+            .iter()
+            .enumerate()
+            .fold(0u64, |m, (i, &x)| m | (u64::from(x >= 0x80) << i));
         Masks {
             quote: mask(b'"'),
             comma: mask(b','),
             nl: mask(b'\n'),
             cr: mask(b'\r'),
+            text: mask(0) | high,
         }
     }
 }
@@ -1491,104 +1753,157 @@ fn prefix_xor(mut x: u64) -> u64 {
 /// does not (a stray quote inside a field) or a quote left open at the end of the file hands
 /// the record it is in to [`scan_record`].
 fn scan_blocks(r: &mut Rows, start: usize, fields: &mut Vec<Field>, guess: bool) -> Result<Blocks> {
-    let data = r.cx.data;
-    let limit = r.limit;
-    if start >= limit {
-        return Ok(Blocks::Done(start));
-    }
-    fields.clear();
-    let mut rec = start;
-    let mut field = start;
-    let mut inside = false;
-    // Whether the byte before the block may precede an opening quote: a delimiter, or a
-    // closing quote (a doubled quote); the chunk starts at a record boundary.
-    let mut may_open = true;
-    let mut base = start;
-    let mut pad = [0u8; 64];
-    let kind = |at: usize| {
-        if data.get(at) == Some(&b'"') {
-            FieldKind::QuotedMaybe
-        } else {
-            FieldKind::Plain
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx512bw") {
+            // SAFETY: the processor has AVX-512BW.
+            return unsafe { scan_blocks_avx512(r, start, fields, guess) };
         }
-    };
-    while base < data.len() {
-        let valid = if base + 64 <= data.len() {
-            u64::MAX
-        } else {
-            u64::MAX >> (64 - (data.len() - base))
-        };
-        let block: &[u8; 64] = match data.get(base..base + 64) {
-            Some(b) => b.try_into().unwrap_or(&pad),
-            None => {
-                pad = [0; 64];
-                pad[..data.len() - base].copy_from_slice(&data[base..]);
-                &pad
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2.
+            return unsafe { scan_blocks_avx2(r, start, fields, guess) };
+        }
+    }
+    scan_blocks_sse2(r, start, fields, guess)
+}
+
+/// The body of [`scan_blocks`], made with each way of classifying a block.
+macro_rules! scan_blocks_with {
+    ($classify:ident, $r:ident, $start:ident, $fields:ident, $guess:ident) => {{
+        let (r, start, fields, guess) = ($r, $start, $fields, $guess);
+        let data = r.cx.data;
+        let limit = r.limit;
+        if start >= limit {
+            return Ok(Blocks::Done(start));
+        }
+        fields.clear();
+        let mut rec = start;
+        let mut field = start;
+        let mut inside = false;
+        // Whether the byte before the block may precede an opening quote: a delimiter, or a
+        // closing quote (a doubled quote); the chunk starts at a record boundary.
+        let mut may_open = true;
+        let mut base = start;
+        let mut pad = [0u8; 64];
+        let mut dirty = false;
+        let kind = |at: usize| {
+            if data.get(at) == Some(&b'"') {
+                FieldKind::QuotedMaybe
+            } else {
+                FieldKind::Plain
             }
         };
-        let m = classify(block);
-        let delim = m.comma | m.nl | m.cr;
-        let px = prefix_xor(m.quote) ^ if inside { u64::MAX } else { 0 };
-        let open = m.quote & px;
-        let close = m.quote & !px;
-        // Text after a closing quote needs no care: it stays in the field (and `decode` keeps
-        // it) as in the `csv` crate, unless it holds a quote, which is caught here.
-        if open & !(((delim | close) << 1) | u64::from(may_open)) != 0 {
+        while base < data.len() {
+            let valid = if base + 64 <= data.len() {
+                u64::MAX
+            } else {
+                u64::MAX >> (64 - (data.len() - base))
+            };
+            let block: &[u8; 64] = match data.get(base..base + 64) {
+                Some(b) => b.try_into().unwrap_or(&pad),
+                None => {
+                    pad = [0; 64];
+                    pad[..data.len() - base].copy_from_slice(&data[base..]);
+                    &pad
+                }
+            };
+            let m = $classify(block);
+            // Conservative: a byte to check anywhere in the block marks the records from here on.
+            dirty |= m.text & valid != 0;
+            let delim = m.comma | m.nl | m.cr;
+            let px = prefix_xor(m.quote) ^ if inside { u64::MAX } else { 0 };
+            let open = m.quote & px;
+            let close = m.quote & !px;
+            // Text after a closing quote needs no care: it stays in the field (and `decode` keeps
+            // it) as in the `csv` crate, unless it holds a quote, which is caught here.
+            if open & !(((delim | close) << 1) | u64::from(may_open)) != 0 {
+                return Ok(Blocks::Fallback(rec));
+            }
+            inside = px >> 63 != 0;
+            may_open = (delim | close) >> 63 != 0;
+            let mut s = delim & !px & valid;
+            while s != 0 {
+                let p = base + s.trailing_zeros() as usize;
+                s &= s - 1;
+                if data[p] == b',' {
+                    fields.push(Field {
+                        start: field,
+                        end: p,
+                        kind: kind(field),
+                    });
+                    field = p + 1;
+                    continue;
+                }
+                // A line end: the end of a record, or a blank line.
+                if p != rec {
+                    fields.push(Field {
+                        start: field,
+                        end: p,
+                        kind: kind(field),
+                    });
+                    r.record_in(fields, rec, p + 1, !dirty)?;
+                    fields.clear();
+                }
+                rec = p + 1;
+                field = rec;
+                if rec < data.len() && is_line_end(data[rec]) {
+                    continue;
+                }
+                if rec >= limit {
+                    return Ok(Blocks::Done(rec));
+                }
+            }
+            if guess && base.saturating_sub(rec) > MAX_GUESSED_RECORD {
+                return Ok(Blocks::GaveUp);
+            }
+            base += 64;
+        }
+        if inside {
+            // A quote left open runs to the end of the file.
             return Ok(Blocks::Fallback(rec));
         }
-        inside = px >> 63 != 0;
-        may_open = (delim | close) >> 63 != 0;
-        let mut s = delim & !px & valid;
-        while s != 0 {
-            let p = base + s.trailing_zeros() as usize;
-            s &= s - 1;
-            if data[p] == b',' {
-                fields.push(Field {
-                    start: field,
-                    end: p,
-                    kind: kind(field),
-                });
-                field = p + 1;
-                continue;
-            }
-            // A line end: the end of a record, or a blank line.
-            if p != rec {
-                fields.push(Field {
-                    start: field,
-                    end: p,
-                    kind: kind(field),
-                });
-                r.record(fields, rec, p + 1)?;
-                fields.clear();
-            }
-            rec = p + 1;
-            field = rec;
-            if rec < data.len() && is_line_end(data[rec]) {
-                continue;
-            }
-            if rec >= limit {
-                return Ok(Blocks::Done(rec));
-            }
+        if rec < data.len() {
+            // The last record has no line end.
+            fields.push(Field {
+                start: field,
+                end: data.len(),
+                kind: kind(field),
+            });
+            r.record(fields, rec, data.len())?;
         }
-        if guess && base.saturating_sub(rec) > MAX_GUESSED_RECORD {
-            return Ok(Blocks::GaveUp);
-        }
-        base += 64;
-    }
-    if inside {
-        // A quote left open runs to the end of the file.
-        return Ok(Blocks::Fallback(rec));
-    }
-    if rec < data.len() {
-        // The last record has no line end.
-        fields.push(Field {
-            start: field,
-            end: data.len(),
-            kind: kind(field),
-        });
-        r.record(fields, rec, data.len())?;
-    }
-    Ok(Blocks::Done(data.len()))
+        Ok(Blocks::Done(data.len()))
+    }};
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512bw")]
+fn scan_blocks_avx512(
+    r: &mut Rows,
+    start: usize,
+    fields: &mut Vec<Field>,
+    guess: bool,
+) -> Result<Blocks> {
+    scan_blocks_with!(classify_avx512, r, start, fields, guess)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn scan_blocks_avx2(
+    r: &mut Rows,
+    start: usize,
+    fields: &mut Vec<Field>,
+    guess: bool,
+) -> Result<Blocks> {
+    scan_blocks_with!(classify_avx2, r, start, fields, guess)
+}
+
+fn scan_blocks_sse2(
+    r: &mut Rows,
+    start: usize,
+    fields: &mut Vec<Field>,
+    guess: bool,
+) -> Result<Blocks> {
+    scan_blocks_with!(classify_sse2, r, start, fields, guess)
 }
 
 /// The start of the first record after `at`, guessed: after a line end, and where a record with
@@ -1695,6 +2010,7 @@ fn read_csv_bytes(
         known: (hend, first_line),
         named: Vec::new(),
         failed: None,
+        map: Vec::new(),
     });
     let workers = rayon::current_num_threads().clamp(1, chunks);
     (0..workers).into_par_iter().for_each(|_| {
@@ -1758,6 +2074,8 @@ struct Joined {
     /// Annotator names seen so far.
     named: Vec<String>,
     failed: Option<Error>,
+    /// Room for [`Table::append`].
+    map: Vec<u32>,
 }
 
 impl Joined {
@@ -1822,7 +2140,7 @@ impl Joined {
             let rows = cx.data.len() / per_row;
             self.table.reserve_rows(rows + rows / 32 + 16);
         }
-        self.table.append(&part.table, add);
+        self.table.append(&part.table, add, &mut self.map);
         self.pos = part.end;
         cx.recycle(part.table);
         Ok(())
@@ -1861,7 +2179,13 @@ fn check_text(data: &[u8], from: usize, to: usize, path: &Path) -> Result<()> {
 }
 
 /// Whether a `schema_version` is empty or one this quotecheck reads.
+#[inline]
 fn version_ok(v: &[u8]) -> bool {
+    if let [d] = v
+        && d.is_ascii_digit()
+    {
+        return u32::from(d - b'0') <= schema::SCHEMA_VERSION;
+    }
     let v = trim(v);
     if let [d] = v
         && d.is_ascii_digit()
@@ -1876,6 +2200,7 @@ fn version_ok(v: &[u8]) -> bool {
 }
 
 /// Blank as the schema reader sees it (Unicode white space).
+#[inline]
 fn is_blank(b: &[u8]) -> bool {
     match b.first() {
         None => true,
@@ -1886,6 +2211,7 @@ fn is_blank(b: &[u8]) -> bool {
 }
 
 /// Whether a trimmed, non-empty confidence is a number from 0 to 1 as `f64` parsing sees it.
+#[inline]
 fn confidence_in_range(c: &[u8]) -> bool {
     // Digits with an integer part of only zeros are below 1 (or 1 after rounding): no need to
     // parse. Anything else is parsed.
@@ -1903,11 +2229,30 @@ fn confidence_in_range(c: &[u8]) -> bool {
         .is_some_and(|v| (0.0..=1.0).contains(&v))
 }
 
+#[inline]
 fn trim(b: &[u8]) -> &[u8] {
     b.trim_ascii()
 }
 
+#[inline]
 fn parse_usize(b: &[u8]) -> Option<usize> {
+    // The usual form, 1 to 19 digits and nothing else, without a branch per digit.
+    if !b.is_empty() && b.len() <= 19 {
+        let mut v: usize = 0;
+        let mut digits = true;
+        for &c in b {
+            let d = c.wrapping_sub(b'0');
+            digits &= d < 10;
+            v = v.wrapping_mul(10).wrapping_add(d as usize);
+        }
+        if digits {
+            return Some(v);
+        }
+    }
+    parse_usize_any(b)
+}
+
+fn parse_usize_any(b: &[u8]) -> Option<usize> {
     let b = trim(b);
     if b.is_empty() || b.len() > 19 {
         return std::str::from_utf8(b).ok()?.parse().ok();
@@ -1923,11 +2268,26 @@ fn parse_usize(b: &[u8]) -> Option<usize> {
     Some(v)
 }
 
+#[inline]
 fn eq_lower(b: &[u8], words: &[&[u8]]) -> bool {
     words.iter().any(|w| b.eq_ignore_ascii_case(w))
 }
 
+#[inline]
 fn parse_status(b: &[u8]) -> Option<u8> {
+    // Codes as in `status_code`: the statuses as written by quotecheck first.
+    match b {
+        b"" => return Some(0),
+        b"confirmed" => return Some(1),
+        b"corrected" => return Some(2),
+        b"rejected" => return Some(3),
+        b"flagged" => return Some(4),
+        _ => {}
+    }
+    parse_status_any(b)
+}
+
+fn parse_status_any(b: &[u8]) -> Option<u8> {
     let b = trim(b);
     if b.is_empty() {
         return Some(0);
@@ -1936,6 +2296,138 @@ fn parse_status(b: &[u8]) -> Option<u8> {
         .iter()
         .position(|s| b.eq_ignore_ascii_case(s.as_str().as_bytes()))
         .map(|i| i as u8 + 1)
+}
+
+/// The bytes of a field that needs no decoding: plain, or quoted without quotes inside;
+/// `None` for any other.
+#[inline(always)]
+fn undecoded(buf: &[u8], f: Field) -> Option<&[u8]> {
+    match f.kind {
+        FieldKind::Plain => Some(&buf[f.start..f.end]),
+        FieldKind::Quoted => Some(&buf[f.start + 1..f.end - 1]),
+        FieldKind::QuotedMaybe
+            if f.end >= f.start + 2
+                && memchr::memchr(b'"', &buf[f.start + 1..f.end]) == Some(f.end - f.start - 2) =>
+        {
+            Some(&buf[f.start + 1..f.end - 1])
+        }
+        _ => None,
+    }
+}
+
+/// [`push_row`] for a row whose fields need no decoding and pass the quick checks, the usual
+/// row; `false` (nothing added) for any other.
+#[inline]
+fn push_row_quick(
+    t: &mut Table,
+    cols: &Cols,
+    buf: &[u8],
+    fields: &[Field],
+    line: &dyn Fn() -> u64,
+    at: usize,
+    last_doc: &mut (Vec<u8>, u32),
+) -> bool {
+    macro_rules! get {
+        ($e:expr) => {
+            match undecoded(buf, fields[$e]) {
+                Some(v) => v,
+                None => return false,
+            }
+        };
+    }
+    macro_rules! opt {
+        ($e:expr) => {
+            match $e {
+                Some(i) => get!(i),
+                None => b"",
+            }
+        };
+    }
+    macro_rules! ok {
+        ($e:expr) => {
+            match $e {
+                Some(v) => v,
+                None => return false,
+            }
+        };
+    }
+    let doc_id = schema::unescape_formula_bytes(get!(cols.doc_id));
+    let start = ok!(parse_usize(get!(cols.start)));
+    let end = ok!(parse_usize(get!(cols.end)));
+    if end < start || is_blank(doc_id) {
+        return false;
+    }
+    let status = ok!(parse_status(opt!(cols.status)));
+    if !version_ok(opt!(cols.schema_version)) {
+        return false;
+    }
+    let number = |b: &[u8]| -> Option<Option<usize>> {
+        let b = trim(b);
+        if b.is_empty() {
+            Some(None)
+        } else {
+            parse_usize(b).map(Some)
+        }
+    };
+    let ss = ok!(number(opt!(cols.speaker_start)));
+    let se = ok!(number(opt!(cols.speaker_end)));
+    if let (Some(s), Some(e)) = (ss, se)
+        && e < s
+    {
+        return false;
+    }
+    ok!(number(opt!(cols.context_start)));
+    let c = trim(opt!(cols.confidence));
+    if !c.is_empty() && !confidence_in_range(c) {
+        return false;
+    }
+    let k = opt!(cols.kind);
+    if k != b"direct" && !eq_lower(trim(k), &[b"", b"direct", b"mixed", b"indirect"]) {
+        return false;
+    }
+    let qid = schema::unescape_formula_bytes(opt!(cols.quote_id));
+    let quote = schema::unescape_formula_bytes(get!(cols.quote));
+    let speaker = schema::unescape_formula_bytes(opt!(cols.speaker));
+    let reviewed = schema::unescape_formula_bytes(opt!(cols.reviewed_speaker));
+    let annotator = schema::unescape_formula_bytes(opt!(cols.annotator));
+
+    t.id_hash.push(if is_blank(qid) {
+        let id = QuoteRecord::make_id(&String::from_utf8_lossy(doc_id), start, end);
+        text_hash(id.as_bytes())
+    } else {
+        text_hash(qid)
+    });
+    t.quote_hash.push(text_hash(quote));
+    if let Text::Csv { row_at, prefix, .. } = &mut t.text {
+        row_at.push(at as u64);
+        prefix.push(
+            cols.review_from
+                .and_then(|c| u32::try_from(fields[c].start - at).ok())
+                .unwrap_or(u32::MAX),
+        );
+    }
+    // Rows of one document are usually together: skip the hash lookup for a repeat.
+    let doc = if last_doc.1 != u32::MAX && last_doc.0[..] == doc_id[..] {
+        last_doc.1
+    } else {
+        let id = t.docs.id(doc_id);
+        last_doc.0.clear();
+        last_doc.0.extend_from_slice(doc_id);
+        last_doc.1 = id;
+        id
+    };
+    t.doc.push(doc);
+    t.start.push(start);
+    t.end.push(end);
+    t.status.push(status);
+    t.speaker.push(t.names.id(speaker));
+    t.reviewed.push(if reviewed.is_empty() {
+        0
+    } else {
+        t.names.id(reviewed)
+    });
+    t.count_annotator(annotator, line);
+    true
 }
 
 fn push_row(
@@ -2128,6 +2620,44 @@ mod tests {
         assert_eq!(lines(&a), vec![2, 3, 6, 7]);
         assert_eq!(a.row_of(b"c"), Some(2));
         assert_eq!(a.row_of(b"zz"), None);
+    }
+
+    #[test]
+    fn quick_parsers_agree_with_the_general_ones() {
+        for s in Status::ALL {
+            let code = Some(status_code(Some(s)));
+            assert_eq!(parse_status(s.as_str().as_bytes()), code);
+            assert_eq!(parse_status_any(s.as_str().as_bytes()), code);
+            assert_eq!(parse_status(s.as_str().to_uppercase().as_bytes()), code);
+        }
+        assert_eq!(parse_status(b" "), Some(0));
+        assert_eq!(parse_status(b"maybe"), None);
+        for n in [
+            "0",
+            "7",
+            "0042",
+            "18446744073709551615",
+            " 12 ",
+            "+3",
+            "",
+            "1x",
+            "99999999999999999999",
+        ] {
+            assert_eq!(
+                parse_usize(n.as_bytes()),
+                parse_usize_any(n.as_bytes()),
+                "{n:?}"
+            );
+        }
+        let names: Vec<String> = (0..3000)
+            .map(|i| format!("N{}", "x".repeat(i % 40) + &i.to_string()))
+            .collect();
+        let mut i = Interner::default();
+        for n in names.iter().chain(&names) {
+            let id = i.id(n.as_bytes());
+            assert_eq!(i.get(id), n);
+        }
+        assert_eq!(i.len(), names.len());
     }
 
     #[test]
