@@ -98,6 +98,28 @@ fn bad(path: &Path, line: u64, msg: impl Into<String>) -> Error {
     Error::input(Location::file(path).line(line), msg)
 }
 
+/// The `ROLE:ID` items of an event or relation line; `expected` names the shape in the error.
+fn role_args<'a>(
+    items: impl Iterator<Item = &'a str>,
+    path: &Path,
+    line: u64,
+    id: &str,
+    expected: &str,
+) -> Result<Vec<(String, String)>> {
+    items
+        .map(|it| {
+            let (role, target) = it.split_once(':').ok_or_else(|| {
+                bad(
+                    path,
+                    line,
+                    format!("{id}: expected `{expected}`, found {:?}", shorten(it)),
+                )
+            })?;
+            Ok((role.to_string(), target.to_string()))
+        })
+        .collect()
+}
+
 fn slice(text: &[char], s: Span) -> String {
     text[s.0.min(text.len())..s.1.min(text.len())]
         .iter()
@@ -233,17 +255,7 @@ pub fn parse_ann(path: &Path, src: &str, text: &[char]) -> Result<AnnFile> {
                         format!("{id}: expected `TYPE:TRIGGER`, found {:?}", shorten(trig)),
                     )
                 })?;
-                let mut args = Vec::new();
-                for it in items {
-                    let (role, target) = it.split_once(':').ok_or_else(|| {
-                        bad(
-                            path,
-                            lineno,
-                            format!("{id}: expected `ROLE:ID`, found {:?}", shorten(it)),
-                        )
-                    })?;
-                    args.push((role.to_string(), target.to_string()));
-                }
+                let args = role_args(items, path, lineno, id, "ROLE:ID")?;
                 ann.events.push(Event {
                     id: id.to_string(),
                     typ: typ.to_string(),
@@ -257,17 +269,7 @@ pub fn parse_ann(path: &Path, src: &str, text: &[char]) -> Result<AnnFile> {
                 let typ = items
                     .next()
                     .ok_or_else(|| bad(path, lineno, format!("{id}: empty relation")))?;
-                let mut args = Vec::new();
-                for it in items {
-                    let (role, target) = it.split_once(':').ok_or_else(|| {
-                        bad(
-                            path,
-                            lineno,
-                            format!("{id}: expected `Arg1:ID Arg2:ID`, found {:?}", shorten(it)),
-                        )
-                    })?;
-                    args.push((role.to_string(), target.to_string()));
-                }
+                let args = role_args(items, path, lineno, id, "Arg1:ID Arg2:ID")?;
                 if args.len() != 2 {
                     return Err(bad(
                         path,
