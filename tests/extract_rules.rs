@@ -491,3 +491,12 @@ fn a_name_after_a_preposition_or_speech_verb_is_no_colon_speaker() {
              typical of his administration.”";
     assert_eq!(speaker_of(t, "The comments"), "Ted Cruz");
 }
+
+#[test]
+fn a_subject_that_speaks_after_its_appositive_is_the_pronouns_antecedent() {
+    let t = "“We are changing course,” said Ben Carson.\n\n\
+             Armstrong Williams, Carson's longtime friend and adviser, suggested that the \
+             candidate was seizing back control. “Dr. Carson is back in charge, and I'm happy to \
+             see that,” he told the AP.";
+    assert_eq!(speaker_of(t, "Dr. Carson is back"), "Armstrong Williams");
+}

@@ -666,10 +666,22 @@ pub(crate) fn mentions_from(
                     || (after_comma && verb_follows));
             // followed by a speech verb: a speaker
             let next = toks.get(j);
-            let next2 = toks.get(j + 1);
-            let speaks = next.is_some_and(|n| n.is(lexicon::CUE) && !n.cap)
-                || (next.is_some_and(|n| n.is(lexicon::ADVERB))
-                    && next2.is_some_and(|n| n.is(lexicon::CUE) && !n.cap));
+            let cue_at = |k: usize| {
+                let n = toks.get(k);
+                n.is_some_and(|n| n.is(lexicon::CUE) && !n.cap)
+                    || (n.is_some_and(|n| n.is(lexicon::ADVERB))
+                        && toks
+                            .get(k + 1)
+                            .is_some_and(|n| n.is(lexicon::CUE) && !n.cap))
+            };
+            // past an appositive too: `Armstrong Williams, Carson's longtime friend, suggested`
+            let after_appositive = next.is_some_and(|n| n.is_punct(','))
+                && toks[j + 1..]
+                    .iter()
+                    .take(15)
+                    .position(|t| t.is_punct(',') || t.kind == Kind::Mark)
+                    .is_some_and(|p| toks[j + 1 + p].is_punct(',') && cue_at(j + 2 + p));
+            let speaks = cue_at(j) || after_appositive;
             let subject = subject || (speaks && !possessive);
             let object = !speaks
                 && prev.is_some_and(|p| {
