@@ -500,3 +500,12 @@ fn a_subject_that_speaks_after_its_appositive_is_the_pronouns_antecedent() {
              see that,” he told the AP.";
     assert_eq!(speaker_of(t, "Dr. Carson is back"), "Armstrong Williams");
 }
+
+#[test]
+fn the_object_of_a_locative_preposition_is_not_the_subject() {
+    let t = "The sign on the gate read: \"Closed until further notice.\"";
+    assert_eq!(speaker_of(t, "Closed until"), "the sign");
+    let t = "Councillor Tom Hughes asked: \"Why did nobody notice for six hours?\"";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "Why did").speaker, "Tom Hughes");
+}

@@ -328,7 +328,19 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
         e = found?;
     }
     let e = skip_parenthetical(toks, e, lo);
-    phrase_before(toks, e, lo)
+    let (s, e) = phrase_before(toks, e, lo)?;
+    // `The sign on the gate read`: the object of a locative preposition is not the subject;
+    // the phrase before it is (affiliations such as `a fellow at Brookings` stay whole)
+    if s > lo + 1
+        && matches!(
+            toks[s - 1].lower.as_str(),
+            "on" | "outside" | "behind" | "above" | "near"
+        )
+        && let Some(outer) = phrase_before(toks, s - 1, lo)
+    {
+        return Some(outer);
+    }
+    Some((s, e))
 }
 
 /// `Sen. Richard J. Durbin (D-Ill.)`: the phrase ends before the parenthesis.
