@@ -145,8 +145,9 @@ fn count_changed(tables: &[Table], a: &mut Alignment) {
                     }
                     let tg = &tables[g];
                     let rg = rg as usize;
-                    if t0.quote_hash[r0] != tg.quote_hash[rg]
-                        || common[f0][t0.speaker[r0] as usize] != common[g][tg.speaker[rg] as usize]
+                    if t0.extracted().quote_hash[r0] != tg.extracted().quote_hash[rg]
+                        || common[f0][t0.extracted().speaker[r0] as usize]
+                            != common[g][tg.extracted().speaker[rg] as usize]
                     {
                         changed[g] += 1;
                     }
@@ -193,12 +194,12 @@ fn pair_by_overlap(tables: &[Table], a: &mut Alignment) {
             .filter(|(_, r)| **r != NO_ROW)
             .fold(0u64, |m, (g, _)| m | 1 << g);
         by_doc
-            .entry(t.docs.get(t.doc[r]))
+            .entry(t.docs.get(t.extracted().doc[r]))
             .or_default()
             .push(Partial {
                 unit: u,
-                start: t.start[r],
-                end: t.end[r],
+                start: t.extracted().start[r],
+                end: t.extracted().end[r],
                 files,
             });
     }

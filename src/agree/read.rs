@@ -24,7 +24,6 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use foldhash::fast::FixedState;
-use hashbrown::HashTable;
 use rayon::prelude::*;
 
 use crate::error::{Error, Location, Result};
@@ -57,33 +56,56 @@ impl Strs {
     }
 }
 
-/// The hash [`Interner`] files strings under: a string of up to 16 bytes (a name, a document
-/// id) is read as two words and mixed with one multiplication.
-#[inline]
-fn short_hash(s: &[u8]) -> u64 {
-    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+/// A string as two words: all of it when it has up to 16 bytes (a name, a document id), else
+/// its first and last 8 bytes.
+#[inline(always)]
+fn short_key(s: &[u8]) -> (u64, u64) {
     let n = s.len();
     let word = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
     let half = |b: &[u8]| u64::from(u32::from_le_bytes(b.try_into().unwrap_or([0; 4])));
-    let (a, b) = match n {
+    match n {
         0 => (0, 0),
         1..4 => (
             u64::from(s[0]) | u64::from(s[n / 2]) << 8 | u64::from(s[n - 1]) << 16,
             0,
         ),
         4..8 => (half(&s[..4]), half(&s[n - 4..])),
-        8..=16 => (word(&s[..8]), word(&s[n - 8..])),
-        _ => return text_hash(s),
-    };
-    let m = u128::from(a ^ K) * u128::from(b ^ K.rotate_left(32) ^ n as u64);
+        _ => (word(&s[..8]), word(&s[n - 8..])),
+    }
+}
+
+/// Mixes a [`short_key`] and the length into a hash.
+#[inline(always)]
+fn short_hash(a: u64, b: u64, n: u32) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let m = u128::from(a ^ K) * u128::from(b ^ K.rotate_left(32) ^ u64::from(n));
     (m as u64) ^ (m >> 64) as u64
 }
+
+/// A slot of [`Interner`]'s table: the string's key and length and its id (`u32::MAX`: empty).
+/// A string of up to 16 bytes is compared on the slot alone, so that a look-up touches one
+/// place in memory.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    a: u64,
+    b: u64,
+    len: u32,
+    id: u32,
+}
+
+const EMPTY_SLOT: Slot = Slot {
+    a: 0,
+    b: 0,
+    len: 0,
+    id: u32::MAX,
+};
 
 /// Interns short strings (document ids, speaker names) as small integers, numbered in order of
 /// first appearance.
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
-    table: HashTable<u32>,
+    /// Open addressing, a power of two at most half full (or empty).
+    slots: Vec<Slot>,
     text: String,
     ends: Vec<usize>,
     /// The ids asked for since [`Interner::begin`], in order of first asking (a chunk's table
@@ -97,20 +119,38 @@ pub struct Interner {
 impl Interner {
     #[inline]
     pub fn id(&mut self, s: &[u8]) -> u32 {
-        let range = |ends: &[usize], i: u32| {
-            let i = i as usize;
-            (if i == 0 { 0 } else { ends[i - 1] })..ends[i]
-        };
-        let (text, ends) = (&self.text, &self.ends);
-        let h = short_hash(s);
-        if let Some(&id) = self
-            .table
-            .find(h, |&i| text[range(ends, i)].as_bytes() == s)
-        {
-            self.note(id);
-            return id;
+        match self.find(s) {
+            Some(id) => {
+                self.note(id);
+                id
+            }
+            None => self.insert(s),
         }
-        self.insert(s)
+    }
+
+    #[inline(always)]
+    fn find(&self, s: &[u8]) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let (a, b) = short_key(s);
+        let n = s.len() as u32;
+        let mask = self.slots.len() - 1;
+        let mut i = short_hash(a, b, n) as usize & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot.id == u32::MAX {
+                return None;
+            }
+            if slot.a == a
+                && slot.b == b
+                && slot.len == n
+                && (n <= 16 || self.get(slot.id).as_bytes() == s)
+            {
+                return Some(slot.id);
+            }
+            i = (i + 1) & mask;
+        }
     }
 
     #[inline(always)]
@@ -124,32 +164,44 @@ impl Interner {
 
     #[cold]
     fn insert(&mut self, s: &[u8]) -> u32 {
-        let range = |ends: &[usize], i: u32| {
-            let i = i as usize;
-            (if i == 0 { 0 } else { ends[i - 1] })..ends[i]
-        };
         // Input was checked to be UTF-8 when read; anything else is kept with replacement
-        // characters, under the hash of what it became.
+        // characters, under what it became.
         let s = String::from_utf8_lossy(s);
-        let (text, ends) = (&mut self.text, &mut self.ends);
-        let h = short_hash(s.as_bytes());
-        let id = match self
-            .table
-            .find(h, |&i| text[range(ends, i)].as_bytes() == s.as_bytes())
-        {
-            Some(&id) => id,
+        let id = match self.find(s.as_bytes()) {
+            Some(id) => id,
             None => {
-                let id = ends.len() as u32;
-                text.push_str(&s);
-                ends.push(text.len());
-                self.table
-                    .insert_unique(h, id, |&i| short_hash(text[range(ends, i)].as_bytes()));
+                let id = self.ends.len() as u32;
+                self.text.push_str(&s);
+                self.ends.push(self.text.len());
                 self.round.push(self.current.wrapping_sub(1));
+                if self.ends.len() * 2 > self.slots.len() {
+                    let room = (self.slots.len() * 2).max(64);
+                    self.slots = vec![EMPTY_SLOT; room];
+                    for i in 0..self.ends.len() as u32 {
+                        self.place(i);
+                    }
+                } else {
+                    self.place(id);
+                }
                 id
             }
         };
         self.note(id);
         id
+    }
+
+    /// Files string `id` in the table (which has room).
+    fn place(&mut self, id: u32) {
+        let i = id as usize;
+        let s = &self.text.as_bytes()[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]];
+        let (a, b) = short_key(s);
+        let n = s.len() as u32;
+        let mask = self.slots.len() - 1;
+        let mut at = short_hash(a, b, n) as usize & mask;
+        while self.slots[at].id != u32::MAX {
+            at = (at + 1) & mask;
+        }
+        self.slots[at] = Slot { a, b, len: n, id };
     }
 
     /// Starts a new round of [`Interner::used`].
@@ -242,22 +294,81 @@ enum Text {
     },
 }
 
+/// The columns a reviewed copy has from the extraction, the same in every copy of it.
+#[derive(Debug, Clone, Default)]
+pub struct Extracted {
+    /// [`text_hash`] of each row's quote id and quote text.
+    pub id_hash: Vec<u64>,
+    pub quote_hash: Vec<u64>,
+    /// Document ids in [`Table::docs`].
+    pub doc: Vec<u32>,
+    pub start: Vec<usize>,
+    pub end: Vec<usize>,
+    /// Predicted speaker, as ids in [`Table::names`].
+    pub speaker: Vec<u32>,
+}
+
+impl Extracted {
+    fn clear(&mut self) {
+        self.id_hash.clear();
+        self.quote_hash.clear();
+        self.doc.clear();
+        self.start.clear();
+        self.end.clear();
+        self.speaker.clear();
+    }
+
+    fn reserve(&mut self, more: usize) {
+        self.id_hash.reserve(more);
+        self.quote_hash.reserve(more);
+        self.doc.reserve(more);
+        self.start.reserve(more);
+        self.end.reserve(more);
+        self.speaker.reserve(more);
+    }
+
+    /// Row `j` of `o` added.
+    fn push_row_of(&mut self, o: &Extracted, j: usize) {
+        self.id_hash.push(o.id_hash[j]);
+        self.quote_hash.push(o.quote_hash[j]);
+        self.doc.push(o.doc[j]);
+        self.start.push(o.start[j]);
+        self.end.push(o.end[j]);
+        self.speaker.push(o.speaker[j]);
+    }
+
+    /// The first `n` rows.
+    fn first(&self, n: usize) -> Extracted {
+        Extracted {
+            id_hash: self.id_hash[..n].to_vec(),
+            quote_hash: self.quote_hash[..n].to_vec(),
+            doc: self.doc[..n].to_vec(),
+            start: self.start[..n].to_vec(),
+            end: self.end[..n].to_vec(),
+            speaker: self.speaker[..n].to_vec(),
+        }
+    }
+}
+
 /// One annotator's copy, column by column.
 #[derive(Debug, Clone)]
 pub struct Table {
     pub path: PathBuf,
     pub headers: Vec<String>,
-    /// [`text_hash`] of each row's quote id and quote text.
-    pub id_hash: Vec<u64>,
-    pub quote_hash: Vec<u64>,
-    pub doc: Vec<u32>,
+    /// This table's own columns from the extraction; unused while [`Table::shared`] is set.
+    own: Extracted,
+    /// The first copy's columns, when every row of this copy so far has the bytes of the first
+    /// copy's row of the same number up to the review columns (the usual case): they are not
+    /// copied. Names and documents are then numbered as in the first copy.
+    shared: Option<Arc<Extracted>>,
+    /// Per row of a chunk read against a reference: the reference's row with the same bytes up
+    /// to the review columns, or `u32::MAX` for a row read in full (whose columns are in
+    /// [`Table::own`]).
+    ref_row: Vec<u32>,
     pub docs: Interner,
-    pub start: Vec<usize>,
-    pub end: Vec<usize>,
     /// See [`status_code`].
     pub status: Vec<u8>,
-    /// Predicted and reviewed speaker, as ids in [`Table::names`].
-    pub speaker: Vec<u32>,
+    /// Reviewed speaker, as ids in [`Table::names`].
     pub reviewed: Vec<u32>,
     pub names: Interner,
     /// Distinct values of the `annotator` column with their count and first line.
@@ -274,14 +385,11 @@ impl Table {
         Table {
             path: path.to_path_buf(),
             headers,
-            id_hash: Vec::new(),
-            quote_hash: Vec::new(),
-            doc: Vec::new(),
+            own: Extracted::default(),
+            shared: None,
+            ref_row: Vec::new(),
             docs: Interner::default(),
-            start: Vec::new(),
-            end: Vec::new(),
             status: Vec::new(),
-            speaker: Vec::new(),
             reviewed: Vec::new(),
             names,
             annotators: Vec::new(),
@@ -315,6 +423,26 @@ impl Table {
 
     pub fn len(&self) -> usize {
         self.status.len()
+    }
+
+    /// The columns from the extraction.
+    pub fn extracted(&self) -> &Extracted {
+        self.shared.as_deref().unwrap_or(&self.own)
+    }
+
+    /// Makes the columns from the extraction shareable with copies read against this one.
+    fn share(&mut self) {
+        if self.shared.is_none() {
+            self.shared = Some(Arc::new(std::mem::take(&mut self.own)));
+        }
+    }
+
+    /// Copies the shared columns into this table's own (for a copy whose rows stop being the
+    /// first copy's).
+    fn unshare(&mut self) {
+        if let Some(sh) = self.shared.take() {
+            self.own = sh.first(self.len());
+        }
     }
     pub fn is_empty(&self) -> bool {
         self.status.is_empty()
@@ -368,10 +496,11 @@ impl Table {
                 };
                 if which == TextColumn::QuoteId && is_blank(&text) {
                     // The id the schema gives a row without one.
+                    let ex = self.extracted();
                     return Cow::Owned(QuoteRecord::make_id(
-                        self.docs.get(self.doc[r]),
-                        self.start[r],
-                        self.end[r],
+                        self.docs.get(ex.doc[r]),
+                        ex.start[r],
+                        ex.end[r],
                     ));
                 }
                 match text {
@@ -396,6 +525,7 @@ impl Table {
     fn sorted_ids(&self) -> &[(u64, u32)] {
         self.sorted_ids.get_or_init(|| {
             let mut h: Vec<(u64, u32)> = self
+                .extracted()
                 .id_hash
                 .par_iter()
                 .enumerate()
@@ -429,7 +559,10 @@ impl Table {
 
     /// Whether two tables hold the same quote ids in the same order (compared by hash).
     pub fn same_ids(&self, o: &Table) -> bool {
-        self.id_hash == o.id_hash
+        let (a, b) = (self.extracted(), o.extracted());
+        a.id_hash.len() == self.len()
+            && b.id_hash.len() == o.len()
+            && (std::ptr::eq(a, b) && self.len() == o.len() || a.id_hash == b.id_hash)
     }
 
     /// The row holding a quote id (the index is built on first use).
@@ -469,9 +602,10 @@ impl Table {
             Some((rep, first)) => {
                 let id = self.quote_id(rep as usize);
                 // The first occurrence of that id is the smallest row with it.
-                let hash = self.id_hash[rep as usize];
+                let ids = &self.extracted().id_hash;
+                let hash = ids[rep as usize];
                 let first = (0..=first as usize)
-                    .find(|&r| self.id_hash[r] == hash && self.quote_id(r) == id)
+                    .find(|&r| ids[r] == hash && self.quote_id(r) == id)
                     .unwrap_or(first as usize);
                 Err(Error::input(
                     Location::file(&self.path)
@@ -489,13 +623,10 @@ impl Table {
 
     /// Reserves room for `more` rows.
     fn reserve_rows(&mut self, more: usize) {
-        self.id_hash.reserve(more);
-        self.quote_hash.reserve(more);
-        self.doc.reserve(more);
-        self.start.reserve(more);
-        self.end.reserve(more);
+        if self.shared.is_none() {
+            self.own.reserve(more);
+        }
         self.status.reserve(more);
-        self.speaker.reserve(more);
         self.reviewed.reserve(more);
         if let Text::Csv { row_at, prefix, .. } = &mut self.text {
             row_at.reserve(more);
@@ -509,7 +640,7 @@ impl Table {
         let name = match status_of_code(self.status[row]) {
             Some(Status::Corrected) => self.reviewed[row],
             Some(Status::Confirmed) if self.reviewed[row] != 0 => self.reviewed[row],
-            Some(Status::Confirmed) => self.speaker[row],
+            Some(Status::Confirmed) => self.extracted().speaker[row],
             _ => return None,
         };
         let s = self.names.get(name);
@@ -527,8 +658,8 @@ impl Table {
 
     /// Adds a record: `line` tells where it starts, `at` is its byte position in a CSV file.
     fn push(&mut self, r: &QuoteRecord, line: &dyn Fn() -> u64, at: usize) {
-        self.id_hash.push(text_hash(r.quote_id.as_bytes()));
-        self.quote_hash.push(text_hash(r.quote.as_bytes()));
+        self.own.id_hash.push(text_hash(r.quote_id.as_bytes()));
+        self.own.quote_hash.push(text_hash(r.quote.as_bytes()));
         match &mut self.text {
             Text::Stored {
                 lines,
@@ -546,11 +677,11 @@ impl Table {
                 prefix.push(u32::MAX);
             }
         }
-        self.doc.push(self.docs.id(r.doc_id.as_bytes()));
-        self.start.push(r.start);
-        self.end.push(r.end);
+        self.own.doc.push(self.docs.id(r.doc_id.as_bytes()));
+        self.own.start.push(r.start);
+        self.own.end.push(r.end);
         self.status.push(status_code(r.status));
-        self.speaker.push(self.names.id(r.speaker.as_bytes()));
+        self.own.speaker.push(self.names.id(r.speaker.as_bytes()));
         self.reviewed
             .push(self.names.id(r.reviewed_speaker.as_bytes()));
         self.count_annotator(r.annotator.as_bytes(), line);
@@ -580,7 +711,7 @@ impl Table {
     /// Adds the rows of `p`, the table of the next chunk of the same CSV file, whose line
     /// numbers need `add` added. Document and speaker ids are renumbered in order of first
     /// appearance, as if the file had been read in one piece.
-    fn append(&mut self, p: &Table, add: u64, map: &mut Vec<u32>) {
+    fn append(&mut self, p: &Table, add: u64, map: &mut Vec<u32>, reference: Option<&Table>) {
         // The part's ids, in order of first use in the part, as this table's.
         let remap = |ours: &mut Interner, theirs: &Interner, map: &mut Vec<u32>| {
             map.resize(theirs.len(), u32::MAX);
@@ -598,6 +729,7 @@ impl Table {
                 None => self.annotators.push((name.clone(), *n, line + add)),
             }
         }
+        let against = !p.ref_row.is_empty();
         if let (
             Text::Csv { row_at, prefix, .. },
             Text::Csv {
@@ -608,31 +740,90 @@ impl Table {
         ) = (&mut self.text, &p.text)
         {
             row_at.extend_from_slice(pr);
-            prefix.extend_from_slice(pp);
+            if !against {
+                // Only a reference needs them.
+                prefix.extend_from_slice(pp);
+            }
         }
-        self.id_hash.extend_from_slice(&p.id_hash);
-        self.quote_hash.extend_from_slice(&p.quote_hash);
-        self.doc.extend(p.doc.iter().map(|&d| docs[d as usize]));
-        self.start.extend_from_slice(&p.start);
-        self.end.extend_from_slice(&p.end);
+        let base = self.len();
+        let mirrored = || {
+            p.ref_row
+                .iter()
+                .enumerate()
+                .all(|(i, &j)| j as usize == base + i)
+        };
+        if self.shared.is_some() && !(against && mirrored()) {
+            self.unshare();
+        }
+        if self.shared.is_none() {
+            let own = &mut self.own;
+            let add_own = |own: &mut Extracted, k: usize| {
+                let o = &p.own;
+                own.id_hash.push(o.id_hash[k]);
+                own.quote_hash.push(o.quote_hash[k]);
+                own.doc.push(docs[o.doc[k] as usize]);
+                own.start.push(o.start[k]);
+                own.end.push(o.end[k]);
+                own.speaker.push(names[o.speaker[k] as usize]);
+            };
+            match reference {
+                Some(rf) if against => {
+                    // Rows of the reference are numbered as in it (this table's names and
+                    // documents began as the reference's).
+                    let rx = rf.extracted();
+                    let mut k = 0;
+                    for &j in &p.ref_row {
+                        if j == u32::MAX {
+                            add_own(own, k);
+                            k += 1;
+                        } else {
+                            own.push_row_of(rx, j as usize);
+                        }
+                    }
+                }
+                _ => {
+                    // Whole columns at once.
+                    let o = &p.own;
+                    own.id_hash.extend_from_slice(&o.id_hash);
+                    own.quote_hash.extend_from_slice(&o.quote_hash);
+                    own.doc.extend(o.doc.iter().map(|&d| docs[d as usize]));
+                    own.start.extend_from_slice(&o.start);
+                    own.end.extend_from_slice(&o.end);
+                    own.speaker
+                        .extend(o.speaker.iter().map(|&s| names[s as usize]));
+                }
+            }
+        }
         self.status.extend_from_slice(&p.status);
-        self.speaker
-            .extend(p.speaker.iter().map(|&s| names[s as usize]));
         self.reviewed
             .extend(p.reviewed.iter().map(|&s| names[s as usize]));
         *map = names;
     }
 
+    /// Makes the last row, read in full, the reference's row `j`, whose bytes it has up to the
+    /// review columns.
+    fn adopt_last(&mut self, j: usize) {
+        if let Some(last) = self.ref_row.last_mut()
+            && *last == u32::MAX
+        {
+            let o = &mut self.own;
+            o.id_hash.pop();
+            o.quote_hash.pop();
+            o.doc.pop();
+            o.start.pop();
+            o.end.pop();
+            o.speaker.pop();
+            *last = j as u32;
+        }
+    }
+
     /// Back to no rows, keeping the room (a chunk's table, used again for another chunk).
     fn clear_rows(&mut self) {
-        self.id_hash.clear();
-        self.quote_hash.clear();
-        self.doc.clear();
+        self.own.clear();
+        self.shared = None;
+        self.ref_row.clear();
         self.docs.begin();
-        self.start.clear();
-        self.end.clear();
         self.status.clear();
-        self.speaker.clear();
         self.reviewed.clear();
         self.names.begin();
         self.names.id(b"");
@@ -679,7 +870,7 @@ impl IdIndex {
     fn build(t: &Table) -> IdIndex {
         let mut x = IdIndex::default();
         x.first.reserve(t.len());
-        for (row, &h) in t.id_hash.iter().enumerate() {
+        for (row, &h) in t.extracted().id_hash.iter().enumerate() {
             match x.first.entry(h) {
                 std::collections::hash_map::Entry::Vacant(v) => {
                     v.insert(row as u32);
@@ -720,7 +911,8 @@ pub fn read_tables(paths: &[PathBuf]) -> Result<Vec<Table>> {
         return Ok(Vec::new());
     };
     let mut tm = super::Timings::start();
-    let t0 = read_table_against(first, None, !rest.is_empty())?;
+    let mut t0 = read_table_against(first, None, !rest.is_empty())?;
+    t0.share();
     tm.mark("read the first copy");
     // The first copy's ids are sorted (for its duplicate check) while the others are read.
     let (others, _) = rayon::join(
@@ -1153,7 +1345,7 @@ impl<'a> Reference<'a> {
     /// the same order, so the row is looked for near the same place in the reference first.
     fn row_of_hash(&self, h: u64, at: usize) -> Option<usize> {
         const NEAR: usize = 4096;
-        let ids = &self.table.id_hash;
+        let ids = &self.table.extracted().id_hash;
         let guess = (at as f64 / self.len.max(1) as f64 * ids.len() as f64) as usize;
         let (lo, hi) = (
             guess.saturating_sub(NEAR),
@@ -1209,8 +1401,6 @@ fn scan_with_reference(
 ) -> Result<Blocks> {
     let data = r.cx.data;
     let from = r.cx.cols.review_from.unwrap_or(0);
-    let mut names = vec![u32::MAX; rf.table.names.len()];
-    let mut doc = (u32::MAX, 0u32);
     let mut expect: Option<usize> = None;
     let mut misses = 0;
     let mut pos = r.start;
@@ -1222,7 +1412,7 @@ fn scan_with_reference(
         if let Some(j) = expect
             && let Some(len) = rf.same_prefix(j, data, pos)
         {
-            if let Some(next) = r.quick_same_row(rf, j, pos, pos + len, &mut names, &mut doc) {
+            if let Some(next) = r.quick_same_row(j, pos, pos + len) {
                 expect = Some(j + 1);
                 pos = next;
                 continue;
@@ -1231,9 +1421,7 @@ fn scan_with_reference(
             if guess && next - pos > MAX_GUESSED_RECORD {
                 return Ok(Blocks::GaveUp);
             }
-            if from + fields.len() == r.cx.headers.len()
-                && r.same_row(rf, j, fields, pos, next, &mut names, &mut doc)?
-            {
+            if from + fields.len() == r.cx.headers.len() && r.same_row(j, fields, pos, next)? {
                 expect = Some(j + 1);
                 pos = next;
                 continue;
@@ -1244,11 +1432,14 @@ fn scan_with_reference(
             return Ok(Blocks::GaveUp);
         }
         r.record(fields, pos, next)?;
-        expect =
-            r.t.id_hash
-                .last()
-                .and_then(|&h| rf.row_of_hash(h, pos))
-                .map(|j| j + 1);
+        let found = r.t.own.id_hash.last().and_then(|&h| rf.row_of_hash(h, pos));
+        if let Some(j) = found
+            && rf.same_prefix(j, data, pos).is_some()
+        {
+            // Read in full only for want of knowing which reference row to compare with.
+            r.t.adopt_last(j);
+        }
+        expect = found.map(|j| j + 1);
         misses = if expect.is_some() { 0 } else { misses + 1 };
         pos = next;
         if misses >= 16 {
@@ -1419,6 +1610,9 @@ impl Rows<'_, '_> {
                 &mut self.last_doc,
             )?;
         }
+        if cx.reference.is_some() {
+            self.t.ref_row.push(u32::MAX);
+        }
         self.reserve(next);
         Ok(())
     }
@@ -1438,15 +1632,7 @@ impl Rows<'_, '_> {
     /// bytes. Returns where the next record starts, or `None` (nothing added) for any other
     /// row, which is then read field by field.
     #[inline]
-    fn quick_same_row(
-        &mut self,
-        rf: &Reference,
-        j: usize,
-        at: usize,
-        from: usize,
-        names: &mut [u32],
-        doc: &mut (u32, u32),
-    ) -> Option<usize> {
+    fn quick_same_row(&mut self, j: usize, at: usize, from: usize) -> Option<usize> {
         let cx = self.cx;
         let (data, cols) = (cx.data, cx.cols);
         let block: &[u8; 64] = data.get(from..from + 64)?.try_into().ok()?;
@@ -1498,33 +1684,14 @@ impl Rows<'_, '_> {
         } else {
             e + 1
         };
-        let r0 = rf.table;
-        let t = &mut self.t;
-        t.id_hash.push(r0.id_hash[j]);
-        t.quote_hash.push(r0.quote_hash[j]);
-        if let Text::Csv { row_at, prefix, .. } = &mut t.text {
-            row_at.push(at as u64);
-            prefix.push(rf.prefix[j]);
-        }
-        if doc.0 != r0.doc[j] {
-            *doc = (r0.doc[j], t.docs.id(r0.docs.get(r0.doc[j]).as_bytes()));
-        }
-        t.doc.push(doc.1);
-        t.start.push(r0.start[j]);
-        t.end.push(r0.end[j]);
-        t.status.push(status);
-        let s0 = r0.speaker[j] as usize;
-        if names[s0] == u32::MAX {
-            names[s0] = t.names.id(r0.names.get(s0 as u32).as_bytes());
-        }
-        t.speaker.push(names[s0]);
-        let rs = get(cols.reviewed_speaker);
-        t.reviewed
-            .push(if rs.is_empty() { 0 } else { t.names.id(rs) });
-        let (start, base) = (self.start, self.base_line);
-        let line = || base + memchr::memchr_iter(b'\n', &data[start..at]).count() as u64;
-        t.count_annotator(get(cols.annotator), &line);
-        self.reserve(next);
+        self.push_same(
+            j,
+            at,
+            next,
+            status,
+            get(cols.reviewed_speaker),
+            get(cols.annotator),
+        );
         Some(next)
     }
 
@@ -1532,17 +1699,7 @@ impl Rows<'_, '_> {
     /// of the reference; `fields` are its review columns on. `names` maps the reference's
     /// name ids to this table's, `doc` caches the last document. Declines (`false`, nothing
     /// added) a row whose review columns need the full reading, to word a problem.
-    #[allow(clippy::too_many_arguments)]
-    fn same_row(
-        &mut self,
-        rf: &Reference,
-        j: usize,
-        fields: &[Field],
-        at: usize,
-        next: usize,
-        names: &mut [u32],
-        doc: &mut (u32, u32),
-    ) -> Result<bool> {
+    fn same_row(&mut self, j: usize, fields: &[Field], at: usize, next: usize) -> Result<bool> {
         let cx = self.cx;
         let (data, cols) = (cx.data, cx.cols);
         // The bytes before `fields` are the reference's, already checked.
@@ -1564,34 +1721,44 @@ impl Rows<'_, '_> {
         if !version_ok(&text(cols.schema_version)) {
             return Ok(false);
         }
-        let r0 = rf.table;
+        self.push_same(
+            j,
+            at,
+            next,
+            status,
+            &text(cols.reviewed_speaker),
+            &text(cols.annotator),
+        );
+        Ok(true)
+    }
+
+    /// Adds a row with the bytes of the reference's row `j` up to the review columns.
+    #[inline]
+    fn push_same(
+        &mut self,
+        j: usize,
+        at: usize,
+        next: usize,
+        status: u8,
+        reviewed: &[u8],
+        annotator: &[u8],
+    ) {
+        let data = self.cx.data;
         let t = &mut self.t;
-        t.id_hash.push(r0.id_hash[j]);
-        t.quote_hash.push(r0.quote_hash[j]);
-        if let Text::Csv { row_at, prefix, .. } = &mut t.text {
+        t.ref_row.push(j as u32);
+        if let Text::Csv { row_at, .. } = &mut t.text {
             row_at.push(at as u64);
-            prefix.push(rf.prefix[j]);
         }
-        if doc.0 != r0.doc[j] {
-            *doc = (r0.doc[j], t.docs.id(r0.docs.get(r0.doc[j]).as_bytes()));
-        }
-        t.doc.push(doc.1);
-        t.start.push(r0.start[j]);
-        t.end.push(r0.end[j]);
         t.status.push(status);
-        let s0 = r0.speaker[j] as usize;
-        if names[s0] == u32::MAX {
-            names[s0] = t.names.id(r0.names.get(s0 as u32).as_bytes());
-        }
-        t.speaker.push(names[s0]);
-        let rs = text(cols.reviewed_speaker);
-        t.reviewed
-            .push(if rs.is_empty() { 0 } else { t.names.id(&rs) });
+        t.reviewed.push(if reviewed.is_empty() {
+            0
+        } else {
+            t.names.id(reviewed)
+        });
         let (start, base) = (self.start, self.base_line);
         let line = || base + memchr::memchr_iter(b'\n', &data[start..at]).count() as u64;
-        t.count_annotator(&text(cols.annotator), &line);
+        t.count_annotator(annotator, &line);
         self.reserve(next);
-        Ok(true)
     }
 }
 
@@ -2002,8 +2169,16 @@ fn read_csv_bytes(
     let chunks = cuts.len() - 1;
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
+    let mut table = Table::csv(path, headers.clone(), bytes.clone(), &cols);
+    if let Some(rf) = &cx.reference {
+        // Rows with the reference's bytes take its numbering of names and documents, and its
+        // columns while every row so far is the reference's row of the same number.
+        table.names = rf.table.names.clone();
+        table.docs = rf.table.docs.clone();
+        table.shared = rf.table.shared.clone();
+    }
     let joined = Mutex::new(Joined {
-        table: Table::csv(path, headers.clone(), bytes.clone(), &cols),
+        table,
         waiting: (0..chunks).map(|_| None).collect(),
         next: 0,
         pos: hend,
@@ -2053,10 +2228,18 @@ fn read_csv_bytes(
         }
     });
     let j = joined.into_inner().unwrap_or_else(|e| e.into_inner());
-    match j.failed {
-        Some(e) => Err(e),
-        None => Ok(j.table),
+    if let Some(e) = j.failed {
+        return Err(e);
     }
+    let mut table = j.table;
+    if table
+        .shared
+        .as_ref()
+        .is_some_and(|sh| sh.id_hash.len() != table.len())
+    {
+        table.unshare();
+    }
+    Ok(table)
 }
 
 /// The table of a file being read, as its chunks join it in order.
@@ -2140,7 +2323,9 @@ impl Joined {
             let rows = cx.data.len() / per_row;
             self.table.reserve_rows(rows + rows / 32 + 16);
         }
-        self.table.append(&part.table, add, &mut self.map);
+        let reference = cx.reference.as_ref().map(|r| r.table);
+        self.table
+            .append(&part.table, add, &mut self.map, reference);
         self.pos = part.end;
         cx.recycle(part.table);
         Ok(())
@@ -2391,13 +2576,13 @@ fn push_row_quick(
     let reviewed = schema::unescape_formula_bytes(opt!(cols.reviewed_speaker));
     let annotator = schema::unescape_formula_bytes(opt!(cols.annotator));
 
-    t.id_hash.push(if is_blank(qid) {
+    t.own.id_hash.push(if is_blank(qid) {
         let id = QuoteRecord::make_id(&String::from_utf8_lossy(doc_id), start, end);
         text_hash(id.as_bytes())
     } else {
         text_hash(qid)
     });
-    t.quote_hash.push(text_hash(quote));
+    t.own.quote_hash.push(text_hash(quote));
     if let Text::Csv { row_at, prefix, .. } = &mut t.text {
         row_at.push(at as u64);
         prefix.push(
@@ -2416,11 +2601,11 @@ fn push_row_quick(
         last_doc.1 = id;
         id
     };
-    t.doc.push(doc);
-    t.start.push(start);
-    t.end.push(end);
+    t.own.doc.push(doc);
+    t.own.start.push(start);
+    t.own.end.push(end);
     t.status.push(status);
-    t.speaker.push(t.names.id(speaker));
+    t.own.speaker.push(t.names.id(speaker));
     t.reviewed.push(if reviewed.is_empty() {
         0
     } else {
@@ -2520,13 +2705,13 @@ fn push_row(
     let (start, end) = (start.unwrap_or(0), end.unwrap_or(0));
 
     let qid = text(cols.quote_id);
-    t.id_hash.push(if is_blank(&qid) {
+    t.own.id_hash.push(if is_blank(&qid) {
         let id = QuoteRecord::make_id(&String::from_utf8_lossy(&doc_id), start, end);
         text_hash(id.as_bytes())
     } else {
         text_hash(&qid)
     });
-    t.quote_hash.push(text_hash(&text(Some(cols.quote))));
+    t.own.quote_hash.push(text_hash(&text(Some(cols.quote))));
     if let Text::Csv { row_at, prefix, .. } = &mut t.text {
         row_at.push(at as u64);
         prefix.push(
@@ -2545,12 +2730,12 @@ fn push_row(
         last_doc.1 = id;
         id
     };
-    t.doc.push(doc);
-    t.start.push(start);
-    t.end.push(end);
+    t.own.doc.push(doc);
+    t.own.start.push(start);
+    t.own.end.push(end);
     t.status.push(status.unwrap_or(0));
     let sp = text(cols.speaker);
-    t.speaker.push(t.names.id(&sp));
+    t.own.speaker.push(t.names.id(&sp));
     let rs = text(cols.reviewed_speaker);
     t.reviewed
         .push(if rs.is_empty() { 0 } else { t.names.id(&rs) });
@@ -2583,18 +2768,19 @@ mod tests {
     fn same(a: &Table, b: &Table) {
         assert_eq!(a.headers, b.headers);
         assert_eq!(a.len(), b.len());
-        assert_eq!(a.id_hash, b.id_hash);
-        assert_eq!(a.quote_hash, b.quote_hash);
-        assert_eq!(a.start, b.start);
-        assert_eq!(a.end, b.end);
+        let (x, y) = (a.extracted(), b.extracted());
+        assert_eq!(x.id_hash, y.id_hash);
+        assert_eq!(x.quote_hash, y.quote_hash);
+        assert_eq!(x.start, y.start);
+        assert_eq!(x.end, y.end);
         assert_eq!(a.status, b.status);
         assert_eq!(a.annotators, b.annotators);
         for r in 0..a.len() {
             assert_eq!(a.quote_id(r), b.quote_id(r));
             assert_eq!(a.quote(r), b.quote(r));
             assert_eq!(a.note(r), b.note(r));
-            assert_eq!(a.docs.get(a.doc[r]), b.docs.get(b.doc[r]));
-            assert_eq!(a.names.get(a.speaker[r]), b.names.get(b.speaker[r]));
+            assert_eq!(a.docs.get(x.doc[r]), b.docs.get(y.doc[r]));
+            assert_eq!(a.names.get(x.speaker[r]), b.names.get(y.speaker[r]));
             assert_eq!(a.names.get(a.reviewed[r]), b.names.get(b.reviewed[r]));
             assert_eq!(a.final_speaker(r), b.final_speaker(r));
         }
@@ -2757,8 +2943,12 @@ mod tests {
                     assert_eq!(lines(a), lines(b), "chunk {chunk}");
                     assert!(a.docs.iter().eq(b.docs.iter()), "chunk {chunk}");
                     assert!(a.names.iter().eq(b.names.iter()), "chunk {chunk}");
-                    assert_eq!(a.doc, b.doc, "chunk {chunk}");
-                    assert_eq!(a.speaker, b.speaker, "chunk {chunk}");
+                    assert_eq!(a.extracted().doc, b.extracted().doc, "chunk {chunk}");
+                    assert_eq!(
+                        a.extracted().speaker,
+                        b.extracted().speaker,
+                        "chunk {chunk}"
+                    );
                 }
                 (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "chunk {chunk}"),
                 _ => panic!("chunk {chunk}: {:?} vs {:?}", whole.is_ok(), part.is_ok()),
@@ -2882,13 +3072,10 @@ mod tests {
         for chunk in [1, 7, 40, 200, usize::MAX] {
             match (&want, against(data, &r, chunk)) {
                 (Ok(a), Ok(b)) => {
+                    // Names and documents are numbered as in the reference: `same` compares
+                    // them by name.
                     same(a, &b);
                     assert_eq!(lines(a), lines(&b), "chunk {chunk}");
-                    assert!(a.docs.iter().eq(b.docs.iter()), "chunk {chunk}");
-                    assert!(a.names.iter().eq(b.names.iter()), "chunk {chunk}");
-                    assert_eq!(a.doc, b.doc, "chunk {chunk}");
-                    assert_eq!(a.speaker, b.speaker, "chunk {chunk}");
-                    assert_eq!(a.reviewed, b.reviewed, "chunk {chunk}");
                 }
                 (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "chunk {chunk}"),
                 (a, b) => panic!("chunk {chunk}: {:?} vs {:?}", a.is_ok(), b.is_ok()),
@@ -2974,6 +3161,48 @@ mod tests {
     }
 
     #[test]
+    fn a_copy_with_the_first_copys_rows_shares_its_columns() {
+        let row = |i: usize, review: &str| {
+            format!(
+                "id{i},d{},direct,\"q, {i}\",{i},{},Sp{},{review}\n",
+                i / 3,
+                i + 5,
+                i % 4
+            )
+        };
+        let mut first = String::from(REVIEWED);
+        let mut second = String::from(REVIEWED);
+        let mut fewer = String::from(REVIEWED);
+        for i in 0..200 {
+            first.push_str(&row(i, "confirmed,,ana,,1"));
+            let review = if i % 3 == 0 {
+                "corrected,New One,ben,,1"
+            } else {
+                "rejected,,ben,\"a\nnote\",1"
+            };
+            second.push_str(&row(i, review));
+            if i < 150 {
+                fewer.push_str(&row(i, review));
+            }
+        }
+        let mut r = chunked(&first, usize::MAX).unwrap();
+        r.share();
+        let changed = second.replacen(",12,17,", ",12,18,", 1);
+        for chunk in [1, 50, 300, usize::MAX] {
+            let t = against(&second, &r, chunk).unwrap();
+            assert!(t.shared.is_some(), "chunk {chunk}");
+            assert!(t.same_ids(&r));
+            same(&t, &alone(&second).unwrap());
+            // Fewer rows, or a row of its own: the columns are the copy's own.
+            for data in [&fewer, &changed] {
+                let t = against(data, &r, chunk).unwrap();
+                assert!(t.shared.is_none(), "chunk {chunk}");
+                same(&t, &alone(data).unwrap());
+            }
+        }
+    }
+
+    #[test]
     fn rows_are_found_in_the_reference_near_or_far() {
         let mut data = String::from(REVIEWED);
         for i in 0..50 {
@@ -2987,7 +3216,11 @@ mod tests {
         };
         for (at, far) in [(0, false), (data.len() / 2, false), (usize::MAX / 2, true)] {
             for r in [0, 17, 49] {
-                assert_eq!(rf.row_of_hash(t.id_hash[r], at), Some(r), "{at} {far}");
+                assert_eq!(
+                    rf.row_of_hash(t.extracted().id_hash[r], at),
+                    Some(r),
+                    "{at} {far}"
+                );
             }
             assert_eq!(rf.row_of_hash(text_hash(b"nope"), at), None);
         }

@@ -217,7 +217,7 @@ impl Coded {
                                 let name = if s == Status::Corrected || t.reviewed[r] != 0 {
                                     t.reviewed[r]
                                 } else {
-                                    t.speaker[r]
+                                    t.extracted().speaker[r]
                                 };
                                 let key = key_of_name[f][name as usize];
                                 sp[slot + f] = key;
@@ -358,9 +358,9 @@ pub fn build(
             let t = &tables[f];
             unaligned.push(Unaligned {
                 quote_id: t.quote_id(r).into_owned(),
-                doc_id: t.docs.get(t.doc[r]).to_string(),
-                start: t.start[r],
-                end: t.end[r],
+                doc_id: t.docs.get(t.extracted().doc[r]).to_string(),
+                start: t.extracted().start[r],
+                end: t.extracted().end[r],
                 present: (0..k).filter(|&g| unit[g] != NO_ROW).collect(),
             });
         }
@@ -455,7 +455,7 @@ pub fn build(
             .collect();
         for u in 0..n {
             let (f, r) = al.anchor(u);
-            let d = tables[f].doc[r];
+            let d = tables[f].extracted().doc[r];
             let g = &mut known[f][d as usize];
             if *g == u32::MAX {
                 let name = tables[f].docs.get(d);
@@ -588,7 +588,7 @@ pub fn disagreement(tables: &[Table], al: &Alignment, coded: &Coded, u: usize) -
         .collect();
     Disagreement {
         quote_id: t.quote_id(r).into_owned(),
-        doc_id: t.docs.get(t.doc[r]).to_string(),
+        doc_id: t.docs.get(t.extracted().doc[r]).to_string(),
         quote: t.quote(r).into_owned(),
         fields,
         majority_speaker: majority_speaker(coded, u, &answers),
