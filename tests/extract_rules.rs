@@ -509,3 +509,17 @@ fn the_object_of_a_locative_preposition_is_not_the_subject() {
     let rows = extract(t);
     assert_eq!(quote(&rows, "Why did").speaker, "Tom Hughes");
 }
+
+#[test]
+fn a_common_word_opening_the_sentence_is_no_speaker() {
+    let t = "Back in 1999, Mr. Trump admired the campaign, telling CNBC: \"He was a great \
+             campaigner.\" He came back to it later.";
+    assert_eq!(speaker_of(t, "He was a great"), "Trump");
+}
+
+#[test]
+fn a_name_before_the_colon_after_a_verb_phrase() {
+    let t = "The timing of the surge doesn't surprise Republican pollster Daron Shaw: \
+             “Historically, lesser-known candidates rise late.”";
+    assert_eq!(speaker_of(t, "Historically"), "Daron Shaw");
+}

@@ -121,6 +121,8 @@ fn is_descriptor(t: &Tok) -> bool {
             | lexicon::PRONOUN)
         && !t.lower.ends_with("ed")
         && !t.lower.ends_with("ly")
+        && !t.lower.ends_with("n't")
+        && !t.lower.ends_with("n\u{2019}t")
 }
 
 fn nameish(t: &Tok) -> bool {
@@ -458,11 +460,20 @@ fn sentence_subject_from(toks: &[Tok]) -> Option<(usize, usize)> {
             || (t.lower.ends_with("ly") && t.lower.len() > 4)
             || (t.cap && t.lower.ends_with("ing") && t.lower.len() > 5)
     });
+    let comma = toks.iter().take(15).position(|t| t.is_punct(','));
     if !opens_with_adverbial && let Some(hit) = at(0) {
-        return Some(hit);
+        // `Back in 1999, Mr. Trump …`: one capitalised word before a preposition and a comma
+        // is more likely an adverbial than a subject
+        let adverbial_like = hit.1 == hit.0 + 1
+            && toks
+                .get(hit.1)
+                .is_some_and(|t| t.is(lexicon::PREP | lexicon::FUNCTION));
+        if !adverbial_like {
+            return Some(hit);
+        }
+        return comma.and_then(|c| at(c + 1)).or(Some(hit));
     }
-    let comma = toks.iter().take(15).position(|t| t.is_punct(','))?;
-    at(comma + 1)
+    at(comma? + 1)
 }
 
 /// Tokens that may stand between a cue and the quotation it introduces: adjuncts such as
@@ -617,8 +628,10 @@ fn match_colon(toks: &[Tok]) -> Option<(usize, usize)> {
         return None;
     }
     if let Some(e) = np_forward(toks, 0) {
-        // allow adjuncts such as `on Twitter` between the phrase and the colon
-        if e + 1 == n || adjunct_only(&toks[e..n - 1]) {
+        // allow adjuncts such as `on Twitter` between the phrase and the colon (not a verb
+        // phrase: `The timing of his surge surprises pollster Daron Shaw:`)
+        let adjunct_opens = toks[e].is(lexicon::PREP | lexicon::TIME) || toks[e].kind != TK::Word;
+        if e + 1 == n || (adjunct_opens && adjunct_only(&toks[e..n - 1])) {
             return Some((0, e));
         }
     }
@@ -987,6 +1000,16 @@ impl<'a> Doc<'a> {
     }
 
     fn speaker_from(&self, toks: &[Tok], s: usize, e: usize) -> Option<Speaker> {
+        // `Back in 1999, …`, `Ever since …`, `Guns are "…"`: a lone capitalised word opening
+        // its sentence that the document also writes in lowercase is a common word, no name
+        if e == s + 1
+            && toks[s].cap
+            && !toks[s].is(lexicon::TITLE | lexicon::ROLE | lexicon::ORG | lexicon::PRONOUN)
+            && self.sentence_start(toks[s].start)
+            && self.used_in_lowercase(&self.text[toks[s].start..toks[s].end])
+        {
+            return None;
+        }
         names::from_phrase(self.text, toks, s, e)
     }
 
