@@ -523,3 +523,16 @@ fn a_name_before_the_colon_after_a_verb_phrase() {
              “Historically, lesser-known candidates rise late.”";
     assert_eq!(speaker_of(t, "Historically"), "Daron Shaw");
 }
+
+#[test]
+fn a_signature_paragraph_names_the_speaker() {
+    let t = "Sanders voted for it.\n\n\"The idea that I would dismantle health care in America \
+             is just not accurate.\"\n\n- Sen. Bernie Sanders.\n\nSanders exaggerates.";
+    let rows = extract(t);
+    let r = quote(&rows, "The idea");
+    assert_eq!(r.speaker, "Bernie Sanders");
+    assert_eq!(r.rule, "signature");
+    // a dash paragraph that says more is no signature
+    let t = "\"We will win this state.\"\n\n- Sanders spoke for an hour and left early.";
+    assert!(extract(t).iter().all(|r| r.rule != "signature"));
+}

@@ -1495,6 +1495,28 @@ impl<'a> Doc<'a> {
                     }
                 }
             }
+            // a signature paragraph after a quotation that ends its paragraph (`"…"¶- Sanders.`),
+            // as fact-check and live-blog pages attribute
+            if found.is_none()
+                && self.text[sp.close..para.end].trim().is_empty()
+                && let Some(next) = self.seg.paragraphs.get(pi + 1)
+                && next.end - next.start < 80
+            {
+                let toks = self.tokens(next.start, next.end);
+                if toks.first().is_some_and(|t| t.is_dash())
+                    && let Some(e) = np_forward(&toks, 1)
+                    && toks[e..].iter().all(|t| t.is_punct('.'))
+                    && let Some(spk) = self.speaker_from(&toks, 1, e)
+                {
+                    found = Some(Found {
+                        speaker: spk,
+                        cue: "\u{2014}".into(),
+                        rule: "signature",
+                        confidence: 0.85,
+                        cue_pos: Some(toks[0].start),
+                    });
+                }
+            }
             // 5. a named subject in the previous sentence (or paragraph) with no cue
             if found.is_none() && starts_sentence && si > 0 {
                 let prev_s = self.seg.sentences[si - 1];
