@@ -1498,7 +1498,10 @@ impl<'a> Doc<'a> {
             // a signature paragraph after a quotation that ends its paragraph (`"…"¶- Sanders.`),
             // as fact-check and live-blog pages attribute
             if found.is_none()
-                && self.text[sp.close..para.end].trim().is_empty()
+                && self
+                    .text
+                    .get(sp.close..para.end)
+                    .is_some_and(|rest| rest.trim().is_empty())
                 && let Some(next) = self.seg.paragraphs.get(pi + 1)
                 && next.end - next.start < 80
             {
