@@ -536,3 +536,17 @@ fn a_signature_paragraph_names_the_speaker() {
     let t = "\"We will win this state.\"\n\n- Sanders spoke for an hour and left early.";
     assert!(extract(t).iter().all(|r| r.rule != "signature"));
 }
+
+/// Regression: the signature rule sliced the text from a quotation's closing position to the end
+/// of its paragraph, which panicked when an unclosed quotation ends past the trimmed paragraph
+/// (the property test's minimal input was `"said `).
+#[test]
+fn an_unclosed_quotation_at_the_end_does_not_panic() {
+    for t in [
+        "\"said ",
+        "\"said \n\n- Sanders.",
+        "“The first part.\n\n“The second.”\n\n- Sanders.",
+    ] {
+        extract(t);
+    }
+}
