@@ -550,3 +550,17 @@ fn an_unclosed_quotation_at_the_end_does_not_panic() {
         extract(t);
     }
 }
+
+#[test]
+fn long_openers_and_demonstrative_speakers() {
+    let t = "In response to Donald Trump's proposal to bar Muslims from entering the United \
+             States on Monday, Huma Abedin rallied supporters, saying: “We have to be ready to \
+             stop him.”";
+    assert_eq!(speaker_of(t, "We have to be ready"), "Huma Abedin");
+    let t = "\"In the United States, we have a common interest,\" this Trump look-alike declared \
+             in Mexico City.";
+    assert_eq!(
+        speaker_of(t, "In the United States"),
+        "this Trump look-alike"
+    );
+}

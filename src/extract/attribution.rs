@@ -93,7 +93,7 @@ fn is_cue(t: &Tok) -> bool {
 fn is_det(t: &Tok) -> bool {
     matches!(
         t.lower.as_str(),
-        "the" | "a" | "an" | "his" | "her" | "its" | "their"
+        "the" | "a" | "an" | "his" | "her" | "its" | "their" | "this" | "these"
     )
 }
 
@@ -199,7 +199,9 @@ pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
             continue;
         }
         // `undecided Republican voter`: a participle used as an adjective before a name or role
+        // (not after a name: `Huma Abedin rallied supporters`)
         let adjective = t.lower.ends_with("ed")
+            && !(j > i && toks[j - 1].cap)
             && !t.is(lexicon::CUE | lexicon::AUX)
             && next.is_some_and(|n| {
                 n.kind == TK::Word
@@ -460,7 +462,7 @@ fn sentence_subject_from(toks: &[Tok]) -> Option<(usize, usize)> {
             || (t.lower.ends_with("ly") && t.lower.len() > 4)
             || (t.cap && t.lower.ends_with("ing") && t.lower.len() > 5)
     });
-    let comma = toks.iter().take(15).position(|t| t.is_punct(','));
+    let comma = toks.iter().take(25).position(|t| t.is_punct(','));
     if !opens_with_adverbial && let Some(hit) = at(0) {
         // `Back in 1999, Mr. Trump …`: one capitalised word before a preposition and a comma
         // is more likely an adverbial than a subject
