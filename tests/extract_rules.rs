@@ -564,3 +564,13 @@ fn long_openers_and_demonstrative_speakers() {
         "this Trump look-alike"
     );
 }
+
+#[test]
+fn more_cues_and_quantified_speakers() {
+    let t = "One thousand supporters cheered.\n\n“This is fantastic!” beamed Donald Hartley of \
+             Madison, who snuck onto the floor.";
+    assert_eq!(speaker_of(t, "This is fantastic"), "Donald Hartley");
+    let t = "Grayson argued against it.\n\n“It was unseemly,” said one of two witnesses who \
+             relayed the same story.";
+    assert_eq!(speaker_of(t, "It was unseemly"), "one of two witnesses");
+}

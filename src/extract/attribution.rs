@@ -172,6 +172,11 @@ pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
             continue;
         }
         let next = toks.get(j + 1);
+        // `one of two witnesses`
+        if t.lower == "of" && j == i + 1 && is_quant(&toks[i]) {
+            j += 1;
+            continue;
+        }
         // `of the Pentagon`, `of State`, `secretary of state Hillary Clinton`
         let lower_then_name = next.is_some_and(|n| n.kind == TK::Word && !n.cap)
             && toks.get(j + 2).is_some_and(|n| n.cap && nameish(n));
