@@ -172,6 +172,46 @@ pub struct Tallies {
     pair_marg_b: Vec<u64>,
 }
 
+/// Units counted by their combination of answers, for data with few coders and categories:
+/// each combination is then tallied once, weighted by its count (see
+/// [`Tallies::add_combinations`]).
+#[derive(Debug, Clone)]
+pub struct Combinations {
+    k: usize,
+    v: usize,
+    counts: Vec<u64>,
+    /// Combinations with a count, in order of first appearance.
+    touched: Vec<usize>,
+}
+
+impl Combinations {
+    /// `None` when `coders` and `categories` make more than a few thousand combinations.
+    pub fn new(coders: usize, categories: usize) -> Option<Combinations> {
+        let n = (categories + 1)
+            .checked_pow(coders as u32)
+            .filter(|&c| c <= 4096)?;
+        Some(Combinations {
+            k: coders,
+            v: categories,
+            counts: vec![0; n],
+            touched: Vec::new(),
+        })
+    }
+
+    /// Counts one unit.
+    #[inline]
+    pub fn add(&mut self, unit: &[u32]) {
+        let v = self.v;
+        let code = unit.iter().rev().fold(0usize, |acc, &c| {
+            acc * (v + 1) + if c == MISSING { 0 } else { c as usize + 1 }
+        });
+        if self.counts[code] == 0 {
+            self.touched.push(code);
+        }
+        self.counts[code] += 1;
+    }
+}
+
 /// Index of the pair (i, j), i < j, among all pairs of `coders` in row order.
 pub fn pair_index(coders: usize, i: usize, j: usize) -> usize {
     debug_assert!(i < j && j < coders);
@@ -262,23 +302,66 @@ impl Tallies {
             }
             return t;
         }
-        labels
+        // Many categories (speakers): units where every coder gave the same category, the
+        // usual unit, are counted by category and tallied once per category.
+        let (mut t, uniform) = labels
             .data
             .par_chunks(CHUNK * k)
             .map(|chunk| {
                 let mut t = Tallies::new(k, v);
+                let mut uniform = vec![0u64; v];
                 for unit in chunk.chunks_exact(k) {
-                    t.add_unit(unit, 1);
+                    let a = unit[0];
+                    if a != MISSING && unit.iter().all(|&b| b == a) {
+                        uniform[a as usize] += 1;
+                    } else {
+                        t.add_unit(unit, 1);
+                    }
                 }
-                t
+                (t, uniform)
             })
             .reduce(
-                || Tallies::new(k, v),
-                |mut a, b| {
+                || (Tallies::new(k, v), vec![0u64; v]),
+                |(mut a, mut ua), (b, ub)| {
                     a.merge(&b);
-                    a
+                    for (x, y) in ua.iter_mut().zip(ub) {
+                        *x += y;
+                    }
+                    (a, ua)
                 },
-            )
+            );
+        let mut unit = vec![0; k];
+        for (c, &n) in uniform.iter().enumerate() {
+            if n > 0 {
+                unit.fill(c as u32);
+                t.add_unit(&unit, n);
+            }
+        }
+        t
+    }
+
+    /// Adds units counted in `combos` (which is emptied).
+    pub fn add_combinations(&mut self, combos: &mut Combinations) {
+        let (k, v) = (combos.k, combos.v);
+        let mut room = [MISSING; 16];
+        let mut big = Vec::new();
+        let unit: &mut [u32] = if k <= room.len() {
+            &mut room[..k]
+        } else {
+            big.resize(k, MISSING);
+            &mut big
+        };
+        for &code in &combos.touched {
+            let mut c = code;
+            for x in unit.iter_mut() {
+                let d = c % (v + 1);
+                *x = if d == 0 { MISSING } else { d as u32 - 1 };
+                c /= v + 1;
+            }
+            self.add_unit(unit, combos.counts[code]);
+            combos.counts[code] = 0;
+        }
+        combos.touched.clear();
     }
 
     /// Back to no units, keeping the room.
@@ -387,18 +470,19 @@ impl Tallies {
         let v = self.categories;
         let mut n = 0u64;
         let mut o_diag = 0.0;
-        let mut n_c = vec![0u64; v];
         for m in 2..=self.coders {
             n += m as u64 * self.units_m[m];
             o_diag += self.same_m[m] as f64 / (m - 1) as f64;
-            for (c, nc) in n_c.iter_mut().enumerate() {
-                *nc += self.cat_m[m * v + c];
-            }
         }
         if n == 0 {
             return Coef::undefined(NO_PAIRS);
         }
-        let sum_sq: u128 = n_c.iter().map(|&x| x as u128 * x as u128).sum();
+        let sum_sq: u128 = (0..v)
+            .map(|c| {
+                let x: u64 = (2..=self.coders).map(|m| self.cat_m[m * v + c]).sum();
+                x as u128 * x as u128
+            })
+            .sum();
         let de = n as u128 * n as u128 - sum_sq;
         if de == 0 {
             return Coef::undefined(ONE_CATEGORY);

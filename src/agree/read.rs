@@ -376,6 +376,7 @@ pub struct Table {
     text: Text,
     ids: std::sync::OnceLock<IdIndex>,
     sorted_ids: std::sync::OnceLock<Vec<(u64, u32)>>,
+    repeats: std::sync::OnceLock<Vec<Vec<u32>>>,
 }
 
 impl Table {
@@ -396,6 +397,7 @@ impl Table {
             text,
             ids: std::sync::OnceLock::new(),
             sorted_ids: std::sync::OnceLock::new(),
+            repeats: std::sync::OnceLock::new(),
         }
     }
 
@@ -570,32 +572,27 @@ impl Table {
         self.ids.get_or_init(|| IdIndex::build(self)).find(self, id)
     }
 
+    /// The rows whose quote id hashes repeat, in groups of equal hashes (made on first use).
+    fn repeats(&self) -> &[Vec<u32>] {
+        self.repeats
+            .get_or_init(|| equal_hashes(&self.extracted().id_hash))
+    }
+
     /// Refuses a repeated quote id, naming the line of the first repeat and of the row it
-    /// repeats. Sorting hashes is much faster than growing a hash map over a million ids; ids
-    /// whose hashes are equal are compared in full.
+    /// repeats. Ids whose hashes are equal are compared in full.
     pub fn check_duplicates(&self) -> Result<()> {
-        let h = self.sorted_ids();
         // (repeat, first) with the earliest repeat
         let mut worst: Option<(u32, u32)> = None;
-        let mut i = 0;
-        while i < h.len() {
-            let mut j = i + 1;
-            while j < h.len() && h[j].0 == h[i].0 {
-                j += 1;
-            }
-            if j - i > 1 {
-                for a in i..j {
-                    for b in a + 1..j {
-                        let (x, y) = (h[a].1, h[b].1);
-                        if worst.is_none_or(|(w, _)| y < w)
-                            && self.quote_id(x as usize) == self.quote_id(y as usize)
-                        {
-                            worst = Some((y, x));
-                        }
+        for g in self.repeats() {
+            for (a, &x) in g.iter().enumerate() {
+                for &y in &g[a + 1..] {
+                    if worst.is_none_or(|(w, _)| y < w)
+                        && self.quote_id(x as usize) == self.quote_id(y as usize)
+                    {
+                        worst = Some((y, x));
                     }
                 }
             }
-            i = j;
         }
         match worst {
             None => Ok(()),
@@ -847,6 +844,7 @@ impl Table {
         }
         self.ids = std::sync::OnceLock::new();
         self.sorted_ids = std::sync::OnceLock::new();
+        self.repeats = std::sync::OnceLock::new();
     }
 }
 
@@ -855,6 +853,75 @@ enum TextColumn {
     QuoteId,
     Quote,
     Note,
+}
+
+/// The rows of `hashes` whose hash is another row's too, in groups of equal hashes, each in row
+/// order; groups in order of their first row. The hashes are first spread over buckets by their
+/// top bits (hashes are uniform), and each bucket, small enough for the processor's caches, is
+/// searched with a small table: much faster than sorting a million hashes.
+fn equal_hashes(hashes: &[u64]) -> Vec<Vec<u32>> {
+    let n = hashes.len();
+    let bits = (n / 512)
+        .max(1)
+        .next_power_of_two()
+        .trailing_zeros()
+        .min(20);
+    let bucket = |h: u64| {
+        if bits == 0 {
+            0
+        } else {
+            (h >> (64 - bits)) as usize
+        }
+    };
+    let mut start = vec![0u32; (1 << bits) + 1];
+    for &h in hashes {
+        start[bucket(h) + 1] += 1;
+    }
+    for b in 0..1 << bits {
+        start[b + 1] += start[b];
+    }
+    // (hash, row) by bucket, rows in order within each.
+    let mut spread = vec![(0u64, 0u32); n];
+    let mut next = start.clone();
+    for (r, &h) in hashes.iter().enumerate() {
+        let b = bucket(h);
+        spread[next[b] as usize] = (h, r as u32);
+        next[b] += 1;
+    }
+    let mut found: Vec<Vec<u32>> = start
+        .par_windows(2)
+        .map_init(Vec::new, |table: &mut Vec<u32>, w| {
+            let part = &spread[w[0] as usize..w[1] as usize];
+            let size = (part.len() * 2).next_power_of_two().max(16);
+            table.clear();
+            table.resize(size, u32::MAX);
+            let mask = size - 1;
+            // Each repeated hash's group, as (index of its first entry, rows).
+            let mut groups: Vec<(usize, Vec<u32>)> = Vec::new();
+            for (i, &(h, r)) in part.iter().enumerate() {
+                let mut at = (h as usize) & mask;
+                loop {
+                    let k = table[at];
+                    if k == u32::MAX {
+                        table[at] = i as u32;
+                        break;
+                    }
+                    if part[k as usize].0 == h {
+                        match groups.iter_mut().find(|g| g.0 == k as usize) {
+                            Some(g) => g.1.push(r),
+                            None => groups.push((k as usize, vec![part[k as usize].1, r])),
+                        }
+                        break;
+                    }
+                    at = (at + 1) & mask;
+                }
+            }
+            groups.into_iter().map(|g| g.1).collect::<Vec<_>>()
+        })
+        .flatten()
+        .collect();
+    found.sort_unstable_by_key(|g| g[0]);
+    found
 }
 
 /// quote id → row, for alignment. Keyed by the ids' hashes; ids whose hashes collide are kept in
@@ -921,7 +988,7 @@ pub fn read_tables(paths: &[PathBuf]) -> Result<Vec<Table>> {
                 .map(|p| read_table_against(p, Some(&t0), false))
                 .collect::<Result<Vec<Table>>>()
         },
-        || t0.sorted_ids(),
+        || t0.repeats(),
     );
     let others = others?;
     tm.mark("read the others");
@@ -2844,6 +2911,24 @@ mod tests {
             assert_eq!(i.get(id), n);
         }
         assert_eq!(i.len(), names.len());
+    }
+
+    #[test]
+    fn equal_hashes_finds_every_repeat() {
+        for n in [0usize, 1, 5, 600, 5000, 70_000] {
+            // Distinct hashes spread like real ones, with some repeated (up to four times).
+            let mut h: Vec<u64> = (0..n as u64).map(|i| text_hash(&i.to_le_bytes())).collect();
+            for i in (0..n).step_by(97) {
+                h[(i * 31 + 7) % n] = h[i];
+            }
+            let mut want: std::collections::BTreeMap<u64, Vec<u32>> = Default::default();
+            for (r, &x) in h.iter().enumerate() {
+                want.entry(x).or_default().push(r as u32);
+            }
+            let mut want: Vec<Vec<u32>> = want.into_values().filter(|g| g.len() > 1).collect();
+            want.sort();
+            assert_eq!(equal_hashes(&h), want, "{n}");
+        }
     }
 
     #[test]

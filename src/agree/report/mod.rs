@@ -165,23 +165,32 @@ impl Coded {
         let k = tables.len();
         let mut keys: HashMap<String, u32> = HashMap::new();
         let mut speaker_keys: Vec<String> = Vec::new();
+        // Copies mostly name the same people: each name is keyed once.
+        let mut by_name: HashMap<&str, u32> = HashMap::new();
         let key_of_name: Vec<Vec<u32>> = tables
             .iter()
             .map(|t| {
                 t.names
                     .iter()
                     .map(|n| {
-                        if n.trim().is_empty() {
-                            return MISSING;
+                        if let Some(&c) = by_name.get(n) {
+                            return c;
                         }
-                        let key = match_key(n, mode);
-                        if key.is_empty() {
-                            return MISSING;
-                        }
-                        *keys.entry(key.clone()).or_insert_with(|| {
-                            speaker_keys.push(key);
-                            (speaker_keys.len() - 1) as u32
-                        })
+                        let code = if n.trim().is_empty() {
+                            MISSING
+                        } else {
+                            let key = match_key(n, mode);
+                            if key.is_empty() {
+                                MISSING
+                            } else {
+                                *keys.entry(key.clone()).or_insert_with(|| {
+                                    speaker_keys.push(key);
+                                    (speaker_keys.len() - 1) as u32
+                                })
+                            }
+                        };
+                        by_name.insert(n, code);
+                        code
                     })
                     .collect()
             })
@@ -252,6 +261,13 @@ impl Coded {
     /// the answer of the earliest annotator). `None` when nobody answered.
     pub fn majority(&self, u: usize) -> Option<(u32, f64)> {
         majority(self.unit_outcomes(u))
+    }
+
+    /// Whether every annotator gave the unit the same answer (the majority's share is 1).
+    pub fn unanimous(&self, u: usize) -> bool {
+        let outs = self.unit_outcomes(u);
+        outs.first()
+            .is_some_and(|&o| o != MISSING && outs.iter().all(|&x| x == o))
     }
 
     /// The speaker key code of table `f`'s name id.
@@ -437,10 +453,7 @@ pub fn build(
         .map(|(counts, &(a, b))| Confusion { a, b, counts })
         .collect();
 
-    let unanimous_of: Vec<bool> = (0..n)
-        .into_par_iter()
-        .map(|u| matches!(coded.majority(u), Some((_, s)) if s >= 1.0))
-        .collect();
+    let unanimous_of: Vec<bool> = (0..n).into_par_iter().map(|u| coded.unanimous(u)).collect();
     let unanimous = unanimous_of.iter().filter(|&&x| x).count();
 
     // Per document, in order of first appearance: a document is known by its anchor's table
@@ -486,12 +499,25 @@ pub fn build(
     let documents: Vec<Document> = (0..doc_names.len())
         .into_par_iter()
         .map_init(
-            || Tallies::new(k, coded.status.categories()),
-            |st, d| {
+            || {
+                let v = coded.status.categories();
+                (Tallies::new(k, v), metrics::Combinations::new(k, v))
+            },
+            |(st, combos), d| {
                 let units = &doc_units[doc_start[d]..doc_start[d + 1]];
                 st.clear();
-                for &u in units {
-                    st.add_unit(coded.status.unit(u as usize), 1);
+                match combos {
+                    Some(c) => {
+                        for &u in units {
+                            c.add(coded.status.unit(u as usize));
+                        }
+                        st.add_combinations(c);
+                    }
+                    None => {
+                        for &u in units {
+                            st.add_unit(coded.status.unit(u as usize), 1);
+                        }
+                    }
                 }
                 Document {
                     doc_id: doc_names[d].to_string(),
@@ -646,14 +672,21 @@ pub fn limited<T>(items: &[T], limit: usize) -> &[T] {
     }
 }
 
-/// Documents sorted for display: lowest share of unanimous units first.
+/// Documents sorted for display: lowest share of unanimous units first. Only the first
+/// `r.limit` (when not 0) are put in order: the rest are not shown.
 pub fn documents_worst_first(r: &Report) -> Vec<&Document> {
     let mut d: Vec<&Document> = r.documents.iter().collect();
-    d.sort_by(|a, b| {
+    let order = |a: &&Document, b: &&Document| {
         let sa = a.unanimous as f64 / a.units.max(1) as f64;
         let sb = b.unanimous as f64 / b.units.max(1) as f64;
         sa.total_cmp(&sb).then(a.doc_id.cmp(&b.doc_id))
-    });
+    };
+    if r.limit > 0 && r.limit < d.len() {
+        d.select_nth_unstable_by(r.limit - 1, order);
+        d[..r.limit].sort_by(order);
+    } else {
+        d.sort_by(order);
+    }
     d
 }
 
