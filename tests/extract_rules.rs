@@ -574,3 +574,13 @@ fn more_cues_and_quantified_speakers() {
              relayed the same story.";
     assert_eq!(speaker_of(t, "It was unseemly"), "one of two witnesses");
 }
+
+#[test]
+fn a_speech_verb_after_a_modal_and_adverb() {
+    let t = "The scheduling was so odd that a spokesman for Bernie Sanders could only quip: \
+             \"I guess Christmas Eve was booked.\"";
+    let rows = extract(t);
+    let r = quote(&rows, "I guess");
+    assert_eq!(r.speaker_mention, "a spokesman for Bernie Sanders");
+    assert_eq!(r.cue, "quip");
+}

@@ -588,6 +588,25 @@ fn match_after(toks: &[Tok]) -> Option<(usize, usize, usize)> {
     None
 }
 
+/// `could only quip`, `will say`: the base form of a speech verb after a modal (and adverbs).
+fn after_modal(toks: &[Tok], k: usize) -> bool {
+    let t = &toks[k];
+    if !t.is(lexicon::CUE_BASE) || t.cap {
+        return false;
+    }
+    toks[..k]
+        .iter()
+        .rev()
+        .take(3)
+        .take_while(|p| p.kind == TK::Word)
+        .any(|p| {
+            matches!(
+                p.lower.as_str(),
+                "will" | "would" | "could" | "might" | "can" | "should" | "must" | "did" | "may"
+            )
+        })
+}
+
 /// `they say`, `critics say`, `the Saudis state`: the base form of a speech verb after a plural
 /// subject.
 fn plural_says(subject_end: &Tok, verb: &Tok) -> bool {
@@ -612,7 +631,8 @@ fn match_before(toks: &[Tok]) -> Option<(usize, usize, usize)> {
         }
         // after a possessive a cue form is a noun: `Trump's remarks "…"`
         let noun = k > 0 && toks[k - 1].possessive;
-        let says = !noun && (is_cue(t) || (k > 0 && plural_says(&toks[k - 1], t)));
+        let says =
+            !noun && (is_cue(t) || (k > 0 && plural_says(&toks[k - 1], t)) || after_modal(toks, k));
         if says && adjunct_only(&toks[k + 1..]) {
             if let Some((s, e)) = subject_before(toks, k, 0) {
                 return Some((s, e, k));
