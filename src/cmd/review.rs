@@ -3,6 +3,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use quotecheck::review::articles::Articles;
 use quotecheck::review::model::{Filter, Only};
 use quotecheck::review::{self, Options};
 use quotecheck::{Error, Result};
@@ -22,6 +23,7 @@ Examples:
   quotecheck review quotes.csv --annotator ana --only pending --doc nyt-2024-0113
   quotecheck review ana.csv --annotator ana --sample 200 --seed 7 --blind   # agreement study
   quotecheck review merged.csv --annotator lead --only disagreements        # adjudication
+  quotecheck review quotes.csv --annotator ana --articles articles/          # c: whole paragraphs
 
 Every decision is appended to FILE.journal and flushed to disk before it shows; FILE itself is
 rewritten atomically on quit and every 30 seconds. Reopening resumes at the first pending row.
@@ -66,6 +68,12 @@ pub struct Args {
     /// are not anchored by the model.
     #[arg(long)]
     pub blind: bool,
+
+    /// The articles the dataset was extracted from (files, folders or JSON Lines, read as
+    /// `extract` reads them): `c` then shows whole paragraphs around the quote, one more on
+    /// each side per press, instead of the neighbouring rows' contexts.
+    #[arg(long = "articles", value_name = "PATH", num_args = 1..)]
+    pub articles: Vec<PathBuf>,
 }
 
 fn annotator(given: Option<String>) -> Result<String> {
@@ -99,12 +107,31 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
     // Validate the file first, so that a bad file is reported the same way everywhere.
     let loaded = review::load(&opts.path, opts.write)?;
     loaded.check_filter(&opts.filter)?;
+    let articles = if args.articles.is_empty() {
+        None
+    } else {
+        Some(Articles::load(&args.articles, loaded.records())?)
+    };
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(Error::usage(
             "review is interactive and needs a terminal, but standard input or output is not one (a pipe, a file or CI); run it in a terminal",
         ));
     }
-    let opened = review::prepare(loaded, &opts)?;
+    let mut opened = review::prepare(loaded, &opts)?;
+    if let Some((articles, report)) = articles {
+        opened.session.set_articles(articles);
+        if report.missing + report.inconsistent.len() > 0 {
+            opened.session.notify(
+                format!(
+                    "articles: {} documents found; {} not among them, {} not matching the file's offsets",
+                    report.matched,
+                    report.missing,
+                    report.inconsistent.len()
+                ),
+                false,
+            );
+        }
+    }
     if opened.session.view_len() == 0 {
         eprintln!(
             "quotecheck: no rows to review with these options. {}",

@@ -3,6 +3,7 @@
 //!
 //! - [`model`]: the session as pure state (cursor, decisions, undo/redo, filters, prompts).
 //! - [`action`]: key presses → [`action::Action`].
+//! - [`articles`]: the source articles, for more context than the CSV holds.
 //! - [`ui`]: drawing the screen from the model.
 //! - [`store`]: the CSV file, rewritten atomically and byte for byte outside the review columns.
 //! - [`journal`]: every decision appended and fsynced before it shows; replayed on reopening.
@@ -10,6 +11,7 @@
 //! - [`tui`]: the terminal, signals and the event loop.
 
 pub mod action;
+pub mod articles;
 pub mod journal;
 pub mod lock;
 pub mod model;
@@ -91,6 +93,11 @@ pub fn load(path: &Path, write: WriteOptions) -> Result<Loaded> {
 }
 
 impl Loaded {
+    /// The dataset's rows, as read.
+    pub fn records(&self) -> &[crate::schema::QuoteRecord] {
+        &self.dataset.records
+    }
+
     /// Reports a filter that cannot select anything (an unknown document, a missing
     /// `agreement` column) before anything else happens.
     pub fn check_filter(&self, filter: &Filter) -> Result<()> {

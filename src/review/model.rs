@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use super::action::Action;
+use super::articles::Articles;
 use super::store::Review;
 use crate::schema::{QuoteRecord, Status};
 
@@ -156,6 +157,8 @@ pub struct Session {
     doc_rows: HashMap<String, Vec<usize>>,
     counts: Counts,
     context: usize,
+    /// The source articles, when given: more context comes from them.
+    articles: Articles,
 }
 
 /// Names that a value of an `ann_*` column gives as a speaker: the value itself, or the part
@@ -307,6 +310,7 @@ impl Session {
             doc_rows,
             counts,
             context: 0,
+            articles: Articles::default(),
         }
     }
 
@@ -350,6 +354,21 @@ impl Session {
     }
     pub fn context_level(&self) -> usize {
         self.context
+    }
+
+    /// Shows more context from these articles instead of the neighbouring rows' contexts.
+    pub fn set_articles(&mut self, articles: Articles) {
+        self.articles = articles;
+    }
+
+    /// At context level `level` ≥ 1, the paragraphs of the current row's article around the
+    /// quote (`level - 1` more on each side): the window's start offset and text.
+    pub fn article_window(&self, level: usize) -> Option<(usize, String)> {
+        let r = &self.records[self.current_row()?];
+        if level == 0 {
+            return None;
+        }
+        self.articles.window(&r.doc_id, r.start, r.end, level - 1)
     }
     pub fn can_undo(&self) -> usize {
         self.undo.len()

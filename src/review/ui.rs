@@ -210,13 +210,20 @@ struct Piece {
 }
 
 /// The text to show around the current quote: its own context, or at higher levels the
-/// contexts of neighbouring rows of the same document merged by offset.
+/// paragraphs around it in its article (`--articles`), else the contexts of neighbouring rows
+/// of the same document merged by offset.
 fn context_pieces(s: &Session, r: &QuoteRecord) -> Vec<Piece> {
     let level = s.context_level();
     let own = Piece {
         start: r.context_start,
         text: r.context.clone(),
     };
+    if let Some((start, text)) = s.article_window(level) {
+        return vec![Piece {
+            start: Some(start),
+            text,
+        }];
+    }
     if level == 0 || r.context_start.is_none() {
         return vec![own];
     }
@@ -1051,6 +1058,55 @@ mod tests {
         for w in 1..6 {
             draw(&s, w, 14);
         }
+    }
+
+    #[test]
+    fn more_context_from_the_article_shows_whole_paragraphs() {
+        use crate::review::articles::Articles;
+        let text = "The council met on Monday.\n\nThe bridge has been closed since March. \
+                    “We will reopen it by spring,” said Mayor Lena Ortiz.\n\n\
+                    Residents \x1b[2Jcomplained about \u{9b}31m the detour.\n\nNothing else.";
+        let q = "We will reopen it by spring,";
+        let qs = text[..text.find(q).unwrap()].chars().count();
+        let ms = text[..text.find("Mayor").unwrap()].chars().count();
+        let rec = QuoteRecord {
+            quote_id: format!("nyt-9:{qs}-{}", qs + q.chars().count()),
+            doc_id: "nyt-9".into(),
+            quote: q.into(),
+            start: qs,
+            end: qs + q.chars().count(),
+            speaker: "Lena Ortiz".into(),
+            speaker_mention: "Mayor Lena Ortiz".into(),
+            speaker_start: Some(ms),
+            speaker_end: Some(ms + 16),
+            context: "“We will reopen it by spring,” said Mayor Lena Ortiz.".into(),
+            context_start: Some(qs - 1),
+            ..Default::default()
+        };
+        let (articles, report) =
+            Articles::from_texts([("nyt-9".to_string(), text.to_string())], &[rec.clone()]);
+        assert_eq!(report.matched, 1);
+        let mut s = Session::new(vec![rec], vec![Review::default()], vec![0], ana());
+        s.set_articles(articles);
+        let level0 = draw(&s, 100, 24).backend().to_string();
+        assert!(!level0.contains("closed since March"), "{level0}");
+        s.apply(Action::MoreContext, T);
+        let level1 = draw(&s, 100, 24).backend().to_string();
+        assert!(level1.contains("closed since March"), "{level1}");
+        assert!(!level1.contains("council met"), "{level1}");
+        s.apply(Action::MoreContext, T);
+        let term = draw(&s, 100, 24);
+        let level2 = term.backend();
+        let text2 = level2.to_string();
+        assert!(
+            text2.contains("council met") && text2.contains("detour"),
+            "{text2}"
+        );
+        assert!(
+            !text2.contains('\x1b') && !text2.contains('\u{9b}'),
+            "{text2}"
+        );
+        insta::assert_snapshot!(level2);
     }
 
     #[test]
