@@ -1083,8 +1083,10 @@ mod tests {
             context_start: Some(qs - 1),
             ..Default::default()
         };
-        let (articles, report) =
-            Articles::from_texts([("nyt-9".to_string(), text.to_string())], &[rec.clone()]);
+        let (articles, report) = Articles::from_texts(
+            [("nyt-9".to_string(), text.to_string())],
+            std::slice::from_ref(&rec),
+        );
         assert_eq!(report.matched, 1);
         let mut s = Session::new(vec![rec], vec![Review::default()], vec![0], ana());
         s.set_articles(articles);
