@@ -483,3 +483,39 @@ fn a_panic_restores_the_terminal_and_saves() {
     assert!(!s.contains("Alternatives (1-9)"), "{s}");
     assert_eq!(statuses(&file)[0], Some(Status::Flagged));
 }
+
+#[test]
+fn more_context_from_the_articles_shows_their_paragraphs() {
+    if !tmux_available() {
+        return;
+    }
+    let t = Tmux::new();
+    let arts = t.dir.path().join("articles");
+    std::fs::create_dir(&arts).unwrap();
+    std::fs::write(
+        arts.join("bridge.txt"),
+        "The council met on Monday to hear residents.\n\n\
+         “We will reopen the bridge by spring,” said Mayor Lena Ortiz.\n\n\
+         Shop owners along the river complained about the long detour.\n",
+    )
+    .unwrap();
+    let file = t.dir.path().join("quotes.csv");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quotecheck"))
+        .args(["extract", "--kinds", "direct", "-o"])
+        .arg(&file)
+        .arg(&arts)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    t.start("s", &file, &["--articles", arts.to_str().unwrap()]);
+    let s = t.wait_text("s", &reviewed(0, 1));
+    assert!(!s.contains("long detour"), "{s}");
+    t.keys("s", &["c"]);
+    let s = t.wait_text("s", "Context +1");
+    assert!(!s.contains("long detour"), "{s}");
+    t.keys("s", &["c"]);
+    let s = t.wait_text("s", "long detour");
+    assert!(s.contains("council met on Monday"), "{s}");
+    t.keys("s", &["q"]);
+    assert_eq!(t.wait_exit("s"), 0);
+}
