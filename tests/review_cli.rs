@@ -151,52 +151,32 @@ fn jsonl_is_refused() {
 #[test]
 fn articles_that_cannot_be_shown_are_reported_before_the_terminal_check() {
     let (d, p) = copy("odd.csv");
-    let missing = d.path().join("no-such-folder");
-    qc().args([
-        "review",
-        p.to_str().unwrap(),
-        "--annotator",
-        "ana",
-        "--articles",
-    ])
-    .arg(&missing)
-    .write_stdin("")
-    .assert()
-    .code(2)
-    .stderr(predicate::str::contains("no-such-folder"));
+    let refused = |articles: &Path, why: &str| {
+        qc().args([
+            "review",
+            p.to_str().unwrap(),
+            "--annotator",
+            "ana",
+            "--articles",
+        ])
+        .arg(articles)
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(why));
+    };
+    refused(&d.path().join("no-such-folder"), "no-such-folder");
     // a folder of articles none of which is a document of the file
     let arts = d.path().join("articles");
     std::fs::create_dir(&arts).unwrap();
     std::fs::write(arts.join("other.txt"), "Nothing to see here.").unwrap();
-    qc().args([
-        "review",
-        p.to_str().unwrap(),
-        "--annotator",
-        "ana",
-        "--articles",
-    ])
-    .arg(&arts)
-    .write_stdin("")
-    .assert()
-    .code(2)
-    .stderr(predicate::str::contains("no article can be shown"));
+    refused(&arts, "no article can be shown");
     // the document, but not the text the rows were extracted from
     std::fs::write(
         arts.join("d1.txt"),
         "A different text altogether, long enough.",
     )
     .unwrap();
-    qc().args([
-        "review",
-        p.to_str().unwrap(),
-        "--annotator",
-        "ana",
-        "--articles",
-    ])
-    .arg(&arts)
-    .write_stdin("")
-    .assert()
-    .code(2)
-    .stderr(predicate::str::contains("do not hold the rows' quotes"));
+    refused(&arts, "do not hold the rows' quotes");
     assert_eq!(folder_listing(d.path()), vec!["articles", "odd.csv"]);
 }
