@@ -6,6 +6,11 @@ use quotecheck::Error;
 mod cli;
 mod cmd;
 
+/// Extraction allocates many small strings on every thread: mimalloc serves them from
+/// thread-local pages, several times faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = cli::Cli::parse();
     let code = match cli::run(cli) {

@@ -288,10 +288,18 @@ pub fn format_confidence(c: f64) -> String {
 }
 
 pub fn join_candidates(c: &[String]) -> String {
-    c.iter()
-        .map(|n| n.replace(CANDIDATE_SEPARATOR, "/"))
-        .collect::<Vec<_>>()
-        .join("|")
+    let mut out = String::with_capacity(c.iter().map(|n| n.len() + 1).sum());
+    for (i, n) in c.iter().enumerate() {
+        if i > 0 {
+            out.push(CANDIDATE_SEPARATOR);
+        }
+        if n.contains(CANDIDATE_SEPARATOR) {
+            out.push_str(&n.replace(CANDIDATE_SEPARATOR, "/"));
+        } else {
+            out.push_str(n);
+        }
+    }
+    out
 }
 
 pub fn split_candidates(s: &str) -> Vec<String> {
@@ -921,6 +929,8 @@ pub struct CsvWriter<W: Write> {
     w: csv::Writer<W>,
     extra: Vec<String>,
     opts: WriteOptions,
+    /// Confidences already formatted (a file holds few distinct values), by their bits.
+    confidences: Vec<(u64, String)>,
 }
 
 impl<W: Write> CsvWriter<W> {
@@ -943,13 +953,30 @@ impl<W: Write> CsvWriter<W> {
             w,
             extra: extra_columns.to_vec(),
             opts,
+            confidences: Vec::new(),
         }
     }
 
     pub fn write(&mut self, r: &QuoteRecord) -> std::io::Result<()> {
         // field by field, borrowing the text: no copy of each cell
         for c in COLUMNS.iter().copied() {
-            let v = r.cell(c).unwrap_or_default();
+            let v = if c == "confidence" {
+                let bits = r.confidence.to_bits();
+                let k = match self.confidences.iter().position(|(b, _)| *b == bits) {
+                    Some(k) => k,
+                    None => {
+                        if self.confidences.len() >= 64 {
+                            self.confidences.clear();
+                        }
+                        let f = format_confidence(r.confidence);
+                        self.confidences.push((bits, f));
+                        self.confidences.len() - 1
+                    }
+                };
+                Cow::Borrowed(self.confidences[k].1.as_str())
+            } else {
+                r.cell(c).unwrap_or_default()
+            };
             let v = if self.opts.escape_formulas && TEXT_COLUMNS.contains(&c) {
                 escape_formula(&v)
             } else {

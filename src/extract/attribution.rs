@@ -944,29 +944,29 @@ impl<'a> Doc<'a> {
 
     /// What the runner-up search makes of a mention: its fullest name, if it can be offered.
     fn candidate(&self, m: &names::Mention) -> Option<Cand> {
-        let mut name = m.name.clone();
-        if !m.described
-            && !name.contains(' ')
-            && let Some(full) = self.fullest(&name, m.pos, Gender::Unknown)
-        {
-            name = full;
-        }
+        let full = if !m.described && !m.name.contains(' ') {
+            self.fullest(&m.name, m.pos, Gender::Unknown)
+        } else {
+            None
+        };
+        let name = full.as_deref().unwrap_or(&m.name);
         let org = name
             .split(' ')
-            .any(|w| self.lex.get(&w.to_lowercase()) & lexicon::ORG != 0);
-        if !m.described && !org && !names::person_like(self.lex, &name) {
+            .any(|w| self.lex.get_folded(w) & lexicon::ORG != 0);
+        if !m.described && !org && !names::person_like(self.lex, name) {
             return None; // places, days, group words
         }
         // a name that is known to be someone's: it speaks, has a title or a forename, or
         // names an organisation (capitalised sentence openers and datelines are not)
-        let person = matches!(self.gender(&name), Gender::Male | Gender::Female)
+        let person = matches!(self.gender(name), Gender::Male | Gender::Female)
             || (m.gender != Gender::Unknown && m.gender != Gender::Plural);
         let shouting = name.chars().filter(|c| c.is_alphabetic()).count() > 1
             && !name.chars().any(|c| c.is_lowercase());
         if shouting || !(m.speaks || m.titled || person || org) {
             return None;
         }
-        let key = name_key(&name);
+        let key = name_key(name);
+        let name = full.unwrap_or_else(|| m.name.clone());
         Some(Cand { name, key })
     }
 

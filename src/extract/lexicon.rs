@@ -720,10 +720,73 @@ pub struct Lexicon {
     /// The words of up to [`SHORT`] bytes again, keyed by [`short_key`]: almost every lookup
     /// is one of these, and a fixed-size key hashes and compares in a few instructions.
     short: HashMap<u128, Flags, FixedState>,
+    /// The words of up to [`TINY`] bytes once more, in a small open-addressing table: most
+    /// words of a text are these, and their lookup is one multiplication and a probe or two in
+    /// a table that stays in the cache.
+    tiny: Tiny,
+}
+
+/// Longest word (in bytes) kept in [`Lexicon::tiny`].
+const TINY: usize = 7;
+
+/// An open-addressing table (linear probing) from [`tiny_key`] to flags; key 0 marks a free
+/// slot (no key is 0: its top byte is the word's length).
+#[derive(Debug, Clone)]
+struct Tiny {
+    keys: Vec<u64>,
+    flags: Vec<Flags>,
+    shift: u32,
+}
+
+/// The bytes of a word of at most [`TINY`] bytes (the rest zero) and its length, as one number.
+fn tiny_key(lo: u64, len: usize) -> u64 {
+    lo | (len as u64) << 56
+}
+
+impl Tiny {
+    fn new(words: impl Iterator<Item = (u64, Flags)> + Clone) -> Self {
+        let n = words.clone().count();
+        // at most a quarter full: probes stay short
+        let bits = (n.max(1) * 4).next_power_of_two().trailing_zeros();
+        let size = 1usize << bits;
+        let mut t = Tiny {
+            keys: vec![0; size],
+            flags: vec![0; size],
+            shift: 64 - bits,
+        };
+        for (k, f) in words {
+            let mut i = t.slot(k);
+            while t.keys[i] != 0 && t.keys[i] != k {
+                i = (i + 1) & (size - 1);
+            }
+            t.keys[i] = k;
+            t.flags[i] |= f;
+        }
+        t
+    }
+
+    fn slot(&self, k: u64) -> usize {
+        (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    fn get(&self, k: u64) -> Flags {
+        let mask = self.keys.len() - 1;
+        let mut i = self.slot(k);
+        loop {
+            let x = self.keys[i];
+            if x == k {
+                return self.flags[i];
+            }
+            if x == 0 {
+                return 0;
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 /// Longest word (in bytes) kept in [`Lexicon::short`].
-const SHORT: usize = 15;
+pub const SHORT: usize = 15;
 
 /// The bytes of a word of at most [`SHORT`] bytes and its length, as one number (the length
 /// keeps words that differ only by trailing NUL bytes apart).
@@ -883,12 +946,52 @@ impl Lexicon {
             .filter(|(w, _)| w.len() <= SHORT)
             .map(|(w, f)| (short_key(w.as_bytes()), *f))
             .collect();
-        Lexicon { map, short }
+        let tiny = Tiny::new(map.iter().filter(|(w, _)| w.len() <= TINY).map(|(w, f)| {
+            let mut buf = [0u8; 8];
+            buf[..w.len()].copy_from_slice(w.as_bytes());
+            (tiny_key(u64::from_le_bytes(buf), w.len()), *f)
+        }));
+        Lexicon { map, short, tiny }
+    }
+
+    /// Flags of a word of at most [`SHORT`] bytes, given as its bytes in `buf[..len]` (the
+    /// rest zero): what [`Lexicon::get`] says of it, without copying it first.
+    pub fn get_short(&self, mut buf: [u8; 16], len: usize) -> Flags {
+        debug_assert!(len <= SHORT && buf[len..].iter().all(|&b| b == 0));
+        if len <= TINY {
+            let mut lo = [0u8; 8];
+            lo.copy_from_slice(&buf[..8]);
+            return self.tiny.get(tiny_key(u64::from_le_bytes(lo), len));
+        }
+        buf[15] = len as u8;
+        self.short
+            .get(&u128::from_le_bytes(buf))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Flags of a word in any case: [`Lexicon::get`] of its lowercase form, without making it
+    /// when the word is short and ASCII.
+    pub fn get_folded(&self, word: &str) -> Flags {
+        let b = word.as_bytes();
+        if b.len() <= SHORT && b.is_ascii() {
+            let mut buf = [0u8; 16];
+            for (d, s) in buf.iter_mut().zip(b) {
+                *d = s.to_ascii_lowercase();
+            }
+            return self.get_short(buf, b.len());
+        }
+        self.get(&word.to_lowercase())
     }
 
     /// Flags of a word; `lower` must be lowercase.
     pub fn get(&self, lower: &str) -> Flags {
         let b = lower.as_bytes();
+        if b.len() <= TINY {
+            let mut buf = [0u8; 8];
+            buf[..b.len()].copy_from_slice(b);
+            return self.tiny.get(tiny_key(u64::from_le_bytes(buf), b.len()));
+        }
         let f = if b.len() <= SHORT {
             self.short.get(&short_key(b))
         } else {
@@ -911,6 +1014,28 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_lookup_agrees_with_the_word_table() {
+        let lex = Lexicon::new();
+        let mut probes: Vec<String> = lex.words().map(|(w, _)| w.to_string()).collect();
+        // words that are not in it, of every length, and prefixes of words that are
+        for w in lex.words().map(|(w, _)| w.to_string()).collect::<Vec<_>>() {
+            probes.push(format!("{w}x"));
+            probes.push(w[..w.len() / 2].to_string());
+        }
+        probes.extend(["", "a", "zz", "qwertyu", "qwertyui", "abcdefghijklmno"].map(String::from));
+        for w in probes {
+            let want = lex.map.get(&w).copied().unwrap_or(0);
+            assert_eq!(lex.get(&w), want, "{w:?}");
+            if w.len() <= SHORT && w.is_ascii() {
+                let mut buf = [0u8; 16];
+                buf[..w.len()].copy_from_slice(w.as_bytes());
+                assert_eq!(lex.get_short(buf, w.len()), want, "{w:?}");
+                assert_eq!(lex.get_folded(&w.to_uppercase()), want, "{w:?}");
+            }
+        }
+    }
 
     #[test]
     fn inflections() {

@@ -7,7 +7,7 @@ use memchr::memmem;
 use super::lexicon::{self, Lexicon};
 #[cfg(test)]
 use super::tokens::tokenize;
-use super::tokens::{Kind, Tok};
+use super::tokens::{Kind, Tok, lowercase};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Gender {
@@ -108,7 +108,8 @@ fn name_part(t: &Tok) -> bool {
     if is_initial(t) {
         return true;
     }
-    if PARTICLES.contains(&t.lower.as_str()) {
+    // (every particle has two or three letters)
+    if t.lower.len() <= 3 && PARTICLES.contains(&t.lower.as_str()) {
         return true;
     }
     (t.cap || t.lower.starts_with('@'))
@@ -273,7 +274,11 @@ pub fn from_phrase(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<Spe
 }
 
 fn join_words(text: &str, toks: &[Tok]) -> String {
-    let mut s = String::new();
+    let len = match (toks.first(), toks.last()) {
+        (Some(a), Some(b)) => b.end.saturating_sub(a.start),
+        _ => 0,
+    };
+    let mut s = String::with_capacity(len);
     for (i, t) in toks.iter().enumerate() {
         if i > 0 {
             s.push(' ');
@@ -355,7 +360,7 @@ pub fn full_forms(text: &str, lex: &Lexicon, word: &str) -> Vec<(usize, String)>
             if w.is_empty() {
                 break;
             }
-            let lower = w.to_lowercase();
+            let lower = lowercase(w);
             let f = lex.get(&lower);
             let initial =
                 w.len() == 2 && w.ends_with('.') && w.starts_with(|c: char| c.is_uppercase());
@@ -446,9 +451,7 @@ impl Honorifics {
         if name.contains(' ')
             && let Some(first) = words.next()
         {
-            let g = Gender::of_flags(
-                lex.get(&first.to_lowercase()) & (lexicon::MALE | lexicon::FEMALE),
-            );
+            let g = Gender::of_flags(lex.get_folded(first) & (lexicon::MALE | lexicon::FEMALE));
             if g != Gender::Unknown {
                 return g;
             }
@@ -486,15 +489,16 @@ pub struct Mention {
 
 /// Whether a name can be a person's: no place or institution word, not a plural group word.
 pub fn person_like(lex: &Lexicon, name: &str) -> bool {
-    let words: Vec<&str> = name.split(' ').collect();
-    if words
-        .iter()
-        .any(|w| lex.get(&w.to_lowercase()) & lexicon::NONPERSON != 0)
+    if name
+        .split(' ')
+        .any(|w| lex.get_folded(w) & lexicon::NONPERSON != 0)
     {
         return false;
     }
-    if let [w] = words.as_slice() {
-        let l = w.to_lowercase();
+    // one word
+    if !name.contains(' ') {
+        let w = name;
+        let l = lowercase(w);
         if ["ans", "ers", "ists", "ites", "ians", "ics"]
             .iter()
             .any(|s| l.ends_with(s))
@@ -595,7 +599,8 @@ pub(crate) fn mentions_from(
     let mut i = from;
     while i < toks.len() {
         let t = &toks[i];
-        if inside(t.start) || !name_part(t) || is_initial(t) {
+        // (the cheap tests first: most tokens are no name)
+        if !name_part(t) || is_initial(t) || inside(t.start) {
             i += 1;
             continue;
         }
@@ -735,6 +740,12 @@ mod tests {
         let he = phrase("he").unwrap();
         assert_eq!((he.what, he.gender), (What::Pronoun, Gender::Male));
         assert_eq!(phrase("Mrs. Clinton").unwrap().gender, Gender::Female);
+    }
+
+    #[test]
+    fn particles_are_short() {
+        // `name_part` tests the length before the list
+        assert!(PARTICLES.iter().all(|p| p.len() <= 3));
     }
 
     #[test]

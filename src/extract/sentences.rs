@@ -8,7 +8,10 @@
 
 use memchr::{memchr, memchr3_iter};
 
+use compact_str::CompactString;
+
 use super::lexicon::{self, Lexicon};
+use super::tokens::lowercase;
 
 /// A byte range of the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,26 +93,26 @@ fn is_opener(c: char) -> bool {
 
 /// The word just before byte `pos` (letters, digits and inner periods), lowercased, with its
 /// trailing period.
-fn word_before(text: &str, pos: usize) -> String {
+fn word_before(text: &str, pos: usize) -> CompactString {
     let head = &text[..pos];
     let start = head
         .char_indices()
         .rev()
         .find(|&(_, c)| !(c.is_alphanumeric() || c == '.' || c == '-'))
         .map_or(0, |(i, c)| i + c.len_utf8());
-    let mut w = head[start..].to_lowercase();
+    let mut w = lowercase(&head[start..]);
     w.push('.');
     w
 }
 
-fn next_word(text: &str, pos: usize) -> String {
+fn next_word(text: &str, pos: usize) -> CompactString {
     let rest = &text[pos..];
     let rest = rest.trim_start_matches(is_opener);
     let end = rest
         .char_indices()
         .find(|&(_, c)| !c.is_alphanumeric())
         .map_or(rest.len(), |(i, _)| i);
-    rest[..end].to_lowercase()
+    lowercase(&rest[..end])
 }
 
 fn split_sentences(text: &str, para: Range, lex: &Lexicon, out: &mut Vec<Range>) {

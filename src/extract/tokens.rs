@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use compact_str::CompactString;
 
-use super::lexicon::{self, Flags, Lexicon};
+use super::lexicon::{self, Flags, Lexicon, SHORT};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -105,7 +105,7 @@ fn is_mark(c: char) -> bool {
 }
 
 /// Lowercase without allocating for short ASCII words.
-fn lowercase(word: &str) -> CompactString {
+pub(crate) fn lowercase(word: &str) -> CompactString {
     if word.is_ascii() {
         // in place: no UTF-8 re-validation, and inline (no allocation) up to 24 bytes
         let mut s = CompactString::new(word);
@@ -121,7 +121,7 @@ fn lowercase(word: &str) -> CompactString {
 /// Tokens of `text[start..end]`.
 pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok> {
     let b = text.as_bytes();
-    let mut out = Vec::with_capacity((end - start) / 5 + 4);
+    let mut out = Vec::with_capacity((end - start) / 4 + 4);
     let char_at = |i: usize| text[i..end].chars().next();
     let alnum_at = |i: usize| -> bool {
         match b.get(i) {
@@ -163,11 +163,13 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok>
         }
         // a word: letters/digits, and inner apostrophes, hyphens, periods and ampersands
         let mut e = s + len;
+        let mut ascii = len == 1;
         while e < end {
             let d = b[e];
             if d < 0x80 {
-                let inner = || matches!(d, b'\'' | b'-' | b'.' | b'&') && alnum_at(e + 1);
-                if d.is_ascii_alphanumeric() || d == b'_' || inner() {
+                if WORD_BYTE[d as usize]
+                    || (matches!(d, b'\'' | b'-' | b'.' | b'&') && alnum_at(e + 1))
+                {
                     e += 1;
                 } else {
                     break;
@@ -177,50 +179,22 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok>
                 let dl = dc.len_utf8();
                 if dc.is_alphanumeric() || (dc == '\u{2019}' && alnum_at(e + dl)) {
                     e += dl;
+                    ascii = false;
                 } else {
                     break;
                 }
             }
         }
-        let word = &text[s..e];
-        let mut lower = lowercase(word);
-        // an abbreviation or an initial keeps its period
-        if e < end && b[e] == b'.' {
-            lower.push('.');
-            let single_cap = word.len() == 1 && word.as_bytes()[0].is_ascii_uppercase();
-            if single_cap || word.contains('.') || lex.get(&lower) & lexicon::ABBREV != 0 {
-                e += 1;
-            } else {
-                lower.pop();
-            }
-        }
-        let mut possessive = false;
-        // both kinds of possessive end in s; most words do not
-        let ends_s = lower.ends_with('s');
-        for suf in ["'s", "\u{2019}s"] {
-            if ends_s && lower.len() > suf.len() + 1 && lower.ends_with(suf) {
-                lower.truncate(lower.len() - suf.len());
-                possessive = true;
-                break;
-            }
-        }
-        // plural possessive `players’`, `Sanders'`: the mark after a final s belongs to the word
-        if !possessive && ends_s {
-            let mut rc = text[e..end].chars();
-            if let Some(m @ ('\'' | '\u{2019}')) = rc.next()
-                && rc.next().is_none_or(|c| c.is_whitespace() || c == ',')
-            {
-                possessive = true;
-                e += m.len_utf8();
-            }
-        }
-        let flags = lex.get(&lower);
-        let cap = c.is_uppercase();
+        let (lower, flags, possessive, e) = if ascii && e - s < SHORT {
+            ascii_word(text, s, e, end, lex)
+        } else {
+            any_word(text, s, e, end, lex)
+        };
         out.push(Tok {
             start: s,
             end: e,
             kind: Kind::Word,
-            cap,
+            cap: c.is_uppercase(),
             flags,
             lower,
             possessive,
@@ -228,6 +202,131 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok>
         i = e;
     }
     out
+}
+
+/// Bytes that continue a word by themselves: ASCII letters, digits and `_`.
+static WORD_BYTE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut c = 0;
+    while c < 128 {
+        t[c] = (c as u8).is_ascii_alphanumeric() || c == b'_' as usize;
+        c += 1;
+    }
+    t
+};
+
+/// Whether a plural possessive mark follows at `e` (`players’`, `Sanders'`): the mark and then
+/// the end, a space or a comma. Returns the mark's length.
+fn plural_possessive_mark(text: &str, e: usize, end: usize) -> Option<usize> {
+    let mut rc = text[e..end].chars();
+    match rc.next() {
+        Some(m @ ('\'' | '\u{2019}'))
+            if rc.next().is_none_or(|c| c.is_whitespace() || c == ',') =>
+        {
+            Some(m.len_utf8())
+        }
+        _ => None,
+    }
+}
+
+/// The lowercased form, flags, possessive mark and end of the ASCII word `text[s..e]` (shorter
+/// than [`SHORT`] bytes, so that it fits the lexicon's short keys with a period added):
+/// [`any_word`] without building a string to look it up.
+fn ascii_word(
+    text: &str,
+    s: usize,
+    mut e: usize,
+    end: usize,
+    lex: &Lexicon,
+) -> (CompactString, Flags, bool, usize) {
+    let b = text.as_bytes();
+    let mut buf = [0u8; 16];
+    let mut n = e - s;
+    let (mut dotted, mut upper) = (false, false);
+    for (k, &x) in b[s..e].iter().enumerate() {
+        buf[k] = x.to_ascii_lowercase();
+        dotted |= x == b'.';
+        upper |= x.is_ascii_uppercase();
+    }
+    // an abbreviation or an initial keeps its period
+    if e < end && b[e] == b'.' {
+        let single_cap = n == 1 && b[s].is_ascii_uppercase();
+        let keep = single_cap || dotted || {
+            let mut with = buf;
+            with[n] = b'.';
+            lex.get_short(with, n + 1) & lexicon::ABBREV != 0
+        };
+        if keep {
+            e += 1;
+            buf[n] = b'.';
+            n += 1;
+        }
+    }
+    let mut possessive = false;
+    if n > 0 && buf[n - 1] == b's' {
+        // `'s`; (`’s` is not ASCII)
+        if n > 3 && buf[n - 2] == b'\'' {
+            n -= 2;
+            buf[n] = 0;
+            buf[n + 1] = 0;
+            possessive = true;
+        } else if let Some(m) = plural_possessive_mark(text, e, end) {
+            possessive = true;
+            e += m;
+        }
+    }
+    let flags = lex.get_short(buf, n);
+    // the lowercase form is the word's first `n` bytes lowercased (the possessive `'s` cut, a
+    // period kept): copied from the text, as a string already
+    let mut lower = CompactString::new(&text[s..s + n]);
+    if upper {
+        lower.make_ascii_lowercase();
+    }
+    (lower, flags, possessive, e)
+}
+
+/// The lowercased form (without a possessive `'s`), flags, possessive mark and end of the word
+/// `text[s..e]`, taking a following abbreviation period or plural possessive mark.
+fn any_word(
+    text: &str,
+    s: usize,
+    mut e: usize,
+    end: usize,
+    lex: &Lexicon,
+) -> (CompactString, Flags, bool, usize) {
+    let b = text.as_bytes();
+    let word = &text[s..e];
+    let mut lower = lowercase(word);
+    // an abbreviation or an initial keeps its period
+    if e < end && b[e] == b'.' {
+        lower.push('.');
+        let single_cap = word.len() == 1 && word.as_bytes()[0].is_ascii_uppercase();
+        if single_cap || word.contains('.') || lex.get(&lower) & lexicon::ABBREV != 0 {
+            e += 1;
+        } else {
+            lower.pop();
+        }
+    }
+    let mut possessive = false;
+    // both kinds of possessive end in s; most words do not
+    let ends_s = lower.ends_with('s');
+    for suf in ["'s", "\u{2019}s"] {
+        if ends_s && lower.len() > suf.len() + 1 && lower.ends_with(suf) {
+            lower.truncate(lower.len() - suf.len());
+            possessive = true;
+            break;
+        }
+    }
+    // plural possessive `players’`, `Sanders'`: the mark after a final s belongs to the word
+    if !possessive
+        && ends_s
+        && let Some(m) = plural_possessive_mark(text, e, end)
+    {
+        possessive = true;
+        e += m;
+    }
+    let flags = lex.get(&lower);
+    (lower, flags, possessive, e)
 }
 
 #[cfg(test)]
