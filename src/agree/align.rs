@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use similar::TextDiff;
 
 use super::read::Table;
@@ -35,6 +36,9 @@ pub struct Alignment {
     /// Rows whose quote id matches the first copy holding it while their predicted speaker or
     /// quote text differ, per copy: a sign of different extraction runs.
     pub changed_predictions: Vec<usize>,
+    /// Whether unit u is row u of every copy (the usual case: the copies have the same ids in
+    /// the same order).
+    pub identity: bool,
 }
 
 impl Alignment {
@@ -66,15 +70,22 @@ pub fn align(tables: &[Table]) -> Alignment {
     // The usual case: every copy has the same ids in the same order.
     if tables.windows(2).all(|w| w[0].same_ids(&w[1])) {
         let n = tables.first().map_or(0, Table::len);
-        let mut rows = Vec::with_capacity(n * k);
-        for r in 0..n {
-            rows.extend(std::iter::repeat_n(r as u32, k));
-        }
+        // Zeroed memory comes in as it is written, here in parallel.
+        let mut rows = vec![0u32; n * k];
+        const UNITS: usize = 1 << 14;
+        rows.par_chunks_mut(UNITS * k.max(1))
+            .enumerate()
+            .for_each(|(c, part)| {
+                for (i, unit) in part.chunks_mut(k.max(1)).enumerate() {
+                    unit.fill((c * UNITS + i) as u32);
+                }
+            });
         let mut a = Alignment {
             copies: k,
             rows,
             how: vec![AlignedBy::Id; n],
             changed_predictions: vec![0; k],
+            identity: true,
         };
         count_changed(tables, &mut a);
         return a;
@@ -108,6 +119,7 @@ pub fn align(tables: &[Table]) -> Alignment {
         rows,
         how,
         changed_predictions: vec![0; k],
+        identity: false,
     };
     count_changed(tables, &mut a);
     pair_by_overlap(tables, &mut a);
@@ -115,7 +127,6 @@ pub fn align(tables: &[Table]) -> Alignment {
 }
 
 fn count_changed(tables: &[Table], a: &mut Alignment) {
-    use rayon::prelude::*;
     let k = a.copies;
     let al = &*a;
     // Predicted speakers by one numbering for all copies, so that units compare integers.
@@ -132,10 +143,10 @@ fn count_changed(tables: &[Table], a: &mut Alignment) {
                 .collect()
         })
         .collect();
-    if tables
-        .iter()
-        .all(|t| std::ptr::eq(t.extracted(), tables[0].extracted()))
-        && (0..al.units()).all(|u| al.anchor(u).0 == 0)
+    if al.identity
+        && tables
+            .iter()
+            .all(|t| std::ptr::eq(t.extracted(), tables[0].extracted()))
     {
         // Every copy shares the first copy's columns (and its numbering of names): nothing
         // differs.

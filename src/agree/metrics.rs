@@ -212,6 +212,55 @@ impl Combinations {
     }
 }
 
+/// [`Tallies::add_unit`] on the tallies' arrays, passed one by one so that the compiler knows
+/// they do not overlap and keeps them in registers.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn add_unit_to(
+    codes: &[u32],
+    weight: u64,
+    v: usize,
+    units_m: &mut [u64],
+    same_m: &mut [u64],
+    cat_m: &mut [u64],
+    pair_n: &mut [u64],
+    pair_agree: &mut [u64],
+    pair_marg_a: &mut [u64],
+    pair_marg_b: &mut [u64],
+) {
+    let k = codes.len();
+    let mut m = 0usize;
+    let mut same = 0u64;
+    // Pairs in `pair_index` order.
+    let mut p = 0;
+    for (i, &a) in codes.iter().enumerate() {
+        if a == MISSING {
+            p += k - 1 - i;
+            continue;
+        }
+        m += 1;
+        for &b in &codes[i + 1..] {
+            if b != MISSING {
+                pair_n[p] += weight;
+                if a == b {
+                    pair_agree[p] += weight;
+                    same += 2;
+                }
+                pair_marg_a[p * v + a as usize] += weight;
+                pair_marg_b[p * v + b as usize] += weight;
+            }
+            p += 1;
+        }
+    }
+    units_m[m] += weight;
+    same_m[m] += same * weight;
+    for &a in codes {
+        if a != MISSING {
+            cat_m[m * v + a as usize] += weight;
+        }
+    }
+}
+
 /// Index of the pair (i, j), i < j, among all pairs of `coders` in row order.
 pub fn pair_index(coders: usize, i: usize, j: usize) -> usize {
     debug_assert!(i < j && j < coders);
@@ -381,38 +430,18 @@ impl Tallies {
 
     /// Adds one unit `weight` times.
     pub fn add_unit(&mut self, codes: &[u32], weight: u64) {
-        let k = self.coders;
-        let v = self.categories;
-        let mut m = 0usize;
-        let mut same = 0u64;
-        // Pairs in `pair_index` order.
-        let mut p = 0;
-        for (i, &a) in codes.iter().enumerate() {
-            if a == MISSING {
-                p += k - 1 - i;
-                continue;
-            }
-            m += 1;
-            for &b in &codes[i + 1..] {
-                if b != MISSING {
-                    self.pair_n[p] += weight;
-                    if a == b {
-                        self.pair_agree[p] += weight;
-                        same += 2;
-                    }
-                    self.pair_marg_a[p * v + a as usize] += weight;
-                    self.pair_marg_b[p * v + b as usize] += weight;
-                }
-                p += 1;
-            }
-        }
-        self.units_m[m] += weight;
-        self.same_m[m] += same * weight;
-        for &a in codes {
-            if a != MISSING {
-                self.cat_m[m * v + a as usize] += weight;
-            }
-        }
+        add_unit_to(
+            codes,
+            weight,
+            self.categories,
+            &mut self.units_m,
+            &mut self.same_m,
+            &mut self.cat_m,
+            &mut self.pair_n,
+            &mut self.pair_agree,
+            &mut self.pair_marg_a,
+            &mut self.pair_marg_b,
+        );
     }
 
     pub fn merge(&mut self, o: &Tallies) {

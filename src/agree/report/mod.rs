@@ -196,51 +196,59 @@ impl Coded {
             })
             .collect();
         let n = al.units();
-        let mut st = vec![MISSING; n * k];
-        let mut sp = vec![MISSING; n * k];
-        let mut outcome = vec![MISSING; n * k];
-        // Units in parallel, each writing its own k slots.
+        // Units in parallel chunks, each chunk's memory first touched by the thread that
+        // fills it.
         const UNITS: usize = 1 << 14;
         let chunk = UNITS * k.max(1);
-        st.par_chunks_mut(chunk)
-            .zip(sp.par_chunks_mut(chunk))
-            .zip(outcome.par_chunks_mut(chunk))
-            .enumerate()
-            .for_each(|(c, ((st, sp), outcome))| {
-                for (i, slot) in (0..st.len()).step_by(k.max(1)).enumerate() {
-                    let u = c * UNITS + i;
-                    for (f, &r) in al.unit(u).iter().enumerate() {
-                        if r == NO_ROW {
-                            continue;
-                        }
-                        let t = &tables[f];
-                        let r = r as usize;
-                        let code = t.status[r];
-                        if code > 0 {
-                            st[slot + f] = code as u32 - 1;
-                        }
-                        outcome[slot + f] = match status_of_code(code) {
-                            Some(Status::Rejected) => OUT_REJECTED,
-                            Some(Status::Flagged) => OUT_FLAGGED,
-                            Some(s) => {
-                                let name = if s == Status::Corrected || t.reviewed[r] != 0 {
-                                    t.reviewed[r]
-                                } else {
-                                    t.extracted().speaker[r]
-                                };
-                                let key = key_of_name[f][name as usize];
-                                sp[slot + f] = key;
-                                if key == MISSING {
-                                    OUT_NO_NAME
-                                } else {
-                                    OUT_SPEAKER + key
-                                }
-                            }
-                            None => MISSING,
-                        };
-                    }
+        let kk = k.max(1);
+        let answers = |range: std::ops::Range<usize>,
+                       out: &mut Fill<u32>,
+                       what: &dyn Fn(&Table, usize, &[u32]) -> u32| {
+            for u in range.start / kk..range.end / kk {
+                for (f, &r) in al.unit(u).iter().enumerate() {
+                    out.push(if r == NO_ROW {
+                        MISSING
+                    } else {
+                        what(&tables[f], r as usize, &key_of_name[f])
+                    });
                 }
-            });
+            }
+        };
+        let st = par_vec(n * k, chunk, |range, out| {
+            answers(range, out, &|t, r, _| match t.status[r] {
+                0 => MISSING,
+                code => code as u32 - 1,
+            })
+        });
+        let sp = par_vec(n * k, chunk, |range, out| {
+            answers(
+                range,
+                out,
+                &|t, r, keys| match status_of_code(t.status[r]) {
+                    Some(s @ (Status::Confirmed | Status::Corrected)) => {
+                        let name = if s == Status::Corrected || t.reviewed[r] != 0 {
+                            t.reviewed[r]
+                        } else {
+                            t.extracted().speaker[r]
+                        };
+                        keys[name as usize]
+                    }
+                    _ => MISSING,
+                },
+            )
+        });
+        // The outcome follows from the status and the speaker key.
+        let outcome = par_vec(n * k, chunk, |range, out| {
+            for (&s, &key) in st[range.clone()].iter().zip(&sp[range]) {
+                out.push(match s {
+                    MISSING => MISSING,
+                    2 => OUT_REJECTED,
+                    3 => OUT_FLAGGED,
+                    _ if key == MISSING => OUT_NO_NAME,
+                    _ => OUT_SPEAKER + key,
+                });
+            }
+        });
         let status = Labels::from_data(k, 4, st);
         let speaker = Labels::from_data(k, speaker_keys.len(), sp);
         Coded {
@@ -274,6 +282,45 @@ impl Coded {
     pub fn key_of(&self, f: usize, name: u32) -> u32 {
         self.key_of_name[f][name as usize]
     }
+}
+
+/// Where [`par_vec`] has a chunk's values written, in order.
+struct Fill<'a, T> {
+    out: &'a mut [std::mem::MaybeUninit<T>],
+    at: usize,
+}
+
+impl<T> Fill<'_, T> {
+    #[inline(always)]
+    fn push(&mut self, v: T) {
+        self.out[self.at].write(v);
+        self.at += 1;
+    }
+}
+
+/// `len` values made in parallel, chunk by chunk: `fill(range, out)` pushes the values of the
+/// indices in `range` to `out`, which writes them straight into place, so that each chunk's
+/// memory is first touched (and its pages come in) on the thread that fills it.
+fn par_vec<T: Send>(
+    len: usize,
+    chunk: usize,
+    fill: impl Fn(std::ops::Range<usize>, &mut Fill<T>) + Sync,
+) -> Vec<T> {
+    let chunk = chunk.max(1);
+    let mut v: Vec<T> = Vec::with_capacity(len);
+    v.spare_capacity_mut()[..len]
+        .par_chunks_mut(chunk)
+        .enumerate()
+        .for_each(|(c, out)| {
+            let n = out.len();
+            let mut f = Fill { out, at: 0 };
+            fill(c * chunk..c * chunk + n, &mut f);
+            assert_eq!(f.at, n, "a value for every index");
+        });
+    // SAFETY: every one of the first `len` elements was written above (a chunk missing a
+    // value panics before this point).
+    unsafe { v.set_len(len) };
+    v
 }
 
 /// See [`Coded::majority`].
@@ -359,7 +406,8 @@ pub fn build(
         .collect();
     let mut unaligned = Vec::new();
     let mut aligned_by_overlap = 0;
-    for u in 0..n {
+    // Every unit is complete when the copies have the same rows.
+    for u in (0..n).filter(|_| !al.identity) {
         if al.how[u] == AlignedBy::Overlap {
             aligned_by_overlap += 1;
         }
@@ -456,38 +504,8 @@ pub fn build(
     let unanimous_of: Vec<bool> = (0..n).into_par_iter().map(|u| coded.unanimous(u)).collect();
     let unanimous = unanimous_of.iter().filter(|&&x| x).count();
 
-    // Per document, in order of first appearance: a document is known by its anchor's table
-    // and document id, so that names are compared once per document rather than per unit.
-    let mut doc_of_unit: Vec<u32> = Vec::with_capacity(n);
-    let mut doc_names: Vec<&str> = Vec::new();
-    {
-        let mut by_name: HashMap<&str, u32> = HashMap::new();
-        let mut known: Vec<Vec<u32>> = tables
-            .iter()
-            .map(|t| vec![u32::MAX; t.docs.len()])
-            .collect();
-        for u in 0..n {
-            let (f, r) = al.anchor(u);
-            let d = tables[f].extracted().doc[r];
-            let g = &mut known[f][d as usize];
-            if *g == u32::MAX {
-                let name = tables[f].docs.get(d);
-                *g = *by_name.entry(name).or_insert_with(|| {
-                    doc_names.push(name);
-                    (doc_names.len() - 1) as u32
-                });
-            }
-            doc_of_unit.push(*g);
-        }
-    }
+    let (doc_of_unit, doc_names, doc_start) = documents_of_units(tables, al);
     // Units grouped by document, each group in unit order.
-    let mut doc_start = vec![0usize; doc_names.len() + 1];
-    for &d in &doc_of_unit {
-        doc_start[d as usize + 1] += 1;
-    }
-    for d in 0..doc_names.len() {
-        doc_start[d + 1] += doc_start[d];
-    }
     let mut doc_units = vec![0u32; n];
     {
         let mut next = doc_start.clone();
@@ -579,6 +597,71 @@ pub fn build(
         disagreements,
         unanimous,
     }
+}
+
+/// Each unit's document, numbered in order of first appearance, the documents' names, and
+/// where each document's units start among the units grouped by document (one past the last
+/// document: the number of units). A document is known by its anchor's table and document id,
+/// so that names are compared once per document rather than per unit.
+fn documents_of_units<'a>(
+    tables: &'a [Table],
+    al: &Alignment,
+) -> (std::borrow::Cow<'a, [u32]>, Vec<&'a str>, Vec<usize>) {
+    let n = al.units();
+    let count = |doc_of_unit: &[u32], docs: usize| {
+        let mut start = vec![0usize; docs + 1];
+        for &d in doc_of_unit {
+            start[d as usize + 1] += 1;
+        }
+        for d in 0..docs {
+            start[d + 1] += start[d];
+        }
+        start
+    };
+    if al.identity
+        && let Some(t) = tables.first()
+    {
+        // Unit u is the first copy's row u, whose document ids are numbered in order of first
+        // appearance already (checked here).
+        let doc = &t.extracted().doc;
+        let mut next = 0u32;
+        let in_order = doc.iter().all(|&d| {
+            if d == next {
+                next += 1;
+            }
+            d < next
+        });
+        if in_order && next as usize == t.docs.len() {
+            let names = t.docs.iter().collect();
+            return (
+                std::borrow::Cow::Borrowed(&doc[..n]),
+                names,
+                count(doc, t.docs.len()),
+            );
+        }
+    }
+    let mut doc_of_unit: Vec<u32> = Vec::with_capacity(n);
+    let mut doc_names: Vec<&str> = Vec::new();
+    let mut by_name: HashMap<&str, u32> = HashMap::new();
+    let mut known: Vec<Vec<u32>> = tables
+        .iter()
+        .map(|t| vec![u32::MAX; t.docs.len()])
+        .collect();
+    for u in 0..n {
+        let (f, r) = al.anchor(u);
+        let d = tables[f].extracted().doc[r];
+        let g = &mut known[f][d as usize];
+        if *g == u32::MAX {
+            let name = tables[f].docs.get(d);
+            *g = *by_name.entry(name).or_insert_with(|| {
+                doc_names.push(name);
+                (doc_names.len() - 1) as u32
+            });
+        }
+        doc_of_unit.push(*g);
+    }
+    let start = count(&doc_of_unit, doc_names.len());
+    (std::borrow::Cow::Owned(doc_of_unit), doc_names, start)
 }
 
 /// The disagreement on unit `u`: what differs and every annotator's answer.
