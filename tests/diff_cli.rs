@@ -192,6 +192,46 @@ fn merged_file_for_adjudication() {
 }
 
 #[test]
+fn merged_file_is_the_same_from_json_lines_or_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let merged = |inputs: &[String], stdin: Option<Vec<u8>>| {
+        let out = dir.path().join("merged.csv");
+        let mut c = qc();
+        c.arg("diff")
+            .args(inputs)
+            .args(["--names", "ana,ben,cy", "--merge", out.to_str().unwrap()])
+            .args(["-o", dir.path().join("r.txt").to_str().unwrap()]);
+        if let Some(bytes) = stdin {
+            c.write_stdin(bytes);
+        }
+        c.assert().success();
+        std::fs::read_to_string(&out).unwrap()
+    };
+    let csv: Vec<String> = THREE[1..].iter().map(|s| s.to_string()).collect();
+    let want = merged(&csv, None);
+    // The same copies as JSON Lines (notes over several lines and all).
+    let jsonl: Vec<String> = THREE[1..]
+        .iter()
+        .map(|f| {
+            let ds =
+                quotecheck::schema::read_path(std::path::Path::new(&format!("{DIR}/{f}"))).unwrap();
+            let path = dir.path().join(f.replace(".csv", ".jsonl"));
+            let mut w = Vec::new();
+            for r in &ds.records {
+                quotecheck::schema::write_jsonl_record(&mut w, r).unwrap();
+            }
+            std::fs::write(&path, w).unwrap();
+            path.to_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(merged(&jsonl, None), want);
+    // The second copy from standard input.
+    let stdin = std::fs::read(format!("{DIR}/ben.csv")).unwrap();
+    let mixed = vec![csv[0].clone(), "-".to_string(), jsonl[2].clone()];
+    assert_eq!(merged(&mixed, Some(stdin)), want);
+}
+
+#[test]
 fn names_override_and_fail_under() {
     let s = stdout_of(&[
         "diff", "ana.csv", "ben.csv", "--names", "x,y", "--format", "json",

@@ -69,13 +69,64 @@ pub fn write_merged(
     let mut w = CsvWriter::new(out, &all_extra, opts).map_err(io)?;
 
     let mut sources: Vec<Source> = tables.iter().map(|t| Source::new(&t.path)).collect();
+    let columns = Columns::new(names, tables.len());
+    // Where each mapped copy's pages have been handed back up to: the units go through the
+    // files in order when the copies have the same rows, so that the files are never
+    // resident whole.
+    let mut released = vec![0usize; tables.len()];
     for u in 0..al.units() {
         let (f, r) = al.anchor(u);
-        let base = sources[f].record(r)?;
-        let rec = merged_record(base, u, tables, names, al, coded, &extra);
+        let base = match tables[f].record(r) {
+            Some(rec) => rec?,
+            None => sources[f].record(r)?,
+        };
+        let rec = merged_record(base, u, tables, names, al, coded, &extra, &columns);
         w.write(&rec).map_err(io)?;
+        if al.identity && u % 4096 == 4095 {
+            for (t, done) in tables.iter().zip(released.iter_mut()) {
+                if let Some(at) = t.row_start(u) {
+                    t.release_bytes(*done, at);
+                    *done = at;
+                }
+            }
+        }
     }
     w.into_inner().map_err(io)?.commit()
+}
+
+/// The names of the merged file's own columns and the texts of the agreement shares, made once.
+struct Columns {
+    status: Vec<String>,
+    speaker: Vec<String>,
+    /// `format_agreement` of c/k for c = 0..=k (k = the number of copies).
+    agreement: Vec<String>,
+}
+
+impl Columns {
+    fn new(names: &[String], k: usize) -> Columns {
+        Columns {
+            status: names.iter().map(|n| format!("ann_{n}_status")).collect(),
+            speaker: names.iter().map(|n| format!("ann_{n}_speaker")).collect(),
+            agreement: (0..=k)
+                .map(|c| format_agreement(Some(c as f64 / k as f64)))
+                .collect(),
+        }
+    }
+
+    /// The text of a majority's share (see [`majority`]).
+    fn agreement(&self, share: Option<f64>) -> String {
+        let k = self.agreement.len() - 1;
+        match share {
+            None => String::new(),
+            Some(s) => {
+                let c = (s * k as f64).round() as usize;
+                match self.agreement.get(c) {
+                    Some(t) if c as f64 / k as f64 == s => t.clone(),
+                    _ => format_agreement(Some(s)),
+                }
+            }
+        }
+    }
 }
 
 /// Full records of one input, read front to back as the units ask for them.
@@ -127,6 +178,7 @@ impl Source {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn merged_record(
     mut rec: QuoteRecord,
     u: usize,
@@ -135,6 +187,7 @@ fn merged_record(
     al: &Alignment,
     coded: &Coded,
     input_extra: &[String],
+    columns: &Columns,
 ) -> QuoteRecord {
     let unit = al.unit(u);
     let answers: Vec<_> = unit
@@ -225,16 +278,13 @@ fn merged_record(
             )
         })
         .collect();
-    extra.push(("agreement".into(), format_agreement(maj.map(|m| m.1))));
-    for (n, a) in names.iter().zip(&answers) {
+    extra.push(("agreement".into(), columns.agreement(maj.map(|m| m.1))));
+    for (f, a) in answers.into_iter().enumerate() {
         extra.push((
-            format!("ann_{n}_status"),
+            columns.status[f].clone(),
             a.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
         ));
-        extra.push((
-            format!("ann_{n}_speaker"),
-            a.speaker.clone().unwrap_or_default(),
-        ));
+        extra.push((columns.speaker[f].clone(), a.speaker.unwrap_or_default()));
     }
     rec.extra = extra;
     rec

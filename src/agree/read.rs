@@ -373,10 +373,14 @@ pub struct Table {
     pub names: Interner,
     /// Distinct values of the `annotator` column with their count and first line.
     pub annotators: Vec<(String, u64, u64)>,
+    /// The rows whose `note` is not empty, in order (a merged file reads only their notes).
+    noted: Vec<u32>,
     text: Text,
     ids: std::sync::OnceLock<IdIndex>,
     sorted_ids: std::sync::OnceLock<Vec<(u64, u32)>>,
     repeats: std::sync::OnceLock<Vec<Vec<u32>>>,
+    /// Where each of [`schema::COLUMNS`] is among the headers.
+    schema_columns: std::sync::OnceLock<Vec<Option<usize>>>,
 }
 
 impl Table {
@@ -394,10 +398,12 @@ impl Table {
             reviewed: Vec::new(),
             names,
             annotators: Vec::new(),
+            noted: Vec::new(),
             text,
             ids: std::sync::OnceLock::new(),
             sorted_ids: std::sync::OnceLock::new(),
             repeats: std::sync::OnceLock::new(),
+            schema_columns: std::sync::OnceLock::new(),
         }
     }
 
@@ -513,6 +519,58 @@ impl Table {
         }
     }
 
+    /// The whole record of row `r` as the schema reader reads it, read again from the file;
+    /// `None` for a table not read from a CSV file.
+    pub fn record(&self, r: usize) -> Option<Result<QuoteRecord>> {
+        let Text::Csv { bytes, row_at, .. } = &self.text else {
+            return None;
+        };
+        let data = bytes.get();
+        let mut fields = Vec::with_capacity(self.headers.len() + 1);
+        scan_record(data, row_at[r] as usize, &mut fields, &mut 0);
+        let value = |i: usize| -> Cow<'_, [u8]> {
+            fields
+                .get(i)
+                .map_or(Cow::Borrowed(&b""[..]), |&f| decode(data, f))
+        };
+        let index = self.schema_columns.get_or_init(|| {
+            schema::COLUMNS
+                .iter()
+                .map(|c| self.headers.iter().position(|h| h == c))
+                .collect()
+        });
+        let get = |name: &str| -> String {
+            let i = schema::COLUMNS
+                .iter()
+                .position(|c| *c == name)
+                .and_then(|c| index[c]);
+            let v = i.map_or(Cow::Borrowed(&b""[..]), value);
+            let v: &[u8] = if schema::TEXT_COLUMNS.contains(&name) {
+                schema::unescape_formula_bytes(&v)
+            } else {
+                &v
+            };
+            lossy_string(v)
+        };
+        // The row was checked when read: the line (slow to count) is only needed if the file
+        // changed since.
+        let rec = schema::record_from_lookup(&get, &self.path, 0)
+            .or_else(|_| schema::record_from_lookup(&get, &self.path, self.line(r)));
+        Some(rec.map(|mut rec| {
+            rec.extra = self
+                .headers
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| !schema::COLUMNS.contains(&h.as_str()))
+                .map(|(i, h)| {
+                    let v = value(i);
+                    (h.clone(), lossy_string(schema::unescape_formula_bytes(&v)))
+                })
+                .collect();
+            rec
+        }))
+    }
+
     pub fn quote_id(&self, r: usize) -> Cow<'_, str> {
         self.text_of(r, TextColumn::QuoteId)
     }
@@ -520,6 +578,9 @@ impl Table {
         self.text_of(r, TextColumn::Quote)
     }
     pub fn note(&self, r: usize) -> Cow<'_, str> {
+        if self.noted.binary_search(&(r as u32)).is_err() {
+            return Cow::Borrowed("");
+        }
         self.text_of(r, TextColumn::Note)
     }
 
@@ -536,6 +597,27 @@ impl Table {
             h.par_sort_unstable();
             h
         })
+    }
+
+    /// Where row `r`'s record starts in its CSV file (`None` for other tables).
+    pub fn row_start(&self, r: usize) -> Option<usize> {
+        match &self.text {
+            Text::Csv { row_at, .. } => row_at.get(r).map(|&a| a as usize),
+            Text::Stored { .. } => None,
+        }
+    }
+
+    /// Hands the pages of `from..to` of a mapped file back to the system (they are read again
+    /// if needed).
+    pub fn release_bytes(&self, from: usize, to: usize) {
+        if let Text::Csv { bytes, .. } = &self.text
+            && let Bytes::Map(map) = &**bytes
+        {
+            let to = to.min(map.len());
+            if to > from {
+                drop_pages(map, from, to - from);
+            }
+        }
     }
 
     /// Hands the pages of a mapped file back to the system (they are read again if needed),
@@ -664,6 +746,9 @@ impl Table {
                 quote,
                 note,
             } => {
+                if !r.note.is_empty() {
+                    self.noted.push(self.status.len() as u32);
+                }
                 lines.push(line());
                 quote_id.push(r.quote_id.as_bytes());
                 quote.push(r.quote.as_bytes());
@@ -743,6 +828,7 @@ impl Table {
             }
         }
         let base = self.len();
+        self.noted.extend(p.noted.iter().map(|&r| r + base as u32));
         let mirrored = || {
             p.ref_row
                 .iter()
@@ -825,6 +911,7 @@ impl Table {
         self.names.begin();
         self.names.id(b"");
         self.annotators.clear();
+        self.noted.clear();
         match &mut self.text {
             Text::Csv { row_at, prefix, .. } => {
                 row_at.clear();
@@ -1102,6 +1189,7 @@ fn field(buf: &[u8], f: Field) -> Cow<'_, [u8]> {
 
 /// Decodes a field as the `csv` crate would: a quoted field loses its quotes and `""` becomes
 /// `"`; bytes after a closing quote are kept as they are.
+#[inline]
 fn decode(buf: &[u8], f: Field) -> Cow<'_, [u8]> {
     match f.kind {
         FieldKind::Plain => Cow::Borrowed(&buf[f.start..f.end]),
@@ -1243,6 +1331,14 @@ fn skip_blank(buf: &[u8], mut pos: usize, newlines: &mut u64) -> usize {
         pos += 1;
     }
     pos
+}
+
+/// Text checked to be UTF-8 when read (anything else with replacement characters).
+fn lossy_string(v: &[u8]) -> String {
+    match std::str::from_utf8(v) {
+        Ok(s) => s.to_string(),
+        Err(_) => String::from_utf8_lossy(v).into_owned(),
+    }
 }
 
 /// Field `col` of the record at `pos`, decoded.
@@ -1680,6 +1776,11 @@ impl Rows<'_, '_> {
         if cx.reference.is_some() {
             self.t.ref_row.push(u32::MAX);
         }
+        if let Some(i) = cx.cols.note
+            && fields[i].end > fields[i].start
+        {
+            self.t.noted.push(self.t.len() as u32 - 1);
+        }
         self.reserve(next);
         Ok(())
     }
@@ -1751,6 +1852,7 @@ impl Rows<'_, '_> {
         } else {
             e + 1
         };
+        let noted = !get(cols.note).is_empty();
         self.push_same(
             j,
             at,
@@ -1758,6 +1860,7 @@ impl Rows<'_, '_> {
             status,
             get(cols.reviewed_speaker),
             get(cols.annotator),
+            noted,
         );
         Some(next)
     }
@@ -1788,6 +1891,10 @@ impl Rows<'_, '_> {
         if !version_ok(&text(cols.schema_version)) {
             return Ok(false);
         }
+        let noted = cols
+            .note
+            .and_then(|c| fields.get(c - from))
+            .is_some_and(|f| f.end > f.start);
         self.push_same(
             j,
             at,
@@ -1795,12 +1902,14 @@ impl Rows<'_, '_> {
             status,
             &text(cols.reviewed_speaker),
             &text(cols.annotator),
+            noted,
         );
         Ok(true)
     }
 
     /// Adds a row with the bytes of the reference's row `j` up to the review columns.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     fn push_same(
         &mut self,
         j: usize,
@@ -1809,9 +1918,13 @@ impl Rows<'_, '_> {
         status: u8,
         reviewed: &[u8],
         annotator: &[u8],
+        noted: bool,
     ) {
         let data = self.cx.data;
         let t = &mut self.t;
+        if noted {
+            t.noted.push(t.len() as u32);
+        }
         t.ref_row.push(j as u32);
         if let Text::Csv { row_at, .. } = &mut t.text {
             row_at.push(at as u64);
