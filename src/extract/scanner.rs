@@ -403,7 +403,10 @@ fn pair_paragraph(
             }
             let closes = match h.mark {
                 Mark::Close2 | Mark::CloseG => true,
-                Mark::Open2 | Mark::OpenG => false,
+                // an opening curly mark used as a closer (`“It's unusual,“ said Noble`): it
+                // follows a word or punctuation and is followed by a space or the end
+                Mark::Open2 => can_close(text, h.pos) && !can_open(text, h.pos, h.len),
+                Mark::OpenG => false,
                 Mark::Straight2 => true,
                 Mark::Open1 => false,
                 Mark::Straight1 | Mark::Close1 => {
@@ -525,6 +528,16 @@ mod tests {
         assert_eq!(quotes("“A,” he said, “B.”"), ["A,", "B."]);
         assert_eq!(quotes("''It works,'' he said."), ["It works,"]);
         assert_eq!(quotes("«Non» dit-il."), ["Non"]);
+    }
+
+    #[test]
+    fn an_opening_curly_mark_used_as_a_closer() {
+        assert_eq!(
+            quotes("“It is unusual,“ said Larry Noble. “It is a hard thing.”"),
+            ["It is unusual,", "It is a hard thing."]
+        );
+        // still a second opener when a word follows it
+        assert_eq!(quotes("“Broken start “Real quote.”"), ["Real quote."]);
     }
 
     #[test]
