@@ -196,6 +196,22 @@ impl Scanner {
             if p < skip_to {
                 continue;
             }
+            // `'old-school,'''`: a nested single quote closing right before the `''` that
+            // closes the outer quotation; read the first `'` on its own
+            if bytes[p] == b'\''
+                && bytes.get(p + 1) == Some(&b'\'')
+                && bytes.get(p + 2) == Some(&b'\'')
+                && p > 0
+                && !bytes[p - 1].is_ascii_whitespace()
+            {
+                out.push(Hit {
+                    pos: p,
+                    len: 1,
+                    mark: Mark::Straight1,
+                });
+                skip_to = p + 1;
+                continue;
+            }
             let end = (p + 3).min(bytes.len());
             if let Some(m) = self.ac.find(
                 aho_corasick::Input::new(&bytes[p..end]).anchored(aho_corasick::Anchored::Yes),
@@ -527,6 +543,10 @@ mod tests {
         assert_eq!(quotes(r#"He said "yes, now" and left."#), ["yes, now"]);
         assert_eq!(quotes("“A,” he said, “B.”"), ["A,", "B."]);
         assert_eq!(quotes("''It works,'' he said."), ["It works,"]);
+        assert_eq!(
+            quotes("''I would use the word 'old-school,''' said Gregory Slayton."),
+            ["I would use the word 'old-school,'"]
+        );
         assert_eq!(quotes("«Non» dit-il."), ["Non"]);
     }
 
