@@ -388,6 +388,13 @@ fn phrase_before(toks: &[Tok], e: usize, lo: usize) -> Option<(usize, usize)> {
         }
         if is_det(t) || (is_quant(t) && s < e) {
             s -= 1;
+            // `a spokesman for the governor`: the phrase goes on before `for`/`of`
+            if s > lo + 1
+                && matches!(toks[s - 1].lower.as_str(), "of" | "for")
+                && nameish(&toks[s - 2])
+            {
+                continue;
+            }
             break;
         }
         if matches!(t.lower.as_str(), "of" | "for") && s < e && s - 1 > lo && nameish(&toks[s - 2])
