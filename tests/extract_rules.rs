@@ -515,6 +515,9 @@ fn a_common_word_opening_the_sentence_is_no_speaker() {
     let t = "Back in 1999, Mr. Trump admired the campaign, telling CNBC: \"He was a great \
              campaigner.\" He came back to it later.";
     assert_eq!(speaker_of(t, "He was a great"), "Trump");
+    let t = "Late last month, the company wrote a letter to the dean, calling the reports \
+             ''inaccurate and deliberately misleading.''";
+    assert_eq!(speaker_of(t, "inaccurate"), "the company");
 }
 
 #[test]

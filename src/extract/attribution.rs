@@ -476,12 +476,13 @@ fn sentence_subject_from(toks: &[Tok]) -> Option<(usize, usize)> {
     });
     let comma = toks.iter().take(25).position(|t| t.is_punct(','));
     if !opens_with_adverbial && let Some(hit) = at(0) {
-        // `Back in 1999, Mr. Trump …`: one capitalised word before a preposition and a comma
+        // `Back in 1999, Mr. Trump …`, `Late last month, the company …`: one capitalised word
+        // before a preposition or time word and a comma
         // is more likely an adverbial than a subject
         let adverbial_like = hit.1 == hit.0 + 1
             && toks
                 .get(hit.1)
-                .is_some_and(|t| t.is(lexicon::PREP | lexicon::FUNCTION));
+                .is_some_and(|t| t.is(lexicon::PREP | lexicon::FUNCTION | lexicon::TIME));
         if !adverbial_like {
             return Some(hit);
         }
