@@ -48,8 +48,8 @@ pub struct Doc<'a> {
 /// The person mentions of a whole paragraph.
 struct ParaMentions {
     ms: Vec<names::Mention>,
-    /// Token index (in the paragraph) where each mention's run ends.
-    ends: Vec<usize>,
+    /// Where the scan of the paragraph's tokens went.
+    marks: names::ScanMarks,
     /// What [`Doc::nearby_candidates`] makes of each mention, made when first asked.
     cands: OnceCell<Vec<Option<Cand>>>,
 }
@@ -803,10 +803,19 @@ const CLAUSE_BREAKS: &[&str] = &[
     "before",
 ];
 
+/// The number of whitespace-separated words with a letter or digit (one pass, no splitting).
 fn words_of(s: &str) -> usize {
-    s.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+    let (mut n, mut in_word, mut alnum) = (0, false, false);
+    for c in s.chars() {
+        if c.is_whitespace() {
+            n += usize::from(in_word && alnum);
+            (in_word, alnum) = (false, false);
+        } else {
+            in_word = true;
+            alnum |= c.is_alphanumeric();
+        }
+    }
+    n + usize::from(in_word && alnum)
 }
 
 const SMALL_WORDS: &[&str] = &[
@@ -820,19 +829,20 @@ fn is_title_case(s: &str) -> bool {
     if t.contains(['.', '!', '?', ';']) {
         return false;
     }
-    let words: Vec<&str> = t
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .collect();
-    !words.is_empty()
-        && words.iter().all(|w| {
+    // (the words walked again for each test, instead of collected: most text fails the first)
+    let words = || {
+        t.split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+    };
+    words().next().is_some()
+        && words().all(|w| {
             let w = w.trim_start_matches(|c: char| !c.is_alphanumeric());
             w.chars()
                 .next()
                 .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
                 || SMALL_WORDS.contains(&w.to_lowercase().as_str())
         })
-        && words.iter().any(|w| {
+        && words().any(|w| {
             w.trim_start_matches(|c: char| !c.is_alphanumeric())
                 .chars()
                 .next()
@@ -898,11 +908,11 @@ impl<'a> Doc<'a> {
         let toks = self.tokens(para.start, para.end);
         let inside = |x: usize| self.inside_quote(x);
         let starts = |x: usize| self.sentence_start(x);
-        let (mut ms, mut ends) = (Vec::new(), Vec::new());
-        names::mentions_from(self.text, &toks, 0, &inside, &starts, &mut ms, &mut ends);
+        let (mut ms, mut marks) = (Vec::new(), names::ScanMarks::default());
+        names::mentions_from(self.text, &toks, 0, &inside, &starts, &mut ms, &mut marks);
         let pm = Rc::new(ParaMentions {
             ms,
-            ends,
+            marks,
             cands: OnceCell::new(),
         });
         let mut cache = self.para_mentions.borrow_mut();
@@ -932,9 +942,7 @@ impl<'a> Doc<'a> {
         let starts = |x: usize| self.sentence_start(x);
         let mut tail = Vec::new();
         let (kept, from) = if toks.is_prefix_of(&self.para_tokens(pi)) {
-            let n = toks.len();
-            let kept = full.ends.partition_point(|&j| j + 1 < n);
-            (kept, kept.checked_sub(1).map_or(0, |k| full.ends[k]))
+            full.marks.resume(toks.len())
         } else {
             (0, 0)
         };
@@ -945,7 +953,7 @@ impl<'a> Doc<'a> {
             &inside,
             &starts,
             &mut tail,
-            &mut Vec::new(),
+            &mut names::ScanMarks::default(),
         );
         (full, kept, tail)
     }
@@ -2020,7 +2028,27 @@ fn cue_text(toks: &[Tok], c: usize) -> String {
 
 #[cfg(test)]
 mod name_key_tests {
-    use super::name_key;
+    use super::{name_key, words_of};
+
+    #[test]
+    fn words_are_counted_as_split_on_whitespace() {
+        for s in [
+            "",
+            "  ",
+            "one",
+            " two  words ",
+            "a — b",
+            "tab\tand\nnewline\u{a0}nbsp",
+            "— … 42 ,",
+            "«Ça va»",
+        ] {
+            let want = s
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count();
+            assert_eq!(words_of(s), want, "{s:?}");
+        }
+    }
 
     #[test]
     fn keys_drop_a_leading_article_or_title_and_punctuation() {

@@ -60,11 +60,6 @@ pub struct Speaker {
     pub resolved_pronoun: bool,
 }
 
-const PARTICLES: &[&str] = &[
-    "de", "van", "von", "der", "den", "bin", "al", "la", "le", "du", "da", "di", "del", "ibn",
-    "mac",
-];
-
 /// Words naming a ministry in `Secretary of State`, `Minister of Finance`.
 const DEPARTMENTS: &[&str] = &[
     "state",
@@ -96,6 +91,19 @@ const DEPARTMENTS: &[&str] = &[
     "war",
 ];
 
+/// Whether a lowercased word is a name particle (`de`, `van`, `bin`…). (Tested on every token
+/// of a paragraph: a match on length first, not a walk through a list.)
+fn is_particle(lower: &str) -> bool {
+    match lower.len() {
+        2 => matches!(lower, "de" | "al" | "la" | "le" | "du" | "da" | "di"),
+        3 => matches!(
+            lower,
+            "van" | "von" | "der" | "den" | "bin" | "del" | "ibn" | "mac"
+        ),
+        _ => false,
+    }
+}
+
 fn is_initial(t: &Tok) -> bool {
     t.kind == Kind::Word && t.cap && t.lower.len() == 2 && t.lower.ends_with('.')
 }
@@ -108,8 +116,7 @@ fn name_part(t: &Tok) -> bool {
     if is_initial(t) {
         return true;
     }
-    // (every particle has two or three letters)
-    if t.lower.len() <= 3 && PARTICLES.contains(&t.lower.as_str()) {
+    if is_particle(&t.lower) {
         return true;
     }
     (t.cap || t.lower.starts_with('@'))
@@ -186,7 +193,7 @@ pub fn from_phrase(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<Spe
         e -= 1;
     }
     let last = &toks[e.saturating_sub(1).max(lo)];
-    let ends_in_name = name_part(last) && !PARTICLES.contains(&last.lower.as_str());
+    let ends_in_name = name_part(last) && !is_particle(&last.lower);
     if ends_in_name {
         let mut s = e - 1;
         while s > lo && name_part(&toks[s - 1]) && !toks[s - 1].possessive {
@@ -365,7 +372,7 @@ pub fn full_forms(text: &str, lex: &Lexicon, word: &str) -> Vec<(usize, String)>
             let initial =
                 w.len() == 2 && w.ends_with('.') && w.starts_with(|c: char| c.is_uppercase());
             let cap = w.starts_with(|c: char| c.is_uppercase());
-            let particle = PARTICLES.contains(&lower.as_str());
+            let particle = is_particle(&lower);
             // `Secretary of State John Kerry`: a ministry is not part of the name
             if DEPARTMENTS.contains(&lower.as_str()) {
                 break;
@@ -580,13 +587,47 @@ pub fn mentions(
     sentence_starts: &dyn Fn(usize) -> bool,
     out: &mut Vec<Mention>,
 ) {
-    mentions_from(text, toks, 0, inside, sentence_starts, out, &mut Vec::new());
+    mentions_from(
+        text,
+        toks,
+        0,
+        inside,
+        sentence_starts,
+        out,
+        &mut ScanMarks::default(),
+    );
 }
 
-/// [`mentions`], going on from token `from` (where a run of the scan ended, or 0), and noting
-/// in `ends` the token index where each mention's run ends. A mention looks at most one token
-/// past its run, so the mentions of a prefix of `toks` whose run ends two tokens or more before
-/// the prefix's end are those of the whole; the rest can be found by going on from there.
+/// Where a scan of [`mentions_from`] went: the token index where each mention's run ends, and
+/// every run of name words (start, end), a mention or not.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ScanMarks {
+    pub ends: Vec<usize>,
+    pub runs: Vec<(usize, usize)>,
+}
+
+impl ScanMarks {
+    /// For the first `n` tokens of the scanned ones: how many of the mentions are theirs too,
+    /// and the token from which a scan of the `n` tokens finds the rest.
+    ///
+    /// A mention looks at most one token past its run, so a run that ends two tokens or more
+    /// before the cut comes out the same; the scan resumes at the token two before the cut, or
+    /// at the start of the run that holds it (where the scan of the whole was too).
+    pub fn resume(&self, n: usize) -> (usize, usize) {
+        let Some(t) = n.checked_sub(2) else {
+            return (0, 0);
+        };
+        let p = self.runs.partition_point(|r| r.0 < t);
+        let s = match p.checked_sub(1).map(|k| self.runs[k]) {
+            Some((i, j)) if j > t => i,
+            _ => t,
+        };
+        (self.ends.partition_point(|&j| j <= s), s)
+    }
+}
+
+/// [`mentions`], going on from token `from` (a token the scan of all of `toks` came to: 0, the
+/// end of a run, or a token outside every run), and noting where it went in `marks`.
 pub(crate) fn mentions_from(
     text: &str,
     toks: &[Tok],
@@ -594,7 +635,7 @@ pub(crate) fn mentions_from(
     inside: &dyn Fn(usize) -> bool,
     sentence_starts: &dyn Fn(usize) -> bool,
     out: &mut Vec<Mention>,
-    ends: &mut Vec<usize>,
+    marks: &mut ScanMarks,
 ) {
     let mut i = from;
     while i < toks.len() {
@@ -707,8 +748,9 @@ pub(crate) fn mentions_from(
                 described,
                 titled,
             });
-            ends.push(j);
+            marks.ends.push(j);
         }
+        marks.runs.push((i, j));
         i = j;
     }
 }
@@ -743,9 +785,21 @@ mod tests {
     }
 
     #[test]
-    fn particles_are_short() {
-        // `name_part` tests the length before the list
-        assert!(PARTICLES.iter().all(|p| p.len() <= 3));
+    fn particles_are_matched() {
+        const PARTICLES: &[&str] = &[
+            "de", "van", "von", "der", "den", "bin", "al", "la", "le", "du", "da", "di", "del",
+            "ibn", "mac",
+        ];
+        for p in PARTICLES {
+            assert!(is_particle(p), "{p}");
+        }
+        let others = PARTICLES
+            .iter()
+            .map(|p| format!("{p}s"))
+            .chain(["d", "", "dee"].map(String::from));
+        for w in others {
+            assert!(!is_particle(&w), "{w}");
+        }
     }
 
     #[test]
@@ -773,15 +827,17 @@ mod tests {
         let toks = tokenize(t, 0, t.len(), &lex);
         let inside = |p: usize| (40..48).contains(&p);
         let starts = |p: usize| p == 0 || t[..p].trim_end().ends_with('.');
-        let (mut whole, mut ends) = (Vec::new(), Vec::new());
-        mentions_from(t, &toks, 0, &inside, &starts, &mut whole, &mut ends);
-        assert_eq!(whole.len(), ends.len());
+        let (mut whole, mut marks) = (Vec::new(), ScanMarks::default());
+        mentions_from(t, &toks, 0, &inside, &starts, &mut whole, &mut marks);
+        assert_eq!(whole.len(), marks.ends.len());
         assert!(whole.len() >= 8, "{whole:?}");
+        // runs that are no mention too (a sentence opener)
+        assert!(marks.runs.len() > whole.len());
         for n in 0..=toks.len() {
             let mut expected = Vec::new();
             mentions(t, &toks[..n], &inside, &starts, &mut expected);
-            let kept = ends.partition_point(|&j| j + 1 < n);
-            let from = kept.checked_sub(1).map_or(0, |k| ends[k]);
+            let (kept, from) = marks.resume(n);
+            assert!(from + 2 >= n || marks.runs.iter().any(|r| r.0 == from));
             let mut got: Vec<Mention> = whole[..kept].to_vec();
             mentions_from(
                 t,
@@ -790,7 +846,7 @@ mod tests {
                 &inside,
                 &starts,
                 &mut got,
-                &mut Vec::new(),
+                &mut ScanMarks::default(),
             );
             assert_eq!(
                 format!("{got:?}"),

@@ -120,20 +120,34 @@ pub(crate) fn lowercase(word: &str) -> CompactString {
 
 /// Tokens of `text[start..end]`.
 pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok> {
-    let b = text.as_bytes();
-    let mut out = Vec::with_capacity((end - start) / 4 + 4);
+    // (bytes past `end` are out of reach: `alnum_at` needs no bounds test of its own)
+    let b = &text.as_bytes()[..end];
+    // about one token per five bytes of news text
+    let mut out = Vec::with_capacity((end - start) / 5 + 4);
     let char_at = |i: usize| text[i..end].chars().next();
     let alnum_at = |i: usize| -> bool {
         match b.get(i) {
-            Some(&x) if i < end && x < 0x80 => x.is_ascii_alphanumeric(),
-            Some(_) if i < end => char_at(i).is_some_and(char::is_alphanumeric),
-            _ => false,
+            Some(&x) if x < 0x80 => x.is_ascii_alphanumeric(),
+            Some(_) => char_at(i).is_some_and(char::is_alphanumeric),
+            None => false,
         }
     };
     let mut i = start;
     while i < end {
-        let (c, len) = if b[i] < 0x80 {
-            (b[i] as char, 1)
+        let x = b[i];
+        let (c, len) = if x < 0x80 {
+            match ASCII_CLASS[x as usize] {
+                SPACE => {
+                    i += 1;
+                    continue;
+                }
+                WORD => (x as char, 1),
+                _ => {
+                    out.push(punct(i, x as char, 1));
+                    i += 1;
+                    continue;
+                }
+            }
         } else {
             let c = char_at(i).unwrap_or(' ');
             (c, c.len_utf8())
@@ -144,28 +158,14 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok>
         }
         let s = i;
         if !(c.is_alphanumeric() || c == '@' || c == '#') {
-            let kind = if is_mark(c) {
-                Kind::Mark
-            } else {
-                Kind::Punct(c)
-            };
-            out.push(Tok {
-                start: s,
-                end: s + len,
-                kind,
-                cap: false,
-                flags: 0,
-                lower: CompactString::const_new(""),
-                possessive: false,
-            });
+            out.push(punct(s, c, len));
             i += len;
             continue;
         }
         // a word: letters/digits, and inner apostrophes, hyphens, periods and ampersands
         let mut e = s + len;
         let mut ascii = len == 1;
-        while e < end {
-            let d = b[e];
+        while let Some(&d) = b.get(e) {
             if d < 0x80 {
                 if WORD_BYTE[d as usize]
                     || (matches!(d, b'\'' | b'-' | b'.' | b'&') && alnum_at(e + 1))
@@ -203,6 +203,44 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok>
     }
     out
 }
+
+/// A punctuation or quotation-mark token.
+fn punct(s: usize, c: char, len: usize) -> Tok {
+    Tok {
+        start: s,
+        end: s + len,
+        kind: if is_mark(c) {
+            Kind::Mark
+        } else {
+            Kind::Punct(c)
+        },
+        cap: false,
+        flags: 0,
+        lower: CompactString::const_new(""),
+        possessive: false,
+    }
+}
+
+/// What an ASCII byte is to the tokenizer: white space, the start of a word (a letter, a digit,
+/// `@` or `#`), or a token of its own.
+const SPACE: u8 = 0;
+const WORD: u8 = 1;
+const OTHER: u8 = 2;
+static ASCII_CLASS: [u8; 128] = {
+    let mut t = [OTHER; 128];
+    let mut c = 0;
+    while c < 128 {
+        let x = c as u8;
+        // `char::is_whitespace` of the ASCII characters
+        if matches!(x, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
+            t[c] = SPACE;
+        } else if x.is_ascii_alphanumeric() || x == b'@' || x == b'#' {
+            t[c] = WORD;
+        }
+        c += 1;
+    }
+    t
+};
 
 /// Bytes that continue a word by themselves: ASCII letters, digits and `_`.
 static WORD_BYTE: [bool; 128] = {
@@ -332,6 +370,22 @@ fn any_word(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_classes_agree_with_char_properties() {
+        for x in 0u8..128 {
+            let c = x as char;
+            let want = if c.is_whitespace() {
+                SPACE
+            } else if c.is_alphanumeric() || c == '@' || c == '#' {
+                WORD
+            } else {
+                OTHER
+            };
+            assert_eq!(ASCII_CLASS[x as usize], want, "{x:#x}");
+            assert_eq!(WORD_BYTE[x as usize], c.is_ascii_alphanumeric() || c == '_');
+        }
+    }
 
     #[test]
     fn words_abbreviations_possessives() {
