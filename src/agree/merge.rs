@@ -195,7 +195,7 @@ fn merged_record(
         .enumerate()
         .map(|(f, &r)| answer(tables, f, r))
         .collect();
-    let maj = majority(coded.unit_outcomes(u));
+    let maj = majority(&coded.unit_outcomes(u));
     let notes: Vec<String> = unit
         .iter()
         .enumerate()

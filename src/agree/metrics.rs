@@ -120,12 +120,12 @@ impl Labels {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Coef {
     Value(f64),
-    Undefined(String),
+    Undefined(&'static str),
 }
 
 impl Coef {
-    fn undefined(reason: &str) -> Coef {
-        Coef::Undefined(reason.to_string())
+    fn undefined(reason: &'static str) -> Coef {
+        Coef::Undefined(reason)
     }
     pub fn value(&self) -> Option<f64> {
         match self {
@@ -140,7 +140,7 @@ impl Coef {
         }
     }
     /// Guards against a non-finite result slipping through as a number.
-    fn checked(v: f64, reason: &str) -> Coef {
+    fn checked(v: f64, reason: &'static str) -> Coef {
         if v.is_finite() {
             Coef::Value(v)
         } else {
@@ -261,6 +261,78 @@ fn add_unit_to(
     }
 }
 
+/// Sums units into [`Tallies`] cheaply. With few categories and coders (the status), units
+/// are counted by their combination of answers, and each combination is tallied once with its
+/// count as weight; with many (speakers), units where every coder gave the same category, the
+/// usual unit, are counted by category and tallied once per category. Either way the integer
+/// sums are those of adding every unit.
+#[derive(Debug, Clone)]
+pub struct Accumulator {
+    tallies: Tallies,
+    combos: Option<Combinations>,
+    uniform: Vec<u64>,
+}
+
+impl Accumulator {
+    pub fn new(coders: usize, categories: usize) -> Accumulator {
+        let combos = Combinations::new(coders, categories);
+        Accumulator {
+            tallies: Tallies::new(coders, categories),
+            uniform: if combos.is_some() {
+                Vec::new()
+            } else {
+                vec![0; categories]
+            },
+            combos,
+        }
+    }
+
+    /// Adds one unit.
+    #[inline]
+    pub fn add(&mut self, unit: &[u32]) {
+        if let Some(c) = &mut self.combos {
+            c.add(unit);
+            return;
+        }
+        let a = unit[0];
+        if a != MISSING && unit.iter().all(|&b| b == a) {
+            self.uniform[a as usize] += 1;
+        } else {
+            self.tallies.add_unit(unit, 1);
+        }
+    }
+
+    pub fn merge(&mut self, o: Accumulator) {
+        self.tallies.merge(&o.tallies);
+        for (x, y) in self.uniform.iter_mut().zip(&o.uniform) {
+            *x += y;
+        }
+        if let (Some(a), Some(b)) = (&mut self.combos, &o.combos) {
+            for &code in &b.touched {
+                if a.counts[code] == 0 {
+                    a.touched.push(code);
+                }
+                a.counts[code] += b.counts[code];
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> Tallies {
+        if let Some(c) = &mut self.combos {
+            self.tallies.add_combinations(c);
+        }
+        let k = self.tallies.coders;
+        let mut unit = vec![0; k];
+        for (c, &n) in self.uniform.iter().enumerate() {
+            if n > 0 {
+                unit.fill(c as u32);
+                self.tallies.add_unit(&unit, n);
+            }
+        }
+        self.tallies
+    }
+}
+
 /// Index of the pair (i, j), i < j, among all pairs of `coders` in row order.
 pub fn pair_index(coders: usize, i: usize, j: usize) -> usize {
     debug_assert!(i < j && j < coders);
@@ -294,99 +366,34 @@ impl Tallies {
         }
     }
 
-    /// Tallies of every unit, computed in fixed-size chunks in parallel. With few categories
-    /// and coders, units are first counted by their combination of answers, and each
-    /// combination is tallied once with its count as weight (the same integer sums).
+    /// Tallies of every unit, computed in fixed-size chunks in parallel (see [`Accumulator`]).
     pub fn of(labels: &Labels) -> Self {
         const CHUNK: usize = 1 << 14;
-        const MAX_COMBINATIONS: usize = 4096;
         let k = labels.coders;
         let v = labels.categories;
         if labels.units() == 0 || k == 0 {
             return Tallies::new(k, v);
         }
-        let combinations = (v + 1)
-            .checked_pow(k as u32)
-            .filter(|&c| c <= MAX_COMBINATIONS);
-        if let Some(combinations) = combinations {
-            // A unit's combination: its codes (missing as 0, category c as c + 1) in base v + 1.
-            let code = |unit: &[u32]| {
-                unit.iter().rev().fold(0usize, |acc, &c| {
-                    acc * (v + 1) + if c == MISSING { 0 } else { c as usize + 1 }
-                })
-            };
-            let counts = labels
-                .data
-                .par_chunks(CHUNK * k)
-                .fold(
-                    || vec![0u64; combinations],
-                    |mut counts, chunk| {
-                        for unit in chunk.chunks_exact(k) {
-                            counts[code(unit)] += 1;
-                        }
-                        counts
-                    },
-                )
-                .reduce(
-                    || vec![0u64; combinations],
-                    |mut a, b| {
-                        for (x, y) in a.iter_mut().zip(b) {
-                            *x += y;
-                        }
-                        a
-                    },
-                );
-            let mut t = Tallies::new(k, v);
-            let mut unit = vec![MISSING; k];
-            for (mut c, &n) in counts.iter().enumerate() {
-                if n == 0 {
-                    continue;
-                }
-                for x in unit.iter_mut() {
-                    let d = c % (v + 1);
-                    *x = if d == 0 { MISSING } else { d as u32 - 1 };
-                    c /= v + 1;
-                }
-                t.add_unit(&unit, n);
-            }
-            return t;
-        }
-        // Many categories (speakers): units where every coder gave the same category, the
-        // usual unit, are counted by category and tallied once per category.
-        let (mut t, uniform) = labels
+        labels
             .data
             .par_chunks(CHUNK * k)
-            .map(|chunk| {
-                let mut t = Tallies::new(k, v);
-                let mut uniform = vec![0u64; v];
-                for unit in chunk.chunks_exact(k) {
-                    let a = unit[0];
-                    if a != MISSING && unit.iter().all(|&b| b == a) {
-                        uniform[a as usize] += 1;
-                    } else {
-                        t.add_unit(unit, 1);
+            .fold(
+                || Accumulator::new(k, v),
+                |mut acc, chunk| {
+                    for unit in chunk.chunks_exact(k) {
+                        acc.add(unit);
                     }
-                }
-                (t, uniform)
-            })
-            .reduce(
-                || (Tallies::new(k, v), vec![0u64; v]),
-                |(mut a, mut ua), (b, ub)| {
-                    a.merge(&b);
-                    for (x, y) in ua.iter_mut().zip(ub) {
-                        *x += y;
-                    }
-                    (a, ua)
+                    acc
                 },
-            );
-        let mut unit = vec![0; k];
-        for (c, &n) in uniform.iter().enumerate() {
-            if n > 0 {
-                unit.fill(c as u32);
-                t.add_unit(&unit, n);
-            }
-        }
-        t
+            )
+            .reduce(
+                || Accumulator::new(k, v),
+                |mut a, b| {
+                    a.merge(b);
+                    a
+                },
+            )
+            .finish()
     }
 
     /// Adds units counted in `combos` (which is emptied).

@@ -146,8 +146,6 @@ pub struct Coded {
     pub speaker: Labels,
     /// Speaker keys (normalised names) by code.
     pub speaker_keys: Vec<String>,
-    /// Per unit × annotator: the merge answer code ([`outcome`]).
-    pub outcome: Vec<u32>,
     /// Per table: the speaker key code of each name id.
     key_of_name: Vec<Vec<u32>>,
 }
@@ -237,45 +235,56 @@ impl Coded {
                 },
             )
         });
-        // The outcome follows from the status and the speaker key.
-        let outcome = par_vec(n * k, chunk, |range, out| {
-            for (&s, &key) in st[range.clone()].iter().zip(&sp[range]) {
-                out.push(match s {
-                    MISSING => MISSING,
-                    2 => OUT_REJECTED,
-                    3 => OUT_FLAGGED,
-                    _ if key == MISSING => OUT_NO_NAME,
-                    _ => OUT_SPEAKER + key,
-                });
-            }
-        });
         let status = Labels::from_data(k, 4, st);
         let speaker = Labels::from_data(k, speaker_keys.len(), sp);
         Coded {
             status,
             speaker,
             speaker_keys,
-            outcome,
             key_of_name,
         }
     }
 
-    pub fn unit_outcomes(&self, u: usize) -> &[u32] {
-        let k = self.status.coders();
-        &self.outcome[u * k..(u + 1) * k]
+    /// An annotator's answer (merge answer code, see [`OUT_SPEAKER`]) from its status and
+    /// speaker key.
+    #[inline]
+    fn outcome(status: u32, key: u32) -> u32 {
+        match status {
+            MISSING => MISSING,
+            2 => OUT_REJECTED,
+            3 => OUT_FLAGGED,
+            _ if key == MISSING => OUT_NO_NAME,
+            _ => OUT_SPEAKER + key,
+        }
+    }
+
+    /// Per annotator: the unit's answer code (see [`OUT_SPEAKER`]).
+    pub fn unit_outcomes(&self, u: usize) -> Vec<u32> {
+        self.status
+            .unit(u)
+            .iter()
+            .zip(self.speaker.unit(u))
+            .map(|(&s, &key)| Coded::outcome(s, key))
+            .collect()
     }
 
     /// The majority answer of a unit and the share of all annotators who gave it (ties go to
     /// the answer of the earliest annotator). `None` when nobody answered.
     pub fn majority(&self, u: usize) -> Option<(u32, f64)> {
-        majority(self.unit_outcomes(u))
+        majority(&self.unit_outcomes(u))
     }
 
     /// Whether every annotator gave the unit the same answer (the majority's share is 1).
     pub fn unanimous(&self, u: usize) -> bool {
-        let outs = self.unit_outcomes(u);
-        outs.first()
-            .is_some_and(|&o| o != MISSING && outs.iter().all(|&x| x == o))
+        let (st, sp) = (self.status.unit(u), self.speaker.unit(u));
+        let Some(o) = st.first().map(|&s| Coded::outcome(s, sp[0])) else {
+            return false;
+        };
+        o != MISSING
+            && st
+                .iter()
+                .zip(sp)
+                .all(|(&s, &key)| Coded::outcome(s, key) == o)
     }
 
     /// The speaker key code of table `f`'s name id.
@@ -439,19 +448,160 @@ pub fn build(
             ));
         }
     }
-    let complete = (0..n).filter(|&u| al.is_complete(u)).count();
+    let complete = if al.identity {
+        n
+    } else {
+        (0..n).filter(|&u| al.is_complete(u)).count()
+    };
     if n > 0 && (complete as f64) < 0.5 * n as f64 {
         warnings.push(format!(
             "only {complete} of {n} quotes are in every file: the files may not come from the same extraction"
         ));
     }
 
-    let field = |name: &'static str, labels: &Labels, seed: u64| -> Field {
-        let t = Tallies::of(labels);
+    let (doc_of_unit, doc_names, doc_start) = documents_of_units(tables, al);
+    // Units grouped by document, each group in unit order: the units themselves when every
+    // document's units come one after another.
+    let grouped = doc_of_unit.windows(2).all(|w| w[0] <= w[1]);
+    let mut doc_units = Vec::new();
+    if !grouped {
+        doc_units = vec![0u32; n];
+        let mut next = doc_start.clone();
+        for (u, &d) in doc_of_unit.iter().enumerate() {
+            doc_units[next[d as usize]] = u as u32;
+            next[d as usize] += 1;
+        }
+    }
+    let unit_of = |i: usize| if grouped { i } else { doc_units[i] as usize };
+
+    // Whether two answers of a unit differ.
+    let differs = |unit: &[u32]| {
+        let mut seen = MISSING;
+        unit.iter().any(|&c| {
+            if c == MISSING {
+                return false;
+            }
+            if seen == MISSING {
+                seen = c;
+                false
+            } else {
+                c != seen
+            }
+        })
+    };
+    // One pass over the units, document by document (in parallel), for the tallies of both
+    // fields, the status confusion tables, the unanimous units, the disagreements and the
+    // per-document figures.
+    let pairs = metrics::pairs(k);
+    let ix = |c: u32| if c == MISSING { 4 } else { c as usize };
+    let v_status = coded.status.categories();
+    let v_speaker = coded.speaker.categories();
+    struct Pass {
+        status: metrics::Accumulator,
+        speaker: metrics::Accumulator,
+        confusion: Vec<[[u64; 5]; 5]>,
+        unanimous: usize,
+        /// Per chunk of documents: its documents and its units with a disagreement.
+        documents: Vec<(usize, Vec<Document>, Vec<u32>)>,
+        doc: Tallies,
+        doc_combos: Option<metrics::Combinations>,
+    }
+    let new_pass = || Pass {
+        status: metrics::Accumulator::new(k, v_status),
+        speaker: metrics::Accumulator::new(k, v_speaker),
+        confusion: vec![[[0u64; 5]; 5]; pairs.len()],
+        unanimous: 0,
+        documents: Vec::new(),
+        doc: Tallies::new(k, v_status),
+        doc_combos: metrics::Combinations::new(k, v_status),
+    };
+    const DOCS: usize = 256;
+    let doc_chunks = doc_names.len().div_ceil(DOCS);
+    let pass = (0..doc_chunks)
+        .into_par_iter()
+        .fold(new_pass, |mut p, c| {
+            let mut docs = Vec::with_capacity(DOCS);
+            let mut disagree = Vec::new();
+            for d in c * DOCS..((c + 1) * DOCS).min(doc_names.len()) {
+                let (from, to) = (doc_start[d], doc_start[d + 1]);
+                p.doc.clear();
+                let mut unanimous = 0;
+                for i in from..to {
+                    let u = unit_of(i);
+                    let st = coded.status.unit(u);
+                    p.status.add(st);
+                    p.speaker.add(coded.speaker.unit(u));
+                    for (q, &(a, b)) in pairs.iter().enumerate() {
+                        p.confusion[q][ix(st[a])][ix(st[b])] += 1;
+                    }
+                    match &mut p.doc_combos {
+                        Some(combos) => combos.add(st),
+                        None => p.doc.add_unit(st, 1),
+                    }
+                    if coded.unanimous(u) {
+                        unanimous += 1;
+                    }
+                    if differs(st) || differs(coded.speaker.unit(u)) {
+                        disagree.push(u as u32);
+                    }
+                }
+                if let Some(combos) = &mut p.doc_combos {
+                    p.doc.add_combinations(combos);
+                }
+                p.unanimous += unanimous;
+                docs.push(Document {
+                    doc_id: doc_names[d].to_string(),
+                    units: to - from,
+                    unanimous,
+                    status_agreement: p.doc.percent_agreement(),
+                    status_alpha: p.doc.krippendorff_alpha(),
+                    speaker_agreement: percent_agreement(
+                        (from..to).map(|i| coded.speaker.unit(unit_of(i))),
+                    ),
+                });
+            }
+            p.documents.push((c, docs, disagree));
+            p
+        })
+        .reduce(new_pass, |mut x, y| {
+            x.status.merge(y.status);
+            x.speaker.merge(y.speaker);
+            for (cx, cy) in x.confusion.iter_mut().zip(&y.confusion) {
+                for (rx, ry) in cx.iter_mut().zip(cy) {
+                    for (a, b) in rx.iter_mut().zip(ry) {
+                        *a += b;
+                    }
+                }
+            }
+            x.unanimous += y.unanimous;
+            x.documents.extend(y.documents);
+            x
+        });
+    let Pass {
+        status,
+        speaker,
+        confusion,
+        unanimous,
+        mut documents,
+        ..
+    } = pass;
+    documents.sort_unstable_by_key(|d| d.0);
+    let mut disagreement_units: Vec<u32> =
+        documents.iter().flat_map(|d| d.2.iter().copied()).collect();
+    if !grouped {
+        disagreement_units.sort_unstable();
+    }
+    let documents: Vec<Document> = documents.into_iter().flat_map(|d| d.1).collect();
+    let status_confusion = confusion
+        .into_iter()
+        .zip(&pairs)
+        .map(|(counts, &(a, b))| Confusion { a, b, counts })
+        .collect();
+
+    let field = |name: &'static str, labels: &Labels, t: Tallies, seed: u64| -> Field {
         let q = t.used_categories();
         let summary = t.summary(q);
         let intervals = metrics::bootstrap(labels, opts.bootstrap, seed, q);
-        let pairs = metrics::pairs(k);
         Field {
             name,
             units_answered: t.answered_units(),
@@ -465,110 +615,15 @@ pub fn build(
         }
     };
     let fields = vec![
-        field("status", &coded.status, opts.seed),
-        field("speaker", &coded.speaker, opts.seed.wrapping_add(1)),
+        field("status", &coded.status, status.finish(), opts.seed),
+        field(
+            "speaker",
+            &coded.speaker,
+            speaker.finish(),
+            opts.seed.wrapping_add(1),
+        ),
     ];
 
-    let pairs = metrics::pairs(k);
-    let ix = |c: u32| if c == MISSING { 4 } else { c as usize };
-    let status_confusion = (0..n)
-        .into_par_iter()
-        .fold(
-            || vec![[[0u64; 5]; 5]; pairs.len()],
-            |mut counts, u| {
-                let unit = coded.status.unit(u);
-                for (p, &(a, b)) in pairs.iter().enumerate() {
-                    counts[p][ix(unit[a])][ix(unit[b])] += 1;
-                }
-                counts
-            },
-        )
-        .reduce(
-            || vec![[[0u64; 5]; 5]; pairs.len()],
-            |mut x, y| {
-                for (cx, cy) in x.iter_mut().zip(&y) {
-                    for (rx, ry) in cx.iter_mut().zip(cy) {
-                        for (a, b) in rx.iter_mut().zip(ry) {
-                            *a += b;
-                        }
-                    }
-                }
-                x
-            },
-        )
-        .into_iter()
-        .zip(&pairs)
-        .map(|(counts, &(a, b))| Confusion { a, b, counts })
-        .collect();
-
-    let unanimous_of: Vec<bool> = (0..n).into_par_iter().map(|u| coded.unanimous(u)).collect();
-    let unanimous = unanimous_of.iter().filter(|&&x| x).count();
-
-    let (doc_of_unit, doc_names, doc_start) = documents_of_units(tables, al);
-    // Units grouped by document, each group in unit order.
-    let mut doc_units = vec![0u32; n];
-    {
-        let mut next = doc_start.clone();
-        for (u, &d) in doc_of_unit.iter().enumerate() {
-            doc_units[next[d as usize]] = u as u32;
-            next[d as usize] += 1;
-        }
-    }
-    let documents: Vec<Document> = (0..doc_names.len())
-        .into_par_iter()
-        .map_init(
-            || {
-                let v = coded.status.categories();
-                (Tallies::new(k, v), metrics::Combinations::new(k, v))
-            },
-            |(st, combos), d| {
-                let units = &doc_units[doc_start[d]..doc_start[d + 1]];
-                st.clear();
-                match combos {
-                    Some(c) => {
-                        for &u in units {
-                            c.add(coded.status.unit(u as usize));
-                        }
-                        st.add_combinations(c);
-                    }
-                    None => {
-                        for &u in units {
-                            st.add_unit(coded.status.unit(u as usize), 1);
-                        }
-                    }
-                }
-                Document {
-                    doc_id: doc_names[d].to_string(),
-                    units: units.len(),
-                    unanimous: units.iter().filter(|&&u| unanimous_of[u as usize]).count(),
-                    status_agreement: st.percent_agreement(),
-                    status_alpha: st.krippendorff_alpha(),
-                    speaker_agreement: percent_agreement(
-                        units.iter().map(|&u| coded.speaker.unit(u as usize)),
-                    ),
-                }
-            },
-        )
-        .collect();
-
-    let differs = |l: &Labels, u: usize| {
-        let mut seen = MISSING;
-        l.unit(u).iter().any(|&c| {
-            if c == MISSING {
-                return false;
-            }
-            if seen == MISSING {
-                seen = c;
-                false
-            } else {
-                c != seen
-            }
-        })
-    };
-    let disagreement_units: Vec<u32> = (0..n as u32)
-        .into_par_iter()
-        .filter(|&u| differs(&coded.status, u as usize) || differs(&coded.speaker, u as usize))
-        .collect();
     let shown = if opts.limit == 0 {
         disagreement_units.len()
     } else {
@@ -737,7 +792,7 @@ fn percent_agreement<'a>(units: impl Iterator<Item = &'a [u32]>) -> Coef {
         count += 1;
     }
     if count == 0 {
-        Coef::Undefined("no unit has answers from two annotators".into())
+        Coef::Undefined("no unit has answers from two annotators")
     } else {
         Coef::Value(sum / count as f64)
     }
