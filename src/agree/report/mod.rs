@@ -199,41 +199,31 @@ impl Coded {
         const UNITS: usize = 1 << 14;
         let chunk = UNITS * k.max(1);
         let kk = k.max(1);
-        let answers = |range: std::ops::Range<usize>,
-                       out: &mut Fill<u32>,
-                       what: &dyn Fn(&Table, usize, &[u32]) -> u32| {
+        let (st, sp) = par_vec2(n * k, chunk, |range, st, sp| {
             for u in range.start / kk..range.end / kk {
                 for (f, &r) in al.unit(u).iter().enumerate() {
-                    out.push(if r == NO_ROW {
-                        MISSING
+                    let (status, key) = if r == NO_ROW {
+                        (MISSING, MISSING)
                     } else {
-                        what(&tables[f], r as usize, &key_of_name[f])
-                    });
+                        let (t, r) = (&tables[f], r as usize);
+                        let code = t.status[r];
+                        let key = match status_of_code(code) {
+                            Some(s @ (Status::Confirmed | Status::Corrected)) => {
+                                let name = if s == Status::Corrected || t.reviewed[r] != 0 {
+                                    t.reviewed[r]
+                                } else {
+                                    t.extracted().speaker[r]
+                                };
+                                key_of_name[f][name as usize]
+                            }
+                            _ => MISSING,
+                        };
+                        (code.checked_sub(1).map_or(MISSING, u32::from), key)
+                    };
+                    st.push(status);
+                    sp.push(key);
                 }
             }
-        };
-        let st = par_vec(n * k, chunk, |range, out| {
-            answers(range, out, &|t, r, _| match t.status[r] {
-                0 => MISSING,
-                code => code as u32 - 1,
-            })
-        });
-        let sp = par_vec(n * k, chunk, |range, out| {
-            answers(
-                range,
-                out,
-                &|t, r, keys| match status_of_code(t.status[r]) {
-                    Some(s @ (Status::Confirmed | Status::Corrected)) => {
-                        let name = if s == Status::Corrected || t.reviewed[r] != 0 {
-                            t.reviewed[r]
-                        } else {
-                            t.extracted().speaker[r]
-                        };
-                        keys[name as usize]
-                    }
-                    _ => MISSING,
-                },
-            )
         });
         let status = Labels::from_data(k, 4, st);
         let speaker = Labels::from_data(k, speaker_keys.len(), sp);
@@ -307,29 +297,35 @@ impl<T> Fill<'_, T> {
     }
 }
 
-/// `len` values made in parallel, chunk by chunk: `fill(range, out)` pushes the values of the
-/// indices in `range` to `out`, which writes them straight into place, so that each chunk's
-/// memory is first touched (and its pages come in) on the thread that fills it.
-fn par_vec<T: Send>(
+/// Two vectors of `len` values made in parallel, chunk by chunk: `fill(range, a, b)` pushes the
+/// values of the indices in `range` to `a` and `b`, which write them straight into place, so
+/// that each chunk's memory is first touched (and its pages come in) on the thread that fills
+/// it.
+fn par_vec2<A: Send, B: Send>(
     len: usize,
     chunk: usize,
-    fill: impl Fn(std::ops::Range<usize>, &mut Fill<T>) + Sync,
-) -> Vec<T> {
+    fill: impl Fn(std::ops::Range<usize>, &mut Fill<A>, &mut Fill<B>) + Sync,
+) -> (Vec<A>, Vec<B>) {
     let chunk = chunk.max(1);
-    let mut v: Vec<T> = Vec::with_capacity(len);
-    v.spare_capacity_mut()[..len]
+    let mut a: Vec<A> = Vec::with_capacity(len);
+    let mut b: Vec<B> = Vec::with_capacity(len);
+    a.spare_capacity_mut()[..len]
         .par_chunks_mut(chunk)
+        .zip(b.spare_capacity_mut()[..len].par_chunks_mut(chunk))
         .enumerate()
-        .for_each(|(c, out)| {
-            let n = out.len();
-            let mut f = Fill { out, at: 0 };
-            fill(c * chunk..c * chunk + n, &mut f);
-            assert_eq!(f.at, n, "a value for every index");
+        .for_each(|(c, (x, y))| {
+            let n = x.len();
+            let (mut x, mut y) = (Fill { out: x, at: 0 }, Fill { out: y, at: 0 });
+            fill(c * chunk..c * chunk + n, &mut x, &mut y);
+            assert!(x.at == n && y.at == n, "a value for every index");
         });
-    // SAFETY: every one of the first `len` elements was written above (a chunk missing a
-    // value panics before this point).
-    unsafe { v.set_len(len) };
-    v
+    // SAFETY: every one of the first `len` elements of both was written above (a chunk missing
+    // a value panics before this point).
+    unsafe {
+        a.set_len(len);
+        b.set_len(len);
+    }
+    (a, b)
 }
 
 /// See [`Coded::majority`].
@@ -833,5 +829,35 @@ pub fn fmt_coef(c: &Coef) -> String {
     match c {
         Coef::Value(v) => format!("{v:.3}"),
         Coef::Undefined(_) => "undefined".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn par_vec2_fills_every_index_in_order() {
+        for (len, chunk) in [(0, 4), (1, 4), (10, 3), (1000, 7), (4096, 4096)] {
+            let (a, b) = par_vec2(len, chunk, |range, a, b| {
+                for i in range {
+                    a.push(i as u32);
+                    b.push(i * 2);
+                }
+            });
+            assert_eq!(a, (0..len as u32).collect::<Vec<_>>());
+            assert_eq!(b, (0..len).map(|i| i * 2).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "a value for every index")]
+    fn par_vec2_refuses_a_chunk_left_short() {
+        par_vec2(10, 4, |range, a: &mut Fill<u8>, b: &mut Fill<u8>| {
+            for _ in range.skip(1) {
+                a.push(0);
+                b.push(0);
+            }
+        });
     }
 }
