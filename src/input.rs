@@ -176,6 +176,8 @@ struct JsonlCursor {
     reader: Box<dyn BufRead + Send>,
     line: u64,
     any: bool,
+    /// The current line's bytes (one buffer for all lines).
+    buf: Vec<u8>,
 }
 
 impl DocumentStream {
@@ -204,8 +206,9 @@ impl DocumentStream {
     fn next_jsonl(&mut self) -> Option<Result<Document>> {
         loop {
             let cur = self.current.as_mut()?;
-            let mut buf = Vec::new();
-            match cur.reader.read_until(b'\n', &mut buf) {
+            let buf = &mut cur.buf;
+            buf.clear();
+            match cur.reader.read_until(b'\n', buf) {
                 Err(e) => return Some(Err(Error::io(&cur.path, e))),
                 Ok(0) => {
                     let cur = self.current.take()?;
@@ -227,7 +230,7 @@ impl DocumentStream {
                     }
                     cur.any = true;
                     let loc = Location::file(&path).line(line);
-                    let text = match std::str::from_utf8(&buf) {
+                    let text = match std::str::from_utf8(buf) {
                         Ok(t) => t,
                         Err(e) => {
                             return Some(Err(Error::input(
@@ -263,11 +266,17 @@ pub fn parse_jsonl_doc(
     let loc = || Location::file(path).line(line);
     let v: Value = serde_json::from_str(line_text)
         .map_err(|e| Error::input(loc(), format!("not valid JSON: {e}")))?;
-    let obj = v
-        .as_object()
-        .ok_or_else(|| Error::input(loc(), "expected a JSON object per line"))?;
-    let text = match obj.get(&fields.text) {
-        Some(Value::String(s)) => s.clone(),
+    let Value::Object(mut obj) = v else {
+        return Err(Error::input(loc(), "expected a JSON object per line"));
+    };
+    // the text is moved out of the record, not copied (unless it is the id field too)
+    let text_value = if fields.text == fields.id {
+        obj.get(&fields.text).cloned()
+    } else {
+        obj.remove(&fields.text)
+    };
+    let text = match text_value {
+        Some(Value::String(s)) => s,
         Some(_) => {
             return Err(Error::input(
                 loc().field(fields.text.clone()),
@@ -324,6 +333,7 @@ impl Iterator for DocumentStream {
                     reader,
                     line: 0,
                     any: false,
+                    buf: Vec::new(),
                 });
                 continue;
             }

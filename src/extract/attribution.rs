@@ -805,6 +805,20 @@ const CLAUSE_BREAKS: &[&str] = &[
 
 /// The number of whitespace-separated words with a letter or digit (one pass, no splitting).
 fn words_of(s: &str) -> usize {
+    if s.is_ascii() {
+        // byte by byte (the same classes as below, for ASCII)
+        let (mut n, mut in_word, mut alnum) = (0, false, false);
+        for &b in s.as_bytes() {
+            if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
+                n += usize::from(in_word && alnum);
+                (in_word, alnum) = (false, false);
+            } else {
+                in_word = true;
+                alnum |= b.is_ascii_alphanumeric();
+            }
+        }
+        return n + usize::from(in_word && alnum);
+    }
     let (mut n, mut in_word, mut alnum) = (0, false, false);
     for c in s.chars() {
         if c.is_whitespace() {
@@ -1217,6 +1231,18 @@ impl<'a> Doc<'a> {
         first: Vec<String>,
         limit: usize,
     ) -> Vec<String> {
+        self.nearby_candidates_keyed(pos, speaker, first, limit).0
+    }
+
+    /// [`Doc::nearby_candidates`], and the name keys of the speaker (if any) and of each
+    /// candidate, in that order.
+    fn nearby_candidates_keyed(
+        &self,
+        pos: usize,
+        speaker: Option<&str>,
+        first: Vec<String>,
+        limit: usize,
+    ) -> (Vec<String>, Vec<String>) {
         let mut seen: Vec<String> = speaker.map(name_key).into_iter().collect();
         let mut out = Vec::new();
         let mut push = |name: String, key: String, out: &mut Vec<String>| {
@@ -1230,7 +1256,7 @@ impl<'a> Doc<'a> {
             push(c, key, &mut out);
         }
         let Some(p) = self.seg.paragraph_of(pos) else {
-            return out;
+            return (out, seen);
         };
         let first_para = p.saturating_sub(1);
         let hi = self
@@ -1286,7 +1312,7 @@ impl<'a> Doc<'a> {
         for (_, name, key) in scored {
             push(name, key, &mut out);
         }
-        out
+        (out, seen)
     }
 
     /// Attributes every quotation span.
@@ -1781,18 +1807,18 @@ impl<'a> Doc<'a> {
                 None => (None, String::new(), 0.0),
             };
             let own = speaker.as_ref().map(|s| s.name.as_str());
-            let mut candidates = self.nearby_candidates(sp.open, own, candidates, MAX_CANDIDATES);
+            // (`keys`: of the speaker and of each candidate)
+            let (mut candidates, mut keys) =
+                self.nearby_candidates_keyed(sp.open, own, candidates, MAX_CANDIDATES);
             // then the earlier speakers of the document, most recent first
             if candidates.len() < MAX_CANDIDATES {
                 let start = history_keys.len();
                 history_keys.extend(history[start..].iter().map(|(_, h)| name_key(&h.name)));
-                let own_key = own.map(name_key);
-                let mut keys: Vec<String> = candidates.iter().map(|c| name_key(c)).collect();
                 for ((_, h), key) in history.iter().zip(&history_keys).rev() {
                     if candidates.len() >= MAX_CANDIDATES {
                         break;
                     }
-                    if own_key.as_ref().is_none_or(|o| o != key) && !keys.contains(key) {
+                    if !keys.contains(key) {
                         candidates.push(h.name.clone());
                         keys.push(key.clone());
                     }
@@ -2041,6 +2067,8 @@ mod name_key_tests {
             "tab\tand\nnewline\u{a0}nbsp",
             "— … 42 ,",
             "«Ça va»",
+            "\x0b vertical\x0ctab\r\n x",
+            "a\x1cb \x1f",
         ] {
             let want = s
                 .split_whitespace()
