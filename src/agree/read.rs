@@ -153,6 +153,25 @@ impl Interner {
         }
     }
 
+    /// Asks for the slot `s` would be looked up in, ahead of the look-up.
+    #[inline(always)]
+    fn prefetch(&self, s: &[u8]) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let (a, b) = short_key(s);
+        let i = short_hash(a, b, s.len() as u32) as usize & (self.slots.len() - 1);
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: prefetching an element of the slice; SSE is part of every x86_64 CPU.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                (&self.slots[i] as *const Slot).cast(),
+            )
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = i;
+    }
+
     #[inline(always)]
     fn note(&mut self, id: u32) {
         let r = &mut self.round[id as usize];
@@ -2716,6 +2735,9 @@ fn push_row_quick(
             }
         };
     }
+    // The speaker's slot is asked for now, to be there when it is looked up at the end.
+    let speaker = schema::unescape_formula_bytes(opt!(cols.speaker));
+    t.names.prefetch(speaker);
     let doc_id = schema::unescape_formula_bytes(get!(cols.doc_id));
     let start = ok!(parse_usize(get!(cols.start)));
     let end = ok!(parse_usize(get!(cols.end)));
@@ -2752,7 +2774,6 @@ fn push_row_quick(
     }
     let qid = schema::unescape_formula_bytes(opt!(cols.quote_id));
     let quote = schema::unescape_formula_bytes(get!(cols.quote));
-    let speaker = schema::unescape_formula_bytes(opt!(cols.speaker));
     let reviewed = schema::unescape_formula_bytes(opt!(cols.reviewed_speaker));
     let annotator = schema::unescape_formula_bytes(opt!(cols.annotator));
 
