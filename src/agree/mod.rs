@@ -26,13 +26,31 @@ use read::Table;
 pub struct Timings {
     on: bool,
     last: Instant,
+    /// CPU time of the process (all threads) at the previous mark, in seconds.
+    cpu: f64,
+}
+
+/// CPU time (user + system) of the whole process so far, in seconds, where the system tells.
+fn process_cpu() -> f64 {
+    #[cfg(unix)]
+    {
+        // SAFETY: getrusage fills the struct it is given.
+        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } == 0 {
+            let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 * 1e-6;
+            return t(u.ru_utime) + t(u.ru_stime);
+        }
+    }
+    0.0
 }
 
 impl Timings {
     pub fn start() -> Timings {
+        let on = std::env::var_os("QUOTECHECK_TIMINGS").is_some();
         Timings {
-            on: std::env::var_os("QUOTECHECK_TIMINGS").is_some(),
+            on,
             last: Instant::now(),
+            cpu: if on { process_cpu() } else { 0.0 },
         }
     }
     /// Prints the time since the previous mark.
@@ -47,13 +65,16 @@ impl Timings {
                     .find_map(|l| l.strip_prefix(key))
                     .map_or(String::new(), |v| v.trim().to_string())
             };
+            let cpu = process_cpu();
             eprintln!(
-                "quotecheck: timing: {what}: {:.1} ms (resident {}, peak {})",
+                "quotecheck: timing: {what}: {:.1} ms, CPU {:.1} ms (resident {}, peak {})",
                 (now - self.last).as_secs_f64() * 1e3,
+                (cpu - self.cpu) * 1e3,
                 kb("VmRSS:"),
                 kb("VmHWM:")
             );
             self.last = now;
+            self.cpu = cpu;
         }
     }
 }

@@ -513,53 +513,62 @@ pub fn build(
     };
     const DOCS: usize = 256;
     let doc_chunks = doc_names.len().div_ceil(DOCS);
-    let pass = (0..doc_chunks)
-        .into_par_iter()
-        .fold(new_pass, |mut p, c| {
-            let mut docs = Vec::with_capacity(DOCS);
-            let mut disagree = Vec::new();
-            for d in c * DOCS..((c + 1) * DOCS).min(doc_names.len()) {
-                let (from, to) = (doc_start[d], doc_start[d + 1]);
-                p.doc.clear();
-                let mut unanimous = 0;
-                for i in from..to {
-                    let u = unit_of(i);
-                    let st = coded.status.unit(u);
-                    p.status.add(st);
-                    p.speaker.add(coded.speaker.unit(u));
-                    for (q, &(a, b)) in pairs.iter().enumerate() {
-                        p.confusion[q][ix(st[a])][ix(st[b])] += 1;
-                    }
-                    match &mut p.doc_combos {
-                        Some(combos) => combos.add(st),
-                        None => p.doc.add_unit(st, 1),
-                    }
-                    if coded.unanimous(u) {
-                        unanimous += 1;
-                    }
-                    if differs(st) || differs(coded.speaker.unit(u)) {
-                        disagree.push(u as u32);
-                    }
+    let add_chunk = |p: &mut Pass, c: usize| {
+        let mut docs = Vec::with_capacity(DOCS);
+        let mut disagree = Vec::new();
+        for d in c * DOCS..((c + 1) * DOCS).min(doc_names.len()) {
+            let (from, to) = (doc_start[d], doc_start[d + 1]);
+            p.doc.clear();
+            let mut unanimous = 0;
+            for i in from..to {
+                let u = unit_of(i);
+                let st = coded.status.unit(u);
+                p.status.add(st);
+                p.speaker.add(coded.speaker.unit(u));
+                for (q, &(a, b)) in pairs.iter().enumerate() {
+                    p.confusion[q][ix(st[a])][ix(st[b])] += 1;
                 }
-                if let Some(combos) = &mut p.doc_combos {
-                    p.doc.add_combinations(combos);
+                match &mut p.doc_combos {
+                    Some(combos) => combos.add(st),
+                    None => p.doc.add_unit(st, 1),
                 }
-                p.unanimous += unanimous;
-                docs.push(Document {
-                    doc_id: doc_names[d].to_string(),
-                    units: to - from,
-                    unanimous,
-                    status_agreement: p.doc.percent_agreement(),
-                    status_alpha: p.doc.krippendorff_alpha(),
-                    speaker_agreement: percent_agreement(
-                        (from..to).map(|i| coded.speaker.unit(unit_of(i))),
-                    ),
-                });
+                if coded.unanimous(u) {
+                    unanimous += 1;
+                }
+                if differs(st) || differs(coded.speaker.unit(u)) {
+                    disagree.push(u as u32);
+                }
             }
-            p.documents.push((c, docs, disagree));
+            if let Some(combos) = &mut p.doc_combos {
+                p.doc.add_combinations(combos);
+            }
+            p.unanimous += unanimous;
+            docs.push(Document {
+                doc_id: doc_names[d].to_string(),
+                units: to - from,
+                unanimous,
+                status_agreement: p.doc.percent_agreement(),
+                status_alpha: p.doc.krippendorff_alpha(),
+                speaker_agreement: percent_agreement(
+                    (from..to).map(|i| coded.speaker.unit(unit_of(i))),
+                ),
+            });
+        }
+        p.documents.push((c, docs, disagree));
+    };
+    // A few runs of chunks per thread: each run's tallies (large for speakers) are made and
+    // merged once.
+    let runs = doc_chunks.min(rayon::current_num_threads() * 4).max(1);
+    let pass = (0..runs)
+        .into_par_iter()
+        .map(|g| {
+            let mut p = new_pass();
+            for c in g * doc_chunks / runs..(g + 1) * doc_chunks / runs {
+                add_chunk(&mut p, c);
+            }
             p
         })
-        .reduce(new_pass, |mut x, y| {
+        .reduce_with(|mut x, y| {
             x.status.merge(y.status);
             x.speaker.merge(y.speaker);
             for (cx, cy) in x.confusion.iter_mut().zip(&y.confusion) {
@@ -572,7 +581,8 @@ pub fn build(
             x.unanimous += y.unanimous;
             x.documents.extend(y.documents);
             x
-        });
+        })
+        .unwrap_or_else(new_pass);
     let Pass {
         status,
         speaker,
