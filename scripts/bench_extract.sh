@@ -7,7 +7,9 @@
 # (or $POLNEAR_DIR). The articles are repeated, with fresh ids, into a JSON Lines file of at
 # least SIZE_MB megabytes (default 100) and into one of twice that size, in a temporary folder
 # that is removed afterwards. For each size the script times `wc -w` and `quotecheck extract`
-# (all kinds, CSV written to a file) and prints MB/s, the ratio and peak resident memory.
+# (all kinds, CSV written to a file) and prints MB/s, the ratio, peak resident memory, and the
+# CPU seconds quotecheck used (user + system, all threads): on a machine shared with other work
+# the wall-clock figures depend on the load (printed before and after), the CPU time much less.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -25,7 +27,7 @@ bin="${CARGO_TARGET_DIR:-$root/target}/release/quotecheck"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-# Runs a command; prints "<wall seconds> <peak RSS in KiB>".
+# Runs a command; prints "<wall seconds> <peak RSS in KiB> <CPU seconds>".
 measure() {
     python3 - "$@" <<'PY'
 import resource, subprocess, sys, time
@@ -34,7 +36,8 @@ r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
 dt = time.perf_counter() - t
 if r.returncode != 0:
     sys.exit(f"command failed ({r.returncode}): {' '.join(sys.argv[1:])}")
-print(f"{dt:.3f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{dt:.3f} {u.ru_maxrss} {u.ru_utime + u.ru_stime:.3f}")
 PY
 }
 
@@ -65,22 +68,25 @@ print(n)
 PY
 }
 
+load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown; }
 printf '%s\n' "quotecheck extract vs wc -w ($(nproc) cores, LANG=${LANG:-unset}, corpus from $src)"
-printf '%-8s %8s %10s %10s %10s %7s %12s\n' "size" "docs" "wc MB/s" "qc MB/s" "qc secs" "ratio" "qc peak MiB"
+printf '%s\n' "load average before: $(load)"
+printf '%-8s %8s %10s %10s %10s %7s %12s %10s\n' "size" "docs" "wc MB/s" "qc MB/s" "qc secs" "ratio" "qc peak MiB" "qc cpu s"
 for mb in "$size_mb" "$((size_mb * 2))"; do
     f="$tmp/corpus_$mb.jsonl"
     docs=$(make_corpus "$f" "$mb")
     bytes=$(stat -c %s "$f")
     cat "$f" >/dev/null # warm the page cache for both runs
-    read -r wc_s _ < <(measure wc -w "$f")
-    read -r qc_s qc_kb < <(measure "$bin" extract "$f" --no-progress -o "$tmp/out.csv")
+    read -r wc_s _ _ < <(measure wc -w "$f")
+    read -r qc_s qc_kb qc_cpu < <(measure "$bin" extract "$f" --no-progress -o "$tmp/out.csv")
     rows=$(($(wc -l <"$tmp/out.csv") - 1))
-    python3 - "$bytes" "$docs" "$wc_s" "$qc_s" "$qc_kb" "$rows" <<'PY'
+    python3 - "$bytes" "$docs" "$wc_s" "$qc_s" "$qc_kb" "$rows" "$qc_cpu" <<'PY'
 import sys
-b, docs, wc, qc, kb, rows = sys.argv[1:]
+b, docs, wc, qc, kb, rows, cpu = sys.argv[1:]
 b = int(b); wc = float(wc); qc = float(qc)
 mbs = lambda s: b / 1e6 / s if s > 0 else float("inf")
-print(f"{b/1e6:6.0f}MB {int(docs):8d} {mbs(wc):10.1f} {mbs(qc):10.1f} {qc:10.2f} {mbs(qc)/mbs(wc):7.2f} {int(kb)/1024:12.1f}   ({int(rows)} rows)")
+print(f"{b/1e6:6.0f}MB {int(docs):8d} {mbs(wc):10.1f} {mbs(qc):10.1f} {qc:10.2f} {mbs(qc)/mbs(wc):7.2f} {int(kb)/1024:12.1f} {float(cpu):10.2f}   ({int(rows)} rows)")
 PY
     rm -f "$f" "$tmp/out.csv"
 done
+printf '%s\n' "load average after: $(load)"

@@ -113,18 +113,15 @@ fn name_part(t: &Tok) -> bool {
     if t.kind != Kind::Word {
         return false;
     }
-    if is_initial(t) {
+    // (run on every token of a paragraph: the lowercased form read once)
+    let lower = t.lower.as_str();
+    let initial = t.cap && lower.len() == 2 && lower.ends_with('.');
+    if initial || is_particle(lower) {
         return true;
     }
-    if is_particle(&t.lower) {
-        return true;
-    }
-    (t.cap || t.lower.starts_with('@'))
-        && !t.is(lexicon::NOT_NAME)
-        && !t.is(lexicon::TITLE)
-        && !t.is(lexicon::PRONOUN)
-        && !t.is(lexicon::MONTH)
-        && !t.lower.chars().next().is_some_and(|c| c.is_ascii_digit())
+    (t.cap || lower.starts_with('@'))
+        && !t.is(lexicon::NOT_NAME | lexicon::TITLE | lexicon::PRONOUN | lexicon::MONTH)
+        && !lower.as_bytes().first().is_some_and(u8::is_ascii_digit)
 }
 
 /// The speaker named by the phrase `toks[lo..hi]`, unresolved.
