@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 
 use similar::{ChangeTag, TextDiff};
 
-use super::{CONFUSION_LABELS, Coef, Report, documents_worst_first, fmt_coef, limited};
+use super::{
+    COEFFICIENTS, CONFUSION_LABELS, Coef, Report, documents_worst_first, fmt_coef, limited,
+};
 use crate::agree::metrics::{Interval, pairs};
 
 /// Escapes text for HTML content and attribute values.
@@ -128,7 +130,7 @@ fn heatmap(names: &[String], vals: &dyn Fn(usize, usize) -> Option<f64>, title: 
                 );
                 continue;
             }
-            let v = vals(i.min(j), i.max(j));
+            let v = vals(i, j);
             let label = v.map_or("n/a".to_string(), |v| format!("{v:.2}"));
             let _ = write!(
                 s,
@@ -299,28 +301,10 @@ pub fn render(r: &Report) -> String {
         let _ = write!(o, "<th>{}</th>", f.name);
     }
     o.push_str("</tr>\n");
-    for (label, pick) in [
-        ("percent agreement", 0),
-        ("Krippendorff's alpha", 1),
-        ("Fleiss' kappa", 2),
-        ("Gwet's AC1", 3),
-    ] {
+    for (row, (label, _)) in COEFFICIENTS.iter().enumerate() {
         let _ = write!(o, "<tr><th>{}</th>", esc(label));
         for f in &r.fields {
-            let s = &f.summary;
-            let iv = f.intervals.as_ref();
-            let (c, i) = match pick {
-                0 => (
-                    &s.percent_agreement,
-                    iv.and_then(|v| v.percent_agreement.as_ref()),
-                ),
-                1 => (
-                    &s.krippendorff_alpha,
-                    iv.and_then(|v| v.krippendorff_alpha.as_ref()),
-                ),
-                2 => (&s.fleiss_kappa, iv.and_then(|v| v.fleiss_kappa.as_ref())),
-                _ => (&s.gwet_ac1, iv.and_then(|v| v.gwet_ac1.as_ref())),
-            };
+            let (c, i) = f.coefficients()[row];
             let _ = write!(o, "<td>{}</td>", coef(c, i));
         }
         o.push_str("</tr>\n");
@@ -344,12 +328,7 @@ pub fn render(r: &Report) -> String {
 
     o.push_str("<h2>Pairwise agreement</h2><div class=charts>");
     for f in &r.fields {
-        let get = |i: usize, j: usize| {
-            all_pairs
-                .iter()
-                .position(|&x| x == (i, j))
-                .and_then(|p| f.summary.cohen_kappa[p].value())
-        };
+        let get = |i: usize, j: usize| f.cohen_kappa(i, j).value();
         o.push_str(&heatmap(
             &names,
             &get,

@@ -9,7 +9,7 @@ use std::io::Write;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
-use super::{Answer, Disagreement, Document, Field, Report, Unaligned};
+use super::{Answer, COEFFICIENTS, Disagreement, Document, Field, Report, Unaligned};
 use crate::agree::metrics::{Coef, Interval, pairs};
 use crate::schema::Status;
 
@@ -44,17 +44,17 @@ fn field(r: &Report, f: &Field) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut out = json!({
         "units_answered": f.units_answered,
         "units_compared": f.units_pairable,
         "units_complete": f.units_complete,
         "categories": f.categories,
-        "percent_agreement": coef(&s.percent_agreement, iv.and_then(|v| v.percent_agreement.as_ref())),
-        "krippendorff_alpha": coef(&s.krippendorff_alpha, iv.and_then(|v| v.krippendorff_alpha.as_ref())),
-        "fleiss_kappa": coef(&s.fleiss_kappa, iv.and_then(|v| v.fleiss_kappa.as_ref())),
-        "gwet_ac1": coef(&s.gwet_ac1, iv.and_then(|v| v.gwet_ac1.as_ref())),
-        "cohen_kappa": pair_list,
-    })
+    });
+    for ((_, key), (c, i)) in COEFFICIENTS.iter().zip(f.coefficients()) {
+        out[*key] = coef(c, i);
+    }
+    out["cohen_kappa"] = Value::Array(pair_list);
+    out
 }
 
 fn answer(a: &Answer) -> Value {

@@ -2,8 +2,10 @@
 
 use std::fmt::Write as _;
 
-use super::{CONFUSION_LABELS, Coef, Report, documents_worst_first, fmt_coef, limited};
-use crate::agree::metrics::{Interval, pairs};
+use super::{
+    COEFFICIENTS, CONFUSION_LABELS, Coef, Report, documents_worst_first, fmt_coef, limited,
+};
+use crate::agree::metrics::Interval;
 use crate::text::sanitize_one_line;
 
 /// Escapes text for a table cell: pipes, and characters Markdown would read as markup.
@@ -77,28 +79,10 @@ pub fn render(r: &Report) -> String {
         rule.push_str("---|");
     }
     let _ = writeln!(o, "{head}\n{rule}");
-    for (label, pick) in [
-        ("percent agreement", 0),
-        ("Krippendorff's alpha", 1),
-        ("Fleiss' kappa", 2),
-        ("Gwet's AC1", 3),
-    ] {
+    for (row, (label, _)) in COEFFICIENTS.iter().enumerate() {
         let mut line = format!("| {label} |");
         for f in &r.fields {
-            let s = &f.summary;
-            let iv = f.intervals.as_ref();
-            let (c, i) = match pick {
-                0 => (
-                    &s.percent_agreement,
-                    iv.and_then(|v| v.percent_agreement.as_ref()),
-                ),
-                1 => (
-                    &s.krippendorff_alpha,
-                    iv.and_then(|v| v.krippendorff_alpha.as_ref()),
-                ),
-                2 => (&s.fleiss_kappa, iv.and_then(|v| v.fleiss_kappa.as_ref())),
-                _ => (&s.gwet_ac1, iv.and_then(|v| v.gwet_ac1.as_ref())),
-            };
+            let (c, i) = f.coefficients()[row];
             let _ = write!(line, " {} |", coef(c, i));
         }
         let _ = writeln!(o, "{line}");
@@ -117,7 +101,6 @@ pub fn render(r: &Report) -> String {
     }
 
     let k = r.annotators.len();
-    let all_pairs = pairs(k);
     for f in &r.fields {
         let _ = writeln!(o, "\n## Cohen's kappa by pair, {}\n", f.name);
         let _ = writeln!(o, "| | {} |\n|---|{}", names.join(" | "), "--:|".repeat(k));
@@ -127,11 +110,7 @@ pub fn render(r: &Report) -> String {
                 if i == j {
                     line.push_str(" — |");
                 } else {
-                    let p = all_pairs
-                        .iter()
-                        .position(|&x| x == (i.min(j), i.max(j)))
-                        .unwrap_or(0);
-                    let _ = write!(line, " {} |", fmt_coef(&f.summary.cohen_kappa[p]));
+                    let _ = write!(line, " {} |", fmt_coef(f.cohen_kappa(i, j)));
                 }
             }
             let _ = writeln!(o, "{line}");

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::align::{AlignedBy, Alignment, NO_ROW};
-use super::metrics::{self, Coef, Intervals, Labels, MISSING, Summary, Tallies};
+use super::metrics::{self, Coef, Interval, Intervals, Labels, MISSING, Summary, Tallies};
 use super::read::{Table, status_of_code};
 use crate::schema::Status;
 use crate::speaker::{SpeakerMatch, match_key};
@@ -61,6 +61,48 @@ pub struct Field {
     /// Per pair (in [`metrics::pairs`] order): units both answered and the share they agree on.
     pub pair_units: Vec<u64>,
     pub pair_agreement: Vec<Coef>,
+}
+
+/// The summary coefficients of a field in report order: label and JSON key.
+pub const COEFFICIENTS: [(&str, &str); 4] = [
+    ("percent agreement", "percent_agreement"),
+    ("Krippendorff's alpha", "krippendorff_alpha"),
+    ("Fleiss' kappa", "fleiss_kappa"),
+    ("Gwet's AC1", "gwet_ac1"),
+];
+
+impl Field {
+    /// The field's summary coefficients in [`COEFFICIENTS`] order, each with its bootstrap
+    /// interval (when `--bootstrap` asked for intervals).
+    pub fn coefficients(&self) -> [(&Coef, Option<&Interval>); 4] {
+        let (s, iv) = (&self.summary, self.intervals.as_ref());
+        [
+            (
+                &s.percent_agreement,
+                iv.and_then(|v| v.percent_agreement.as_ref()),
+            ),
+            (
+                &s.krippendorff_alpha,
+                iv.and_then(|v| v.krippendorff_alpha.as_ref()),
+            ),
+            (&s.fleiss_kappa, iv.and_then(|v| v.fleiss_kappa.as_ref())),
+            (&s.gwet_ac1, iv.and_then(|v| v.gwet_ac1.as_ref())),
+        ]
+    }
+
+    /// Cohen's kappa of annotators `a` and `b` (in either order; they must differ).
+    pub fn cohen_kappa(&self, a: usize, b: usize) -> &Coef {
+        let pairs = self.summary.cohen_kappa.len();
+        // k annotators make k(k-1)/2 pairs.
+        let k = (2..).find(|k| k * (k - 1) / 2 >= pairs).unwrap_or(2);
+        &self.summary.cohen_kappa[pair_index(a.min(b), a.max(b), k)]
+    }
+}
+
+/// The position of the pair `(a, b)`, `a < b`, in [`metrics::pairs`] order for `k` annotators.
+fn pair_index(a: usize, b: usize, k: usize) -> usize {
+    // Pairs (i, j) with i < a come first: k-1 + k-2 + … + k-a of them.
+    a * (2 * k - a - 1) / 2 + (b - a - 1)
 }
 
 /// A status confusion table of two annotators: rows the first, columns the second, in
@@ -845,6 +887,15 @@ pub fn fmt_coef(c: &Coef) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pair_index_follows_the_order_of_pairs() {
+        for k in 2..7 {
+            for (p, &(a, b)) in metrics::pairs(k).iter().enumerate() {
+                assert_eq!(pair_index(a, b, k), p, "k={k} pair ({a}, {b})");
+            }
+        }
+    }
 
     #[test]
     fn par_vec2_fills_every_index_in_order() {

@@ -6,8 +6,10 @@ use std::fmt::Write as _;
 
 use similar::{ChangeTag, TextDiff};
 
-use super::{CONFUSION_LABELS, Coef, Report, documents_worst_first, fmt_coef, limited};
-use crate::agree::metrics::{Interval, pairs};
+use super::{
+    COEFFICIENTS, CONFUSION_LABELS, Coef, Report, documents_worst_first, fmt_coef, limited,
+};
+use crate::agree::metrics::Interval;
 use crate::text::sanitize_one_line;
 
 struct Style {
@@ -124,9 +126,6 @@ pub fn char_diff(from: &str, to: &str, colour: bool) -> String {
     out
 }
 
-/// Picks one coefficient and its interval out of a field's figures.
-type CoefOf = fn(&super::Field) -> (&Coef, Option<&Interval>);
-
 pub fn render(r: &Report, colour: bool) -> String {
     let st = Style { colour };
     let mut o = String::new();
@@ -202,40 +201,10 @@ pub fn render(r: &Report, colour: bool) -> String {
         head.push_str(&pad(f.name, cw));
     }
     let _ = writeln!(o, "{}", head.trim_end());
-    let rows: [(&str, CoefOf); 4] = [
-        ("percent agreement", |f| {
-            (
-                &f.summary.percent_agreement,
-                f.intervals
-                    .as_ref()
-                    .and_then(|i| i.percent_agreement.as_ref()),
-            )
-        }),
-        ("Krippendorff's alpha", |f| {
-            (
-                &f.summary.krippendorff_alpha,
-                f.intervals
-                    .as_ref()
-                    .and_then(|i| i.krippendorff_alpha.as_ref()),
-            )
-        }),
-        ("Fleiss' kappa", |f| {
-            (
-                &f.summary.fleiss_kappa,
-                f.intervals.as_ref().and_then(|i| i.fleiss_kappa.as_ref()),
-            )
-        }),
-        ("Gwet's AC1", |f| {
-            (
-                &f.summary.gwet_ac1,
-                f.intervals.as_ref().and_then(|i| i.gwet_ac1.as_ref()),
-            )
-        }),
-    ];
-    for (label, get) in rows {
+    for (row, (label, _)) in COEFFICIENTS.iter().enumerate() {
         let mut line = format!("  {}", pad(label, 24));
         for f in &r.fields {
-            let (c, i) = get(f);
+            let (c, i) = f.coefficients()[row];
             let cell = format!("{} {}", st.coef(c), interval(i));
             line.push_str(&pad(&cell, cw));
         }
@@ -251,12 +220,7 @@ pub fn render(r: &Report, colour: bool) -> String {
     let _ = writeln!(o, "{}", line.trim_end());
     let mut reasons = Vec::new();
     for f in &r.fields {
-        for (label, c) in [
-            ("percent agreement", &f.summary.percent_agreement),
-            ("Krippendorff's alpha", &f.summary.krippendorff_alpha),
-            ("Fleiss' kappa", &f.summary.fleiss_kappa),
-            ("Gwet's AC1", &f.summary.gwet_ac1),
-        ] {
+        for ((label, _), (c, _)) in COEFFICIENTS.iter().zip(f.coefficients()) {
             if let Some(why) = c.reason() {
                 reasons.push(format!("{} {label}: undefined: {why}", f.name));
             }
@@ -307,9 +271,7 @@ pub fn render(r: &Report, colour: bool) -> String {
                 let cell = if i == j {
                     st.dim("—")
                 } else {
-                    let (a, b) = (i.min(j), i.max(j));
-                    let p = pairs(k).iter().position(|&x| x == (a, b)).unwrap_or(0);
-                    st.coef(&f.summary.cohen_kappa[p])
+                    st.coef(f.cohen_kappa(i, j))
                 };
                 line.push_str(&pad(&cell, pw));
             }
