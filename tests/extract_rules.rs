@@ -521,6 +521,15 @@ fn a_common_word_opening_the_sentence_is_no_speaker() {
 }
 
 #[test]
+fn a_surname_that_is_also_a_common_word_still_speaks() {
+    // `small` is a common word in this text, but `Marty Small` makes `Small` a surname
+    let t = "Council president Marty Small praised the plan for small businesses.\n\n\
+             Small, who attended the rally, said that \u{201c}Trump took advantage of the \
+             bankruptcy laws to hurt the little people.\u{201d}";
+    assert_eq!(speaker_of(t, "Trump took advantage"), "Marty Small");
+}
+
+#[test]
 fn a_name_before_the_colon_after_a_verb_phrase() {
     let t = "The timing of the surge doesn't surprise Republican pollster Daron Shaw: \
              “Historically, lesser-known candidates rise late.”";

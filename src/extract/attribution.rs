@@ -1058,12 +1058,16 @@ impl<'a> Doc<'a> {
 
     fn speaker_from(&self, toks: &[Tok], s: usize, e: usize) -> Option<Speaker> {
         // `Back in 1999, …`, `Ever since …`, `Guns are "…"`: a lone capitalised word opening
-        // its sentence that the document also writes in lowercase is a common word, no name
+        // its sentence that the document also writes in lowercase is a common word, no name —
+        // unless the document also gives it as someone's surname (`Marty Small … Small said`)
         if e == s + 1
             && toks[s].cap
             && !toks[s].is(lexicon::TITLE | lexicon::ROLE | lexicon::ORG | lexicon::PRONOUN)
             && self.sentence_start(toks[s].start)
             && self.used_in_lowercase(&self.text[toks[s].start..toks[s].end])
+            && self
+                .forms_of(&self.text[toks[s].start..toks[s].end])
+                .is_empty()
         {
             return None;
         }
