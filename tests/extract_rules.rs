@@ -596,3 +596,40 @@ fn a_speech_verb_after_a_modal_and_adverb() {
     assert_eq!(r.speaker_mention, "a spokesman for Bernie Sanders");
     assert_eq!(r.cue, "quip");
 }
+
+#[test]
+fn fragments_of_one_speaker_a_few_words_apart_are_one_row() {
+    let t = "Cruz said that America \u{201c}is an idea\u{201d} and that \u{201c}no group owns \
+             being an American.\u{201d}";
+    let rows = extract(t);
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    let r = &rows[0];
+    assert_eq!(r.kind, Kind::Mixed);
+    assert_eq!(
+        r.quote,
+        "is an idea\u{201d} and that \u{201c}no group owns being an American."
+    );
+    assert_eq!(r.speaker, "Cruz");
+    // a longer stretch between the fragments, or a sentence end, keeps them apart
+    let apart = |t: &str, a: &str, b: &str| {
+        let rows = extract(t);
+        assert!(rows.iter().any(|r| r.quote.contains(b)), "{rows:#?}");
+        assert!(
+            rows.iter()
+                .all(|r| !(r.quote.contains(a) && r.quote.contains(b))),
+            "{rows:#?}"
+        );
+    };
+    apart(
+        "Cruz said that America \u{201c}is an idea\u{201d} and, speaking in Iowa on a cold \
+         night, that \u{201c}no group owns being an American.\u{201d}",
+        "is an idea",
+        "no group",
+    );
+    apart(
+        "Cruz called the plan \u{201c}a disgrace to the nation.\u{201d} Then he called it \
+         \u{201c}a total and complete failure.\u{201d}",
+        "a disgrace",
+        "a total",
+    );
+}
