@@ -719,70 +719,7 @@ pub struct Lexicon {
     map: HashMap<String, Flags, FixedState>,
     /// The words of up to [`SHORT`] bytes again, keyed by [`short_key`]: almost every lookup
     /// is one of these, and a fixed-size key hashes and compares in a few instructions.
-    short: HashMap<u128, Flags, FixedState>,
-    /// The words of up to [`TINY`] bytes once more, in a small open-addressing table: most
-    /// words of a text are these, and their lookup is one multiplication and a probe or two in
-    /// a table that stays in the cache.
-    tiny: Tiny,
-}
-
-/// Longest word (in bytes) kept in [`Lexicon::tiny`].
-const TINY: usize = 7;
-
-/// An open-addressing table (linear probing) from [`tiny_key`] to flags; key 0 marks a free
-/// slot (no key is 0: its top byte is the word's length).
-#[derive(Debug, Clone)]
-struct Tiny {
-    keys: Vec<u64>,
-    flags: Vec<Flags>,
-    shift: u32,
-}
-
-/// The bytes of a word of at most [`TINY`] bytes (the rest zero) and its length, as one number.
-fn tiny_key(lo: u64, len: usize) -> u64 {
-    lo | (len as u64) << 56
-}
-
-impl Tiny {
-    fn new(words: impl Iterator<Item = (u64, Flags)> + Clone) -> Self {
-        let n = words.clone().count();
-        // at most a quarter full: probes stay short
-        let bits = (n.max(1) * 4).next_power_of_two().trailing_zeros();
-        let size = 1usize << bits;
-        let mut t = Tiny {
-            keys: vec![0; size],
-            flags: vec![0; size],
-            shift: 64 - bits,
-        };
-        for (k, f) in words {
-            let mut i = t.slot(k);
-            while t.keys[i] != 0 && t.keys[i] != k {
-                i = (i + 1) & (size - 1);
-            }
-            t.keys[i] = k;
-            t.flags[i] |= f;
-        }
-        t
-    }
-
-    fn slot(&self, k: u64) -> usize {
-        (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
-    }
-
-    fn get(&self, k: u64) -> Flags {
-        let mask = self.keys.len() - 1;
-        let mut i = self.slot(k);
-        loop {
-            let x = self.keys[i];
-            if x == k {
-                return self.flags[i];
-            }
-            if x == 0 {
-                return 0;
-            }
-            i = (i + 1) & mask;
-        }
-    }
+    short: Short,
 }
 
 /// Longest word (in bytes) kept in [`Lexicon::short`].
@@ -795,6 +732,87 @@ fn short_key(w: &[u8]) -> u128 {
     buf[..w.len()].copy_from_slice(w);
     buf[15] = w.len() as u8;
     u128::from_le_bytes(buf)
+}
+
+/// An open-addressing table (linear probing, at most half full) from [`short_key`] to flags,
+/// with a bitmap of the keys' hashes in front: most words of a text are not in the lexicon,
+/// and the 8 KiB bitmap, which stays in the first-level cache, turns nearly all of them away
+/// without a look at the table. Key 0 (the empty word) marks a free slot.
+#[derive(Debug, Clone)]
+struct Short {
+    slots: Vec<Slot>,
+    /// One bit per value of the top [`FILTER_BITS`] bits of a key's hash.
+    filter: Vec<u64>,
+    shift: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    lo: u64,
+    hi: u64,
+    flags: Flags,
+}
+
+const FILTER_BITS: u32 = 16;
+
+fn short_hash(lo: u64, hi: u64) -> u64 {
+    (lo ^ hi.rotate_left(23)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+impl Short {
+    fn new(words: impl Iterator<Item = (u128, Flags)> + Clone) -> Self {
+        let n = words.clone().count();
+        let bits = (n.max(1) * 2)
+            .next_power_of_two()
+            .trailing_zeros()
+            .min(FILTER_BITS);
+        let size = 1usize << bits;
+        let mut t = Short {
+            slots: vec![Slot::default(); size],
+            filter: vec![0; (1 << FILTER_BITS) / 64],
+            shift: 64 - bits,
+        };
+        for (k, f) in words {
+            let (lo, hi) = (k as u64, (k >> 64) as u64);
+            if k == 0 {
+                continue; // (the empty word is no word)
+            }
+            let h = short_hash(lo, hi);
+            let b = (h >> (64 - FILTER_BITS)) as usize;
+            t.filter[b / 64] |= 1 << (b % 64);
+            let mut i = (h >> t.shift) as usize;
+            while (t.slots[i].lo, t.slots[i].hi) != (0, 0)
+                && (t.slots[i].lo, t.slots[i].hi) != (lo, hi)
+            {
+                i = (i + 1) & (size - 1);
+            }
+            t.slots[i].lo = lo;
+            t.slots[i].hi = hi;
+            t.slots[i].flags |= f;
+        }
+        t
+    }
+
+    fn get(&self, k: u128) -> Flags {
+        let (lo, hi) = (k as u64, (k >> 64) as u64);
+        let h = short_hash(lo, hi);
+        let b = (h >> (64 - FILTER_BITS)) as usize;
+        if self.filter[b / 64] & (1 << (b % 64)) == 0 {
+            return 0;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (h >> self.shift) as usize;
+        loop {
+            let s = &self.slots[i];
+            if s.lo == lo && s.hi == hi {
+                return s.flags;
+            }
+            if s.lo == 0 && s.hi == 0 {
+                return 0;
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 impl Default for Lexicon {
@@ -941,33 +959,25 @@ impl Lexicon {
                 *f &= !NOT_NAME;
             }
         }
-        let short = map
-            .iter()
-            .filter(|(w, _)| w.len() <= SHORT)
-            .map(|(w, f)| (short_key(w.as_bytes()), *f))
-            .collect();
-        let tiny = Tiny::new(map.iter().filter(|(w, _)| w.len() <= TINY).map(|(w, f)| {
-            let mut buf = [0u8; 8];
-            buf[..w.len()].copy_from_slice(w.as_bytes());
-            (tiny_key(u64::from_le_bytes(buf), w.len()), *f)
-        }));
-        Lexicon { map, short, tiny }
+        let short = Short::new(
+            map.iter()
+                .filter(|(w, _)| w.len() <= SHORT)
+                .map(|(w, f)| (short_key(w.as_bytes()), *f)),
+        );
+        Lexicon { map, short }
     }
 
     /// Flags of a word of at most [`SHORT`] bytes, given as its bytes in `buf[..len]` (the
     /// rest zero): what [`Lexicon::get`] says of it, without copying it first.
-    pub fn get_short(&self, mut buf: [u8; 16], len: usize) -> Flags {
-        debug_assert!(len <= SHORT && buf[len..].iter().all(|&b| b == 0));
-        if len <= TINY {
-            let mut lo = [0u8; 8];
-            lo.copy_from_slice(&buf[..8]);
-            return self.tiny.get(tiny_key(u64::from_le_bytes(lo), len));
-        }
-        buf[15] = len as u8;
-        self.short
-            .get(&u128::from_le_bytes(buf))
-            .copied()
-            .unwrap_or(0)
+    pub fn get_short(&self, buf: [u8; 16], len: usize) -> Flags {
+        self.get_word(u128::from_le_bytes(buf), len)
+    }
+
+    /// [`Lexicon::get_short`] of the word whose bytes are those of `word` (little-endian; the
+    /// bytes past `len` zero).
+    pub fn get_word(&self, word: u128, len: usize) -> Flags {
+        debug_assert!(len <= SHORT && word >> (8 * len) == 0);
+        self.short.get(word | (len as u128) << 120)
     }
 
     /// Flags of a word in any case: [`Lexicon::get`] of its lowercase form, without making it
@@ -987,17 +997,10 @@ impl Lexicon {
     /// Flags of a word; `lower` must be lowercase.
     pub fn get(&self, lower: &str) -> Flags {
         let b = lower.as_bytes();
-        if b.len() <= TINY {
-            let mut buf = [0u8; 8];
-            buf[..b.len()].copy_from_slice(b);
-            return self.tiny.get(tiny_key(u64::from_le_bytes(buf), b.len()));
+        if b.len() <= SHORT {
+            return self.short.get(short_key(b));
         }
-        let f = if b.len() <= SHORT {
-            self.short.get(&short_key(b))
-        } else {
-            self.map.get(lower)
-        };
-        f.copied().unwrap_or(0)
+        self.map.get(lower).copied().unwrap_or(0)
     }
 
     /// Every word with its flags.

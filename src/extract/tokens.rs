@@ -2,6 +2,7 @@
 //! hyphens and abbreviation periods), punctuation and quotation marks, each with the lexicon's
 //! flags. Only regions near quotations are tokenized, never the whole document.
 
+use std::fmt;
 use std::ops::Deref;
 use std::rc::Rc;
 
@@ -28,7 +29,7 @@ pub struct Tok {
     pub flags: Flags,
     /// Lowercased text without a possessive `'s` (inline: tokenizing allocates nothing per
     /// word).
-    pub lower: CompactString,
+    pub lower: Lower,
     /// Ends in a possessive `'s` or `s'`.
     pub possessive: bool,
 }
@@ -50,6 +51,109 @@ impl Tok {
     /// A word that can be part of a proper name: capitalised and not a function word.
     pub fn is_namey(&self) -> bool {
         self.kind == Kind::Word && self.cap && !self.is(lexicon::NOT_NAME)
+    }
+}
+
+/// The lowercase form of a word: up to [`Lower::INLINE`] bytes kept inline (almost every
+/// word), longer ones on the heap. Made by the tokenizer with a couple of wide stores instead
+/// of a copy of the word's bytes one by one.
+#[derive(Clone)]
+pub struct Lower(LowerRepr);
+
+#[derive(Clone)]
+enum LowerRepr {
+    /// `bytes[..len]` is valid UTF-8 (every constructor copies a `str` or ASCII bytes).
+    Inline {
+        len: u8,
+        bytes: [u8; Lower::INLINE],
+    },
+    Heap(Box<str>),
+}
+
+impl Lower {
+    /// Longest form kept inline.
+    pub const INLINE: usize = 22;
+
+    pub fn new(s: &str) -> Self {
+        let b = s.as_bytes();
+        if b.len() <= Lower::INLINE {
+            let mut bytes = [0u8; Lower::INLINE];
+            bytes[..b.len()].copy_from_slice(b);
+            Lower(LowerRepr::Inline {
+                len: b.len() as u8,
+                bytes,
+            })
+        } else {
+            Lower(LowerRepr::Heap(s.into()))
+        }
+    }
+
+    /// The first `len` bytes of `word` (little-endian), which must be ASCII.
+    fn ascii(word: u128, len: usize) -> Self {
+        debug_assert!(len <= 16 && word.to_le_bytes().iter().all(u8::is_ascii));
+        let mut bytes = [0u8; Lower::INLINE];
+        bytes[..16].copy_from_slice(&word.to_le_bytes());
+        Lower(LowerRepr::Inline {
+            len: len as u8,
+            bytes,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            LowerRepr::Inline { len, bytes } => {
+                let b = &bytes[..usize::from(*len).min(Lower::INLINE)];
+                // SAFETY: `bytes[..len]` is a copy of a `str`'s bytes or of ASCII bytes (see
+                // the constructors), so valid UTF-8.
+                unsafe { std::str::from_utf8_unchecked(b) }
+            }
+            LowerRepr::Heap(s) => s,
+        }
+    }
+}
+
+impl Default for Lower {
+    fn default() -> Self {
+        Lower::new("")
+    }
+}
+
+impl Deref for Lower {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Lower {
+    fn eq(&self, other: &Lower) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Lower {}
+
+impl PartialEq<str> for Lower {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Lower {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Debug for Lower {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Lower {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -216,7 +320,7 @@ fn punct(s: usize, c: char, len: usize) -> Tok {
         },
         cap: false,
         flags: 0,
-        lower: CompactString::const_new(""),
+        lower: Lower::default(),
         possessive: false,
     }
 }
@@ -269,58 +373,91 @@ fn plural_possessive_mark(text: &str, e: usize, end: usize) -> Option<usize> {
 
 /// The lowercased form, flags, possessive mark and end of the ASCII word `text[s..e]` (shorter
 /// than [`SHORT`] bytes, so that it fits the lexicon's short keys with a period added):
-/// [`any_word`] without building a string to look it up.
+/// [`any_word`] without building a string to look it up. The word is handled as one 16-byte
+/// number (lowercased, searched and looked up a word at a time, not byte by byte).
 fn ascii_word(
     text: &str,
     s: usize,
     mut e: usize,
     end: usize,
     lex: &Lexicon,
-) -> (CompactString, Flags, bool, usize) {
+) -> (Lower, Flags, bool, usize) {
     let b = text.as_bytes();
-    let mut buf = [0u8; 16];
     let mut n = e - s;
-    let (mut dotted, mut upper) = (false, false);
-    for (k, &x) in b[s..e].iter().enumerate() {
-        buf[k] = x.to_ascii_lowercase();
-        dotted |= x == b'.';
-        upper |= x.is_ascii_uppercase();
-    }
+    let raw = load16(b, s) & low_bytes(n);
+    let dotted = has_byte(raw, b'.');
+    let mut w = ascii_lowercase(raw);
     // an abbreviation or an initial keeps its period
     if e < end && b[e] == b'.' {
         let single_cap = n == 1 && b[s].is_ascii_uppercase();
-        let keep = single_cap || dotted || {
-            let mut with = buf;
-            with[n] = b'.';
-            lex.get_short(with, n + 1) & lexicon::ABBREV != 0
-        };
-        if keep {
+        let with = w | u128::from(b'.') << (8 * n);
+        if single_cap || dotted || lex.get_word(with, n + 1) & lexicon::ABBREV != 0 {
             e += 1;
-            buf[n] = b'.';
+            w = with;
             n += 1;
         }
     }
     let mut possessive = false;
-    if n > 0 && buf[n - 1] == b's' {
+    if n > 0 && byte_at(w, n - 1) == b's' {
         // `'s`; (`’s` is not ASCII)
-        if n > 3 && buf[n - 2] == b'\'' {
+        if n > 3 && byte_at(w, n - 2) == b'\'' {
             n -= 2;
-            buf[n] = 0;
-            buf[n + 1] = 0;
+            w &= low_bytes(n);
             possessive = true;
         } else if let Some(m) = plural_possessive_mark(text, e, end) {
             possessive = true;
             e += m;
         }
     }
-    let flags = lex.get_short(buf, n);
     // the lowercase form is the word's first `n` bytes lowercased (the possessive `'s` cut, a
-    // period kept): copied from the text, as a string already
-    let mut lower = CompactString::new(&text[s..s + n]);
-    if upper {
-        lower.make_ascii_lowercase();
+    // period kept)
+    (Lower::ascii(w, n), lex.get_word(w, n), possessive, e)
+}
+
+/// The 16 bytes of `b` from `s` as a little-endian number (zeros past the end of `b`).
+fn load16(b: &[u8], s: usize) -> u128 {
+    match b.get(s..s + 16) {
+        Some(x) => u128::from_le_bytes(x.try_into().unwrap_or([0; 16])),
+        None => {
+            let mut buf = [0u8; 16];
+            let rest = b.get(s..).unwrap_or(&[]);
+            buf[..rest.len()].copy_from_slice(rest);
+            u128::from_le_bytes(buf)
+        }
     }
-    (lower, flags, possessive, e)
+}
+
+/// The mask of the low `n` bytes (`n` ≤ 16).
+fn low_bytes(n: usize) -> u128 {
+    if n >= 16 {
+        u128::MAX
+    } else {
+        (1u128 << (8 * n)) - 1
+    }
+}
+
+const ONES: u128 = u128::from_le_bytes([0x01; 16]);
+const HIGHS: u128 = u128::from_le_bytes([0x80; 16]);
+
+/// `w` with its bytes `A`-`Z` lowercased; every byte must be ASCII (below 0x80).
+fn ascii_lowercase(w: u128) -> u128 {
+    // per byte x < 0x80: the high bit of x + (0x80 - 'A') is set iff x >= 'A', that of
+    // x + (0x80 - 'Z' - 1) iff x > 'Z' (no carry crosses a byte)
+    let ge_a = w + ONES * u128::from(0x80 - b'A');
+    let gt_z = w + ONES * u128::from(0x80 - b'Z' - 1);
+    let upper = ge_a & !gt_z & HIGHS;
+    w | (upper >> 2)
+}
+
+/// Whether one of the bytes of `w` is `x` (bytes are below 0x80, `x` is not 0).
+fn has_byte(w: u128, x: u8) -> bool {
+    let v = w ^ (ONES * u128::from(x));
+    // the classic test for a zero byte: exact as to whether there is one
+    v.wrapping_sub(ONES) & !v & HIGHS != 0
+}
+
+fn byte_at(w: u128, i: usize) -> u8 {
+    (w >> (8 * i)) as u8
 }
 
 /// The lowercased form (without a possessive `'s`), flags, possessive mark and end of the word
@@ -331,7 +468,7 @@ fn any_word(
     mut e: usize,
     end: usize,
     lex: &Lexicon,
-) -> (CompactString, Flags, bool, usize) {
+) -> (Lower, Flags, bool, usize) {
     let b = text.as_bytes();
     let word = &text[s..e];
     let mut lower = lowercase(word);
@@ -364,7 +501,7 @@ fn any_word(
         e += m;
     }
     let flags = lex.get(&lower);
-    (lower, flags, possessive, e)
+    (Lower::new(&lower), flags, possessive, e)
 }
 
 #[cfg(test)]
@@ -384,6 +521,46 @@ mod tests {
             };
             assert_eq!(ASCII_CLASS[x as usize], want, "{x:#x}");
             assert_eq!(WORD_BYTE[x as usize], c.is_ascii_alphanumeric() || c == '_');
+        }
+    }
+
+    #[test]
+    fn word_at_a_time_helpers_agree_with_byte_by_byte() {
+        // every ASCII byte in every position, next to others
+        for x in 0u8..128 {
+            for k in 0..16 {
+                let mut b = [b'a'; 16];
+                b[k] = x;
+                b[(k + 5) % 16] = b'Q';
+                let w = u128::from_le_bytes(b);
+                let want: Vec<u8> = b.iter().map(u8::to_ascii_lowercase).collect();
+                assert_eq!(
+                    ascii_lowercase(w).to_le_bytes().to_vec(),
+                    want,
+                    "{x:#x} at {k}"
+                );
+                for y in [b'.', b'\'', x.max(1)] {
+                    assert_eq!(has_byte(w, y), b.contains(&y), "{y:#x} in {b:?}");
+                }
+            }
+        }
+        let b = b"Sanders' x";
+        assert_eq!(
+            load16(b, 0) & low_bytes(7),
+            u128::from_le_bytes(*b"Sanders\0\0\0\0\0\0\0\0\0")
+        );
+        assert_eq!(load16(b, 8), u128::from(b'x') << 8 | u128::from(b' '));
+    }
+
+    #[test]
+    fn lowercase_forms_are_strings_of_a_token_size() {
+        assert_eq!(std::mem::size_of::<Lower>(), 24);
+        let long = "an-extraordinarily-long-hyphenated-word";
+        for w in ["", "the", "o’malley", long] {
+            let l = Lower::new(w);
+            assert_eq!(l, w);
+            assert_eq!(l.as_str(), w);
+            assert_eq!(format!("{l:?}"), format!("{w:?}"));
         }
     }
 
