@@ -790,9 +790,10 @@ impl Table {
 
     #[inline]
     fn count_annotator(&mut self, a: &[u8], line: &dyn Fn() -> u64) {
-        // Nearly every row names the file's one annotator.
+        // Nearly every row names the file's one annotator (a short name: compared inline).
         if let Some(e) = self.annotators.first_mut()
-            && e.0.as_bytes() == a
+            && e.0.len() == a.len()
+            && e.0.bytes().zip(a).all(|(x, &y)| x == y)
         {
             e.1 += 1;
             return;
@@ -1547,29 +1548,123 @@ impl<'a> Reference<'a> {
     /// Whether the record at `at` in `data` has the bytes of row `j` up to the review
     /// columns; how many.
     fn same_prefix(&self, j: usize, data: &[u8], at: usize) -> Option<usize> {
+        let (theirs, ours) = self.prefixes(j, data, at)?;
+        (theirs == ours).then_some(ours.len())
+    }
+
+    /// The bytes of row `j` up to the review columns, and as many bytes of `data` from `at`.
+    #[inline(always)]
+    fn prefixes<'d>(&self, j: usize, data: &'d [u8], at: usize) -> Option<(&'a [u8], &'d [u8])> {
         let len = *self.prefix.get(j)?;
         if len == u32::MAX {
             return None;
         }
         let from = self.row_at[j] as usize;
-        #[cfg(target_arch = "x86_64")]
-        if let Some(&ahead) = self.row_at.get(j + 8) {
-            // The reference is read in order: ask for a row a little ahead early.
-            for off in (0..256).step_by(64) {
-                if let Some(b) = self.data.get(ahead as usize + off) {
-                    // SAFETY: prefetching a byte of the slice; SSE is part of every x86_64 CPU.
-                    unsafe {
-                        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-                            (b as *const u8).cast(),
-                        )
-                    };
-                }
-            }
-        }
         let theirs = self.data.get(from..from + len as usize)?;
         let ours = data.get(at..at + len as usize)?;
-        (theirs == ours).then_some(len as usize)
+        Some((theirs, ours))
     }
+}
+
+/// Whether two slices hold the same bytes, compared 64 at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512bw")]
+#[inline]
+fn same_bytes_avx512(a: &[u8], b: &[u8]) -> bool {
+    use std::arch::x86_64::{_mm512_cmpneq_epi8_mask, _mm512_loadu_si512, _mm512_maskz_loadu_epi8};
+    if a.len() != b.len() {
+        return false;
+    }
+    let n = a.len();
+    let mut i = 0;
+    while i + 64 <= n {
+        // SAFETY: both loads read 64 bytes inside the slices.
+        let (x, y) = unsafe {
+            (
+                _mm512_loadu_si512(a.as_ptr().add(i).cast()),
+                _mm512_loadu_si512(b.as_ptr().add(i).cast()),
+            )
+        };
+        if _mm512_cmpneq_epi8_mask(x, y) != 0 {
+            return false;
+        }
+        i += 64;
+    }
+    if i < n {
+        let k = u64::MAX >> (64 - (n - i));
+        // SAFETY: masked loads read only the bytes of the mask, the `n - i` bytes left inside
+        // the slices, and do not fault on the others.
+        let (x, y) = unsafe {
+            (
+                _mm512_maskz_loadu_epi8(k, a.as_ptr().add(i).cast()),
+                _mm512_maskz_loadu_epi8(k, b.as_ptr().add(i).cast()),
+            )
+        };
+        return _mm512_cmpneq_epi8_mask(x, y) == 0;
+    }
+    true
+}
+
+/// Reads, from `pos`, the rows that have the bytes of the reference's rows `j`, `j + 1`, … up to
+/// the review columns and usual review columns (see [`Rows::quick_same_row`]), as long as they
+/// do. Returns where it stopped and the reference's row expected there.
+macro_rules! same_rows_with {
+    ($classify:ident, $same:expr, $r:ident, $rf:ident, $pos:ident, $j:ident) => {{
+        let data = $r.cx.data;
+        let (mut pos, mut j) = ($pos, $j);
+        while pos < $r.limit && !is_line_end(data[pos]) {
+            let Some((theirs, ours)) = $rf.prefixes(j, data, pos) else {
+                break;
+            };
+            if !$same(theirs, ours) {
+                break;
+            }
+            let from = pos + ours.len();
+            let Some(block) = data.get(from..from + 64).and_then(|b| b.try_into().ok()) else {
+                break;
+            };
+            match $r.quick_same_row(j, pos, from, block, $classify(block)) {
+                Some(next) => {
+                    pos = next;
+                    j += 1;
+                }
+                None => break,
+            }
+        }
+        (pos, j)
+    }};
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512bw")]
+fn same_rows_avx512(r: &mut Rows, rf: &Reference, pos: usize, j: usize) -> (usize, usize) {
+    same_rows_with!(classify_avx512, same_bytes_avx512, r, rf, pos, j)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn same_rows_avx2(r: &mut Rows, rf: &Reference, pos: usize, j: usize) -> (usize, usize) {
+    same_rows_with!(classify_avx2, |a: &[u8], b: &[u8]| a == b, r, rf, pos, j)
+}
+
+fn same_rows_sse2(r: &mut Rows, rf: &Reference, pos: usize, j: usize) -> (usize, usize) {
+    same_rows_with!(classify_sse2, |a: &[u8], b: &[u8]| a == b, r, rf, pos, j)
+}
+
+/// See [`same_rows_with`]: with the widest vector instructions the processor has.
+fn same_rows(r: &mut Rows, rf: &Reference, pos: usize, j: usize) -> (usize, usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx512bw") {
+            // SAFETY: the processor has AVX-512BW.
+            return unsafe { same_rows_avx512(r, rf, pos, j) };
+        }
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2.
+            return unsafe { same_rows_avx2(r, rf, pos, j) };
+        }
+    }
+    same_rows_sse2(r, rf, pos, j)
 }
 
 /// Reads the records of a chunk against the reference (see [`Reference`]): a row with the same
@@ -1591,14 +1686,16 @@ fn scan_with_reference(
             pos = skip_blank(data, pos, &mut 0);
             continue;
         }
+        if let Some(j) = expect {
+            let (to, k) = same_rows(r, rf, pos, j);
+            if k != j {
+                (pos, expect) = (to, Some(k));
+                continue;
+            }
+        }
         if let Some(j) = expect
             && let Some(len) = rf.same_prefix(j, data, pos)
         {
-            if let Some(next) = r.quick_same_row(j, pos, pos + len) {
-                expect = Some(j + 1);
-                pos = next;
-                continue;
-            }
             let next = scan_record(data, pos + len, fields, &mut 0);
             if guess && next - pos > MAX_GUESSED_RECORD {
                 return Ok(Blocks::GaveUp);
@@ -1816,14 +1913,19 @@ impl Rows<'_, '_> {
 
     /// [`Rows::same_row`] for the usual row, whose review columns (from `from` on) are short
     /// ASCII without quotes and end within 64 bytes: they are found with one look at those
-    /// bytes. Returns where the next record starts, or `None` (nothing added) for any other
+    /// bytes (`block`, classified as `m`). Returns where the next record starts, or `None` (nothing added) for any other
     /// row, which is then read field by field.
-    #[inline]
-    fn quick_same_row(&mut self, j: usize, at: usize, from: usize) -> Option<usize> {
+    #[inline(always)]
+    fn quick_same_row(
+        &mut self,
+        j: usize,
+        at: usize,
+        from: usize,
+        block: &[u8; 64],
+        m: Masks,
+    ) -> Option<usize> {
         let cx = self.cx;
         let (data, cols) = (cx.data, cx.cols);
-        let block: &[u8; 64] = data.get(from..from + 64)?.try_into().ok()?;
-        let m = classify(block);
         let ends = m.nl | m.cr;
         if ends == 0 {
             return None;
@@ -1979,23 +2081,6 @@ struct Masks {
     cr: u64,
     /// Bytes that are not ASCII, or NUL: text to check.
     text: u64,
-}
-
-/// The masks of a block, with the widest vector instructions the processor has.
-#[inline]
-fn classify(block: &[u8; 64]) -> Masks {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512bw") {
-            // SAFETY: the processor has AVX-512BW.
-            return unsafe { classify_avx512(block) };
-        }
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2.
-            return unsafe { classify_avx2(block) };
-        }
-    }
-    classify_sse2(block)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -2699,6 +2784,63 @@ fn undecoded(buf: &[u8], f: Field) -> Option<&[u8]> {
     }
 }
 
+/// A plain field of 1 to 8 ASCII digits, read as one word; `None` for any other (`buf` must
+/// hold 8 bytes up to the field's end).
+#[inline(always)]
+fn short_number(buf: &[u8], start: usize, end: usize) -> Option<usize> {
+    let len = end.wrapping_sub(start);
+    if len == 0 || len > 8 || end < 8 {
+        return None;
+    }
+    let w = u64::from_le_bytes(buf.get(end - 8..end)?.try_into().ok()?);
+    // The field's bytes are the top `len` of the word; the others become leading zeros.
+    let keep = u64::MAX << (8 * (8 - len));
+    let w = (w & keep) | (0x3030_3030_3030_3030 & !keep);
+    let d = w.wrapping_sub(0x3030_3030_3030_3030);
+    // A byte below `0` borrows and sets its top bit, one above `9` does after adding 0x76.
+    if (d | d.wrapping_add(0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080 != 0 {
+        return None;
+    }
+    // Eight digits, the first in the lowest byte, combined in pairs, fours and eights.
+    let v = d.wrapping_mul(10).wrapping_add(d >> 8);
+    let v = (v & 0x0000_00FF_0000_00FF)
+        .wrapping_mul(100 + (1_000_000 << 32))
+        .wrapping_add(((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32)))
+        >> 32;
+    Some(v as usize)
+}
+
+/// A number field as [`parse_usize`] reads it.
+#[inline(always)]
+fn field_number(buf: &[u8], f: Field) -> Option<usize> {
+    if f.kind == FieldKind::Plain
+        && let Some(v) = short_number(buf, f.start, f.end)
+    {
+        return Some(v);
+    }
+    parse_usize(undecoded(buf, f)?)
+}
+
+/// An optional number field: `Some(None)` when blank, else as [`parse_usize`] reads it
+/// trimmed; `None` for anything else.
+#[inline(always)]
+fn field_optional_number(buf: &[u8], f: Field) -> Option<Option<usize>> {
+    if f.kind == FieldKind::Plain {
+        if f.start == f.end {
+            return Some(None);
+        }
+        if let Some(v) = short_number(buf, f.start, f.end) {
+            return Some(Some(v));
+        }
+    }
+    let b = trim(undecoded(buf, f)?);
+    if b.is_empty() {
+        Some(None)
+    } else {
+        parse_usize(b).map(Some)
+    }
+}
+
 /// [`push_row`] for a row whose fields need no decoding and pass the quick checks, the usual
 /// row; `false` (nothing added) for any other.
 #[inline]
@@ -2739,8 +2881,8 @@ fn push_row_quick(
     let speaker = schema::unescape_formula_bytes(opt!(cols.speaker));
     t.names.prefetch(speaker);
     let doc_id = schema::unescape_formula_bytes(get!(cols.doc_id));
-    let start = ok!(parse_usize(get!(cols.start)));
-    let end = ok!(parse_usize(get!(cols.end)));
+    let start = ok!(field_number(buf, fields[cols.start]));
+    let end = ok!(field_number(buf, fields[cols.end]));
     if end < start || is_blank(doc_id) {
         return false;
     }
@@ -2748,22 +2890,20 @@ fn push_row_quick(
     if !version_ok(opt!(cols.schema_version)) {
         return false;
     }
-    let number = |b: &[u8]| -> Option<Option<usize>> {
-        let b = trim(b);
-        if b.is_empty() {
-            Some(None)
-        } else {
-            parse_usize(b).map(Some)
+    let number = |c: Option<usize>| -> Option<Option<usize>> {
+        match c {
+            Some(i) => field_optional_number(buf, fields[i]),
+            None => Some(None),
         }
     };
-    let ss = ok!(number(opt!(cols.speaker_start)));
-    let se = ok!(number(opt!(cols.speaker_end)));
+    let ss = ok!(number(cols.speaker_start));
+    let se = ok!(number(cols.speaker_end));
     if let (Some(s), Some(e)) = (ss, se)
         && e < s
     {
         return false;
     }
-    ok!(number(opt!(cols.context_start)));
+    ok!(number(cols.context_start));
     let c = trim(opt!(cols.confidence));
     if !c.is_empty() && !confidence_in_range(c) {
         return false;
@@ -3036,6 +3176,48 @@ mod tests {
                 "{n:?}"
             );
         }
+        // Number fields read a word at a time, wherever they are in the buffer.
+        let mut numbers: Vec<String> = [
+            "0",
+            "7",
+            "0042",
+            "12345678",
+            "123456789",
+            "99999999",
+            "00000000",
+            " 12",
+            "12 ",
+            "+3",
+            "",
+            "1x",
+            "x1",
+            "1/2",
+            "1:2",
+            "9\u{0}",
+            "18446744073709551615",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        numbers.extend((0..2000u64).map(|i| (i * i * 7919 % 100_000_007).to_string()));
+        for n in &numbers {
+            for pad in 0..10 {
+                let buf = format!("{},{n},", "y".repeat(pad));
+                let f = Field {
+                    start: pad + 1,
+                    end: pad + 1 + n.len(),
+                    kind: FieldKind::Plain,
+                };
+                let b = n.as_bytes();
+                assert_eq!(field_number(buf.as_bytes(), f), parse_usize(b), "{n:?}");
+                let general = if trim(b).is_empty() {
+                    Some(None)
+                } else {
+                    parse_usize(trim(b)).map(Some)
+                };
+                assert_eq!(field_optional_number(buf.as_bytes(), f), general, "{n:?}");
+            }
+        }
         let names: Vec<String> = (0..3000)
             .map(|i| format!("N{}", "x".repeat(i % 40) + &i.to_string()))
             .collect();
@@ -3045,6 +3227,30 @@ mod tests {
             assert_eq!(i.get(id), n);
         }
         assert_eq!(i.len(), names.len());
+    }
+
+    #[test]
+    fn wide_comparison_agrees_with_slices() {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx512bw") {
+            let a: Vec<u8> = (0..300u32).map(|i| (i * 7 % 251) as u8).collect();
+            for len in 0..300 {
+                for at in [0, 1, 63] {
+                    let x = &a[..len];
+                    let mut b = x.to_vec();
+                    // SAFETY: the processor has AVX-512BW.
+                    assert!(unsafe { same_bytes_avx512(x, &b) });
+                    if len > at {
+                        b[at] ^= 1;
+                        assert!(!unsafe { same_bytes_avx512(x, &b) });
+                        b[at] ^= 1;
+                        b[len - 1] ^= 0x80;
+                        assert!(!unsafe { same_bytes_avx512(x, &b) });
+                    }
+                    assert!(len == 0 || !unsafe { same_bytes_avx512(x, &b[..len - 1]) });
+                }
+            }
+        }
     }
 
     #[test]
