@@ -30,9 +30,13 @@ pub enum AlignedBy {
 pub struct Alignment {
     /// Number of copies.
     pub copies: usize,
-    /// units × copies row indices ([`NO_ROW`] where a copy has none).
-    pub rows: Vec<u32>,
-    pub how: Vec<AlignedBy>,
+    /// units × copies row indices ([`NO_ROW`] where a copy has none); empty when
+    /// [`Alignment::identity`] (unit u is then row u of every copy, nothing to keep).
+    rows: Vec<u32>,
+    /// How each unit was formed; empty when [`Alignment::identity`] (every unit by id).
+    how: Vec<AlignedBy>,
+    /// Number of units.
+    units: usize,
     /// Rows whose quote id matches the first copy holding it while their predicted speaker or
     /// quote text differ, per copy: a sign of different extraction runs.
     pub changed_predictions: Vec<usize>,
@@ -41,25 +45,88 @@ pub struct Alignment {
     pub identity: bool,
 }
 
+/// The rows of a unit, one per copy ([`NO_ROW`] where a copy has none).
+#[derive(Debug, Clone, Copy)]
+pub struct Unit<'a> {
+    /// The rows, or empty when every copy has row `same`.
+    rows: &'a [u32],
+    same: u32,
+    copies: usize,
+}
+
+impl<'a> Unit<'a> {
+    pub fn len(&self) -> usize {
+        self.copies
+    }
+    pub fn is_empty(&self) -> bool {
+        self.copies == 0
+    }
+    /// Copy `f`'s row.
+    #[inline]
+    pub fn get(&self, f: usize) -> u32 {
+        if self.rows.is_empty() {
+            assert!(f < self.copies, "copy {f} of {}", self.copies);
+            self.same
+        } else {
+            self.rows[f]
+        }
+    }
+    /// Each copy's row, in copy order.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + 'a {
+        let u = *self;
+        (0..u.copies).map(move |f| u.get(f))
+    }
+}
+
 impl Alignment {
     pub fn units(&self) -> usize {
-        self.how.len()
+        self.units
     }
-    pub fn unit(&self, u: usize) -> &[u32] {
-        &self.rows[u * self.copies..(u + 1) * self.copies]
+    pub fn unit(&self, u: usize) -> Unit<'_> {
+        if self.identity {
+            assert!(u < self.units, "unit {u} of {}", self.units);
+            Unit {
+                rows: &[],
+                same: u as u32,
+                copies: self.copies,
+            }
+        } else {
+            Unit {
+                rows: &self.rows[u * self.copies..(u + 1) * self.copies],
+                same: 0,
+                copies: self.copies,
+            }
+        }
+    }
+    /// Copy `f`'s row in unit `u`.
+    #[inline]
+    pub fn row(&self, u: usize, f: usize) -> u32 {
+        if self.identity {
+            u as u32
+        } else {
+            self.rows[u * self.copies + f]
+        }
+    }
+    /// How unit `u` was formed.
+    pub fn how(&self, u: usize) -> AlignedBy {
+        if self.identity {
+            AlignedBy::Id
+        } else {
+            self.how[u]
+        }
     }
     /// The copy and row a unit is described by: its row in the first copy that has one.
     pub fn anchor(&self, u: usize) -> (usize, usize) {
         self.unit(u)
             .iter()
             .enumerate()
-            .find(|(_, r)| **r != NO_ROW)
-            .map(|(f, &r)| (f, r as usize))
+            .find(|(_, r)| *r != NO_ROW)
+            .map(|(f, r)| (f, r as usize))
             .unwrap_or((0, 0))
     }
     /// Whether every copy has a row in the unit.
     pub fn is_complete(&self, u: usize) -> bool {
-        self.unit(u).iter().all(|&r| r != NO_ROW)
+        self.identity || self.unit(u).iter().all(|r| r != NO_ROW)
     }
 }
 
@@ -70,20 +137,11 @@ pub fn align(tables: &[Table]) -> Alignment {
     // The usual case: every copy has the same ids in the same order.
     if tables.windows(2).all(|w| w[0].same_ids(&w[1])) {
         let n = tables.first().map_or(0, Table::len);
-        // Zeroed memory comes in as it is written, here in parallel.
-        let mut rows = vec![0u32; n * k];
-        const UNITS: usize = 1 << 14;
-        rows.par_chunks_mut(UNITS * k.max(1))
-            .enumerate()
-            .for_each(|(c, part)| {
-                for (i, unit) in part.chunks_mut(k.max(1)).enumerate() {
-                    unit.fill((c * UNITS + i) as u32);
-                }
-            });
         let mut a = Alignment {
             copies: k,
-            rows,
-            how: vec![AlignedBy::Id; n],
+            rows: Vec::new(),
+            how: Vec::new(),
+            units: n,
             changed_predictions: vec![0; k],
             identity: true,
         };
@@ -117,6 +175,7 @@ pub fn align(tables: &[Table]) -> Alignment {
     let mut a = Alignment {
         copies: k,
         rows,
+        units: how.len(),
         how,
         changed_predictions: vec![0; k],
         identity: false,
@@ -160,7 +219,7 @@ fn count_changed(tables: &[Table], a: &mut Alignment) {
             |mut changed, u| {
                 let (f0, r0) = al.anchor(u);
                 let t0 = &tables[f0];
-                for (g, &rg) in al.unit(u).iter().enumerate() {
+                for (g, rg) in al.unit(u).iter().enumerate() {
                     if g == f0 || rg == NO_ROW {
                         continue;
                     }
@@ -212,7 +271,7 @@ fn pair_by_overlap(tables: &[Table], a: &mut Alignment) {
             .unit(u)
             .iter()
             .enumerate()
-            .filter(|(_, r)| **r != NO_ROW)
+            .filter(|(_, r)| *r != NO_ROW)
             .fold(0u64, |m, (g, _)| m | 1 << g);
         by_doc
             .entry(t.docs.get(t.extracted().doc[r]))
@@ -293,7 +352,7 @@ fn pair_by_overlap(tables: &[Table], a: &mut Alignment) {
     // Drop the units that were merged away (they have no rows left).
     let mut w = 0;
     for u in 0..a.units() {
-        if a.unit(u).iter().all(|&r| r == NO_ROW) {
+        if a.unit(u).iter().all(|r| r == NO_ROW) {
             continue;
         }
         if w != u {
@@ -306,6 +365,7 @@ fn pair_by_overlap(tables: &[Table], a: &mut Alignment) {
     }
     a.rows.truncate(w * k);
     a.how.truncate(w);
+    a.units = w;
 }
 
 fn root(parent: &mut [usize], mut u: usize) -> usize {
@@ -348,7 +408,7 @@ mod tests {
                 a.unit(u)
                     .iter()
                     .enumerate()
-                    .map(|(f, &r)| {
+                    .map(|(f, r)| {
                         if r == NO_ROW {
                             "-".to_string()
                         } else {
@@ -365,7 +425,10 @@ mod tests {
         let a = table(&[("x", "d", 0, 5, "q"), ("y", "d", 6, 9, "r")]);
         let b = a.clone();
         let al = align(&[a, b]);
-        assert_eq!(al.rows, vec![0, 0, 1, 1]);
+        assert!(al.identity);
+        assert_eq!(al.units(), 2);
+        assert_eq!(al.unit(1).iter().collect::<Vec<_>>(), vec![1, 1]);
+        assert_eq!(al.row(0, 1), 0);
         assert_eq!(al.changed_predictions, vec![0, 0]);
     }
 

@@ -193,14 +193,14 @@ fn merged_record(
     let answers: Vec<_> = unit
         .iter()
         .enumerate()
-        .map(|(f, &r)| answer(tables, f, r))
+        .map(|(f, r)| answer(tables, f, r))
         .collect();
     let maj = majority(&coded.unit_outcomes(u));
     let notes: Vec<String> = unit
         .iter()
         .enumerate()
-        .filter(|(_, r)| **r != NO_ROW)
-        .filter_map(|(f, &r)| {
+        .filter(|(_, r)| *r != NO_ROW)
+        .filter_map(|(f, r)| {
             let n = tables[f].note(r as usize);
             (!n.trim().is_empty()).then(|| format!("{}: {}", names[f], n.trim()))
         })
@@ -223,11 +223,12 @@ fn merged_record(
             // Every other speaker an annotator named, most common first, ahead of the
             // extractor's own candidates.
             let mut counts: Vec<(u32, usize, String)> = Vec::new();
-            for (f, &r) in unit.iter().enumerate() {
+            let keys = coded.speaker_codes(u);
+            for (f, r) in unit.iter().enumerate() {
                 if r == NO_ROW {
                     continue;
                 }
-                let key = coded.speaker.unit(u)[f];
+                let key = keys[f];
                 if key == super::metrics::MISSING {
                     continue;
                 }
@@ -298,9 +299,8 @@ fn first_spelling(
     u: usize,
     key: u32,
 ) -> Option<String> {
-    let unit = al.unit(u);
-    let f = coded.speaker.unit(u).iter().position(|&c| c == key)?;
+    let f = coded.speaker_codes(u).iter().position(|&c| c == key)?;
     tables[f]
-        .final_speaker(unit[f] as usize)
+        .final_speaker(al.row(u, f) as usize)
         .map(str::to_string)
 }

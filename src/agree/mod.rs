@@ -166,7 +166,7 @@ pub fn load(input: &Input) -> Result<Loaded> {
 }
 
 /// Computes the report and the coded answers the merged file is made from.
-pub fn compare(l: &Loaded, opts: &report::Options) -> (report::Report, report::Coded) {
+pub fn compare<'a>(l: &'a Loaded, opts: &report::Options) -> (report::Report, report::Coded<'a>) {
     let mut tm = Timings::start();
     let coded = report::Coded::new(&l.tables, &l.alignment, opts.speaker_match);
     tm.mark("code answers");

@@ -196,7 +196,8 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
                 .is_some_and(|a| a < min)
         })
     });
-    release_at_exit((text, rep, coded, loaded));
+    release_at_exit((text, rep, coded));
+    release_at_exit(loaded);
     Ok(if below { exit::FINDINGS } else { exit::OK })
 }
 

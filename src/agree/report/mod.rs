@@ -182,14 +182,17 @@ pub struct Report {
     pub unanimous: usize,
 }
 
-/// Per-unit answers coded for comparison, shared by the report and the merged file.
-pub struct Coded {
-    pub status: Labels,
-    pub speaker: Labels,
+/// Per-unit answers coded for comparison, shared by the report and the merged file. The codes
+/// are worked out from the tables when asked for (cheap: a few lookups), so that a million
+/// units' codes are not kept; [`Coded::labels`] makes them all for the bootstrap.
+pub struct Coded<'a> {
+    tables: &'a [Table],
+    al: &'a Alignment,
     /// Speaker keys (normalised names) by code.
     pub speaker_keys: Vec<String>,
     /// Per table: the speaker key code of each name id.
     key_of_name: Vec<Vec<u32>>,
+    labels: std::sync::OnceLock<(Labels, Labels)>,
 }
 
 /// Outcome codes: what an annotator decided about a unit, the thing majority votes count.
@@ -200,9 +203,8 @@ pub const OUT_NO_NAME: u32 = 2;
 /// `OUT_SPEAKER + key` for a named speaker.
 pub const OUT_SPEAKER: u32 = 3;
 
-impl Coded {
-    pub fn new(tables: &[Table], al: &Alignment, mode: SpeakerMatch) -> Coded {
-        let k = tables.len();
+impl<'a> Coded<'a> {
+    pub fn new(tables: &'a [Table], al: &'a Alignment, mode: SpeakerMatch) -> Coded<'a> {
         let mut keys: HashMap<String, u32> = HashMap::new();
         let mut speaker_keys: Vec<String> = Vec::new();
         // Copies mostly name the same people: each name is keyed once.
@@ -235,46 +237,90 @@ impl Coded {
                     .collect()
             })
             .collect();
-        let n = al.units();
-        // Units in parallel chunks, each chunk's memory first touched by the thread that
-        // fills it.
-        const UNITS: usize = 1 << 14;
-        let chunk = UNITS * k.max(1);
-        let kk = k.max(1);
-        let (st, sp) = par_vec2(n * k, chunk, |range, st, sp| {
-            for u in range.start / kk..range.end / kk {
-                for (f, &r) in al.unit(u).iter().enumerate() {
-                    let (status, key) = if r == NO_ROW {
-                        (MISSING, MISSING)
-                    } else {
-                        let (t, r) = (&tables[f], r as usize);
-                        let code = t.status[r];
-                        let key = match status_of_code(code) {
-                            Some(s @ (Status::Confirmed | Status::Corrected)) => {
-                                let name = if s == Status::Corrected || t.reviewed[r] != 0 {
-                                    t.reviewed[r]
-                                } else {
-                                    t.extracted().speaker[r]
-                                };
-                                key_of_name[f][name as usize]
-                            }
-                            _ => MISSING,
-                        };
-                        (code.checked_sub(1).map_or(MISSING, u32::from), key)
-                    };
-                    st.push(status);
-                    sp.push(key);
-                }
-            }
-        });
-        let status = Labels::from_data(k, 4, st);
-        let speaker = Labels::from_data(k, speaker_keys.len(), sp);
         Coded {
-            status,
-            speaker,
+            tables,
+            al,
             speaker_keys,
             key_of_name,
+            labels: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Number of status categories ([`Status::ALL`]).
+    pub fn status_categories(&self) -> usize {
+        4
+    }
+
+    /// Number of speaker categories (keys).
+    pub fn speaker_categories(&self) -> usize {
+        self.speaker_keys.len()
+    }
+
+    /// Copy `f`'s answer in its row `r` ([`NO_ROW`]: none): the status code (its place in
+    /// [`Status::ALL`]) and the speaker key, each [`MISSING`] when there is none.
+    #[inline(always)]
+    pub fn answer_codes(&self, f: usize, r: u32) -> (u32, u32) {
+        if r == NO_ROW {
+            return (MISSING, MISSING);
+        }
+        let (t, r) = (&self.tables[f], r as usize);
+        let code = t.status[r];
+        let key = match status_of_code(code) {
+            Some(s @ (Status::Confirmed | Status::Corrected)) => {
+                let name = if s == Status::Corrected || t.reviewed[r] != 0 {
+                    t.reviewed[r]
+                } else {
+                    t.extracted().speaker[r]
+                };
+                self.key_of_name[f][name as usize]
+            }
+            _ => MISSING,
+        };
+        (code.checked_sub(1).map_or(MISSING, u32::from), key)
+    }
+
+    /// A unit's status codes and speaker keys, one per copy, into `st` and `sp`.
+    #[inline]
+    pub fn unit_codes(&self, u: usize, st: &mut Vec<u32>, sp: &mut Vec<u32>) {
+        st.clear();
+        sp.clear();
+        for f in 0..self.tables.len() {
+            let (s, k) = self.answer_codes(f, self.al.row(u, f));
+            st.push(s);
+            sp.push(k);
+        }
+    }
+
+    /// A unit's speaker keys, one per copy.
+    pub fn speaker_codes(&self, u: usize) -> Vec<u32> {
+        let (mut st, mut sp) = (Vec::new(), Vec::new());
+        self.unit_codes(u, &mut st, &mut sp);
+        sp
+    }
+
+    /// The status and speaker labels of every unit (for the bootstrap), made on first use.
+    pub fn labels(&self) -> &(Labels, Labels) {
+        self.labels.get_or_init(|| {
+            let k = self.tables.len();
+            let n = self.al.units();
+            // Units in parallel chunks, each chunk's memory first touched by the thread that
+            // fills it.
+            const UNITS: usize = 1 << 14;
+            let kk = k.max(1);
+            let (st, sp) = par_vec2(n * k, UNITS * kk, |range, st, sp| {
+                for u in range.start / kk..range.end / kk {
+                    for f in 0..k {
+                        let (s, key) = self.answer_codes(f, self.al.row(u, f));
+                        st.push(s);
+                        sp.push(key);
+                    }
+                }
+            });
+            (
+                Labels::from_data(k, self.status_categories(), st),
+                Labels::from_data(k, self.speaker_categories(), sp),
+            )
+        })
     }
 
     /// An annotator's answer (merge answer code, see [`OUT_SPEAKER`]) from its status and
@@ -292,10 +338,10 @@ impl Coded {
 
     /// Per annotator: the unit's answer code (see [`OUT_SPEAKER`]).
     pub fn unit_outcomes(&self, u: usize) -> Vec<u32> {
-        self.status
-            .unit(u)
-            .iter()
-            .zip(self.speaker.unit(u))
+        let (mut st, mut sp) = (Vec::new(), Vec::new());
+        self.unit_codes(u, &mut st, &mut sp);
+        st.iter()
+            .zip(&sp)
             .map(|(&s, &key)| Coded::outcome(s, key))
             .collect()
     }
@@ -306,9 +352,10 @@ impl Coded {
         majority(&self.unit_outcomes(u))
     }
 
-    /// Whether every annotator gave the unit the same answer (the majority's share is 1).
-    pub fn unanimous(&self, u: usize) -> bool {
-        let (st, sp) = (self.status.unit(u), self.speaker.unit(u));
+    /// Whether every annotator gave the same answer (the majority's share is 1), from a unit's
+    /// codes.
+    #[inline]
+    fn unanimous(st: &[u32], sp: &[u32]) -> bool {
         let Some(o) = st.first().map(|&s| Coded::outcome(s, sp[0])) else {
             return false;
         };
@@ -404,11 +451,11 @@ pub fn answer(tables: &[Table], f: usize, row: u32) -> Answer {
 }
 
 /// Computes the report.
-pub fn build(
+pub fn build<'a>(
     tables: &[Table],
     names: &[String],
     al: &Alignment,
-    coded: &Coded,
+    coded: &'a Coded<'a>,
     opts: &Options,
 ) -> Report {
     let k = tables.len();
@@ -455,12 +502,12 @@ pub fn build(
     let mut aligned_by_overlap = 0;
     // Every unit is complete when the copies have the same rows.
     for u in (0..n).filter(|_| !al.identity) {
-        if al.how[u] == AlignedBy::Overlap {
+        if al.how(u) == AlignedBy::Overlap {
             aligned_by_overlap += 1;
         }
         if !al.is_complete(u) {
             let unit = al.unit(u);
-            for (f, &r) in unit.iter().enumerate() {
+            for (f, r) in unit.iter().enumerate() {
                 if r == NO_ROW {
                     annotators[f].missing += 1;
                 }
@@ -472,7 +519,7 @@ pub fn build(
                 doc_id: t.docs.get(t.extracted().doc[r]).to_string(),
                 start: t.extracted().start[r],
                 end: t.extracted().end[r],
-                present: (0..k).filter(|&g| unit[g] != NO_ROW).collect(),
+                present: (0..k).filter(|&g| unit.get(g) != NO_ROW).collect(),
             });
         }
     }
@@ -532,8 +579,8 @@ pub fn build(
     // per-document figures.
     let pairs = metrics::pairs(k);
     let ix = |c: u32| if c == MISSING { 4 } else { c as usize };
-    let v_status = coded.status.categories();
-    let v_speaker = coded.speaker.categories();
+    let v_status = coded.status_categories();
+    let v_speaker = coded.speaker_categories();
     struct Pass {
         status: metrics::Accumulator,
         speaker: metrics::Accumulator,
@@ -543,6 +590,9 @@ pub fn build(
         documents: Vec<(usize, Vec<Document>, Vec<u32>)>,
         doc: Tallies,
         doc_combos: Option<metrics::Combinations>,
+        /// The unit's codes.
+        st: Vec<u32>,
+        sp: Vec<u32>,
     }
     let new_pass = || Pass {
         status: metrics::Accumulator::new(k, v_status),
@@ -552,6 +602,8 @@ pub fn build(
         documents: Vec::new(),
         doc: Tallies::new(k, v_status),
         doc_combos: metrics::Combinations::new(k, v_status),
+        st: Vec::with_capacity(k),
+        sp: Vec::with_capacity(k),
     };
     const DOCS: usize = 256;
     let doc_chunks = doc_names.len().div_ceil(DOCS);
@@ -562,11 +614,13 @@ pub fn build(
             let (from, to) = (doc_start[d], doc_start[d + 1]);
             p.doc.clear();
             let mut unanimous = 0;
+            let mut speaker_agreement = PercentAgreement::default();
             for i in from..to {
                 let u = unit_of(i);
-                let st = coded.status.unit(u);
+                coded.unit_codes(u, &mut p.st, &mut p.sp);
+                let (st, sp) = (&p.st[..], &p.sp[..]);
                 p.status.add(st);
-                p.speaker.add(coded.speaker.unit(u));
+                p.speaker.add(sp);
                 for (q, &(a, b)) in pairs.iter().enumerate() {
                     p.confusion[q][ix(st[a])][ix(st[b])] += 1;
                 }
@@ -574,12 +628,13 @@ pub fn build(
                     Some(combos) => combos.add(st),
                     None => p.doc.add_unit(st, 1),
                 }
-                if coded.unanimous(u) {
+                if Coded::unanimous(st, sp) {
                     unanimous += 1;
                 }
-                if differs(st) || differs(coded.speaker.unit(u)) {
+                if differs(st) || differs(sp) {
                     disagree.push(u as u32);
                 }
+                speaker_agreement.add(sp);
             }
             if let Some(combos) = &mut p.doc_combos {
                 p.doc.add_combinations(combos);
@@ -591,9 +646,7 @@ pub fn build(
                 unanimous,
                 status_agreement: p.doc.percent_agreement(),
                 status_alpha: p.doc.krippendorff_alpha(),
-                speaker_agreement: percent_agreement(
-                    (from..to).map(|i| coded.speaker.unit(unit_of(i))),
-                ),
+                speaker_agreement: speaker_agreement.coef(),
             });
         }
         p.documents.push((c, docs, disagree));
@@ -646,27 +699,33 @@ pub fn build(
         .map(|(counts, &(a, b))| Confusion { a, b, counts })
         .collect();
 
-    let field = |name: &'static str, labels: &Labels, t: Tallies, seed: u64| -> Field {
-        let q = t.used_categories();
-        let summary = t.summary(q);
-        let intervals = metrics::bootstrap(labels, opts.bootstrap, seed, q);
-        Field {
-            name,
-            units_answered: t.answered_units(),
-            units_pairable: t.pairable_units(),
-            units_complete: t.complete_units(),
-            categories: q,
-            summary,
-            intervals,
-            pair_units: pairs.iter().map(|&(i, j)| t.pair_units(i, j)).collect(),
-            pair_agreement: pairs.iter().map(|&(i, j)| t.pair_observed(i, j)).collect(),
-        }
-    };
+    let field =
+        |name: &'static str, labels: &dyn Fn() -> &'a Labels, t: Tallies, seed: u64| -> Field {
+            let q = t.used_categories();
+            let summary = t.summary(q);
+            // Without replicates there are no intervals and no need for every unit's labels.
+            let intervals = if opts.bootstrap == 0 {
+                None
+            } else {
+                metrics::bootstrap(labels(), opts.bootstrap, seed, q)
+            };
+            Field {
+                name,
+                units_answered: t.answered_units(),
+                units_pairable: t.pairable_units(),
+                units_complete: t.complete_units(),
+                categories: q,
+                summary,
+                intervals,
+                pair_units: pairs.iter().map(|&(i, j)| t.pair_units(i, j)).collect(),
+                pair_agreement: pairs.iter().map(|&(i, j)| t.pair_observed(i, j)).collect(),
+            }
+        };
     let fields = vec![
-        field("status", &coded.status, status.finish(), opts.seed),
+        field("status", &|| &coded.labels().0, status.finish(), opts.seed),
         field(
             "speaker",
-            &coded.speaker,
+            &|| &coded.labels().1,
             speaker.finish(),
             opts.seed.wrapping_add(1),
         ),
@@ -769,9 +828,11 @@ fn documents_of_units<'a>(
 
 /// The disagreement on unit `u`: what differs and every annotator's answer.
 pub fn disagreement(tables: &[Table], al: &Alignment, coded: &Coded, u: usize) -> Disagreement {
-    let differs = |l: &Labels| {
+    let (mut st, mut sp) = (Vec::new(), Vec::new());
+    coded.unit_codes(u, &mut st, &mut sp);
+    let differs = |l: &[u32]| {
         let mut seen = MISSING;
-        l.unit(u).iter().any(|&c| {
+        l.iter().any(|&c| {
             if c == MISSING {
                 return false;
             }
@@ -784,10 +845,10 @@ pub fn disagreement(tables: &[Table], al: &Alignment, coded: &Coded, u: usize) -
         })
     };
     let mut fields = Vec::new();
-    if differs(&coded.status) {
+    if differs(&st) {
         fields.push("status");
     }
-    if differs(&coded.speaker) {
+    if differs(&sp) {
         fields.push("speaker");
     }
     let (f, r) = al.anchor(u);
@@ -796,21 +857,21 @@ pub fn disagreement(tables: &[Table], al: &Alignment, coded: &Coded, u: usize) -
         .unit(u)
         .iter()
         .enumerate()
-        .map(|(g, &row)| answer(tables, g, row))
+        .map(|(g, row)| answer(tables, g, row))
         .collect();
     Disagreement {
         quote_id: t.quote_id(r).into_owned(),
         doc_id: t.docs.get(t.extracted().doc[r]).to_string(),
         quote: t.quote(r).into_owned(),
         fields,
-        majority_speaker: majority_speaker(coded, u, &answers),
+        majority_speaker: majority_speaker(&sp, &answers),
         answers,
     }
 }
 
-/// The most common speaker key of a unit, as the first annotator who gave it wrote it.
-pub fn majority_speaker(coded: &Coded, u: usize, answers: &[Answer]) -> Option<String> {
-    let codes = coded.speaker.unit(u);
+/// The most common speaker key of a unit (`codes`, one per annotator), as the first annotator
+/// who gave it wrote it.
+pub fn majority_speaker(codes: &[u32], answers: &[Answer]) -> Option<String> {
     let (key, _) = majority(codes)?;
     codes
         .iter()
@@ -819,11 +880,16 @@ pub fn majority_speaker(coded: &Coded, u: usize, answers: &[Answer]) -> Option<S
 }
 
 /// Percent agreement without the per-category tallies (for fields with many categories), over
-/// units given as their labels.
-fn percent_agreement<'a>(units: impl Iterator<Item = &'a [u32]>) -> Coef {
-    let mut sum = 0.0;
-    let mut count = 0u64;
-    for x in units {
+/// units added one by one as their labels.
+#[derive(Default)]
+struct PercentAgreement {
+    sum: f64,
+    count: u64,
+}
+
+impl PercentAgreement {
+    #[inline]
+    fn add(&mut self, x: &[u32]) {
         let mut m = 0;
         let mut same = 0;
         for (i, &a) in x.iter().enumerate() {
@@ -834,15 +900,18 @@ fn percent_agreement<'a>(units: impl Iterator<Item = &'a [u32]>) -> Coef {
             same += x[i + 1..].iter().filter(|&&b| b == a).count();
         }
         if m < 2 {
-            continue;
+            return;
         }
-        sum += same as f64 / (m * (m - 1) / 2) as f64;
-        count += 1;
+        self.sum += same as f64 / (m * (m - 1) / 2) as f64;
+        self.count += 1;
     }
-    if count == 0 {
-        Coef::Undefined("no unit has answers from two annotators")
-    } else {
-        Coef::Value(sum / count as f64)
+
+    fn coef(&self) -> Coef {
+        if self.count == 0 {
+            Coef::Undefined("no unit has answers from two annotators")
+        } else {
+            Coef::Value(self.sum / self.count as f64)
+        }
     }
 }
 
@@ -893,6 +962,38 @@ mod tests {
         for k in 2..7 {
             for (p, &(a, b)) in metrics::pairs(k).iter().enumerate() {
                 assert_eq!(pair_index(a, b, k), p, "k={k} pair ({a}, {b})");
+            }
+        }
+    }
+
+    fn table(body: &str) -> Table {
+        let s = format!("quote_id,doc_id,quote,start,end,speaker,status,reviewed_speaker\n{body}");
+        crate::agree::read::read_csv_table(s.as_bytes(), std::path::Path::new("t.csv")).unwrap()
+    }
+
+    #[test]
+    fn codes_worked_out_per_unit_agree_with_the_labels() {
+        let a = table("x,d,q,0,5,Ann,confirmed,\ny,d,r,6,9,Bo,corrected,Cy\nz,d,s,10,12,Di,,\n");
+        let same = table(
+            "x,d,q,0,5,Ann,rejected,\ny,d,r,6,9,Bo,confirmed,\nz,d,s,10,12,Di,corrected,ann\n",
+        );
+        let other = table("y,d,r,6,9,Bo,flagged,\nw,e,t,0,3,Ed,confirmed,\n");
+        for tables in [vec![a.clone(), same], vec![a, other]] {
+            let al = crate::agree::align::align(&tables);
+            assert_eq!(al.identity, tables[1].len() == 3);
+            let coded = Coded::new(&tables, &al, SpeakerMatch::Normalized);
+            let (st_labels, sp_labels) = coded.labels();
+            let (mut st, mut sp) = (Vec::new(), Vec::new());
+            for u in 0..al.units() {
+                coded.unit_codes(u, &mut st, &mut sp);
+                assert_eq!(st, st_labels.unit(u));
+                assert_eq!(sp, sp_labels.unit(u));
+                assert_eq!(coded.speaker_codes(u), sp);
+                let outs = coded.unit_outcomes(u);
+                assert_eq!(
+                    Coded::unanimous(&st, &sp),
+                    majority(&outs).is_some_and(|m| m.1 >= 1.0)
+                );
             }
         }
     }
