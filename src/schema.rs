@@ -1008,6 +1008,164 @@ impl<W: Write> CsvWriter<W> {
     }
 }
 
+/// Data rows as [`CsvWriter`] writes them (no extra columns), appended to a byte buffer: for
+/// writers of many rows at a time (`extract` serialises a few documents per task). The same
+/// bytes, without a `Write`, the per-field state of a general CSV writer or a look-up of each
+/// column by name: a field is quoted when it holds a comma, a quotation mark or a line break,
+/// its quotation marks doubled.
+pub struct CsvRows {
+    opts: WriteOptions,
+    /// Per column of [`COLUMNS`]: whether it is one of [`TEXT_COLUMNS`].
+    text: Vec<bool>,
+    /// Confidences already formatted, by their bits (as in [`CsvWriter`]).
+    confidences: Vec<(u64, String)>,
+}
+
+impl CsvRows {
+    pub fn new(opts: WriteOptions) -> Self {
+        CsvRows {
+            opts,
+            text: COLUMNS.iter().map(|c| TEXT_COLUMNS.contains(c)).collect(),
+            confidences: Vec::new(),
+        }
+    }
+
+    pub fn write(&mut self, out: &mut Vec<u8>, r: &QuoteRecord) {
+        let opt = |out: &mut Vec<u8>, v: Option<usize>| {
+            if let Some(v) = v {
+                push_decimal(out, v);
+            }
+        };
+        for (i, &text) in self.text.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            // (in the order of COLUMNS; `csv_rows_are_what_the_csv_writer_writes` checks it)
+            let v: &str = match i {
+                0 => &r.quote_id,
+                1 => &r.doc_id,
+                2 => r.kind.as_str(),
+                3 => &r.quote,
+                4 => {
+                    push_decimal(out, r.start);
+                    continue;
+                }
+                5 => {
+                    push_decimal(out, r.end);
+                    continue;
+                }
+                6 => &r.speaker,
+                7 => &r.speaker_mention,
+                8 => {
+                    opt(out, r.speaker_start);
+                    continue;
+                }
+                9 => {
+                    opt(out, r.speaker_end);
+                    continue;
+                }
+                10 => &r.cue,
+                11 => {
+                    let bits = r.confidence.to_bits();
+                    let k = match self.confidences.iter().position(|(b, _)| *b == bits) {
+                        Some(k) => k,
+                        None => {
+                            if self.confidences.len() >= 64 {
+                                self.confidences.clear();
+                            }
+                            self.confidences
+                                .push((bits, format_confidence(r.confidence)));
+                            self.confidences.len() - 1
+                        }
+                    };
+                    csv_field(out, self.confidences[k].1.as_bytes());
+                    continue;
+                }
+                12 => &r.rule,
+                13 => {
+                    let c = r.cell("candidates").unwrap_or_default();
+                    self.text_field(out, text, &c);
+                    continue;
+                }
+                14 => &r.context,
+                15 => {
+                    opt(out, r.context_start);
+                    continue;
+                }
+                16 => r.status.map_or("", |st| st.as_str()),
+                17 => &r.reviewed_speaker,
+                18 => &r.annotator,
+                19 => &r.reviewed_at,
+                20 => &r.note,
+                21 => {
+                    push_decimal(out, SCHEMA_VERSION as usize);
+                    continue;
+                }
+                _ => "",
+            };
+            self.text_field(out, text, v);
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+
+    fn text_field(&self, out: &mut Vec<u8>, text: bool, v: &str) {
+        if text && self.opts.escape_formulas {
+            csv_field(out, escape_formula(v).as_bytes());
+        } else {
+            csv_field(out, v.as_bytes());
+        }
+    }
+}
+
+/// `v` in decimal (as `to_string` writes it).
+fn push_decimal(out: &mut Vec<u8>, mut v: usize) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// Bytes that make the `csv` crate quote a field: the delimiter, the quotation mark and the
+/// line breaks.
+static CSV_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b',' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t
+};
+
+/// One CSV field as the `csv` crate writes it by default.
+fn csv_field(out: &mut Vec<u8>, f: &[u8]) {
+    let quote = if f.len() < 64 {
+        f.iter().any(|&b| CSV_SPECIAL[b as usize])
+    } else {
+        memchr::memchr3(b',', b'"', b'\n', f).is_some() || memchr::memchr(b'\r', f).is_some()
+    };
+    if !quote {
+        out.extend_from_slice(f);
+        return;
+    }
+    out.reserve(f.len() + 2);
+    out.push(b'"');
+    let mut rest = f;
+    while let Some(i) = memchr::memchr(b'"', rest) {
+        out.extend_from_slice(&rest[..=i]);
+        out.push(b'"');
+        rest = &rest[i + 1..];
+    }
+    out.extend_from_slice(rest);
+    out.push(b'"');
+}
+
 /// The JSON object of one record: the CSV's field names; numbers as numbers; empty optional
 /// values as `null`; `candidates` as an array.
 pub fn record_to_json(r: &QuoteRecord) -> Value {
@@ -1095,6 +1253,77 @@ pub fn write_path(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    mod csv_rows {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn cell() -> impl Strategy<Value = String> {
+            proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "Zoë", " ", ",", "\"", "\r", "\n", "\r\n", "=", "+", "-", "@", "'", "|",
+                    "#", "\t", "1",
+                ]),
+                0..8,
+            )
+            .prop_map(|v| v.concat())
+        }
+
+        prop_compose! {
+            fn record()(
+                texts in proptest::collection::vec(cell(), 11),
+                nums in proptest::collection::vec(0usize..100_000, 5),
+                some in proptest::collection::vec(any::<bool>(), 3),
+                kind in 0usize..3,
+                status in 0usize..5,
+                confidence in proptest::sample::select(vec![0.0, 0.4, 0.85 * 0.6, 0.95, 1.0, 0.123_456]),
+                candidates in proptest::collection::vec(cell(), 0..4),
+            ) -> QuoteRecord {
+                QuoteRecord {
+                    quote_id: texts[0].clone(),
+                    doc_id: texts[1].clone(),
+                    kind: Kind::ALL[kind],
+                    quote: texts[2].clone(),
+                    start: nums[0],
+                    end: nums[1],
+                    speaker: texts[3].clone(),
+                    speaker_mention: texts[4].clone(),
+                    speaker_start: some[0].then_some(nums[2]),
+                    speaker_end: some[0].then_some(nums[3]),
+                    cue: texts[5].clone(),
+                    confidence,
+                    rule: texts[6].clone(),
+                    candidates,
+                    context: texts[7].clone(),
+                    context_start: some[1].then_some(nums[4]),
+                    status: Status::ALL.get(status).copied(),
+                    reviewed_speaker: texts[8].clone(),
+                    annotator: texts[9].clone(),
+                    reviewed_at: if some[2] { texts[10].clone() } else { String::new() },
+                    note: texts[10].clone(),
+                    extra: Vec::new(),
+                }
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn csv_rows_are_what_the_csv_writer_writes(
+                records in proptest::collection::vec(record(), 1..4),
+                escape_formulas in any::<bool>(),
+            ) {
+                let opts = WriteOptions { escape_formulas };
+                let mut w = CsvWriter::headerless(Vec::new(), &[], opts);
+                let (mut rows, mut fast) = (CsvRows::new(opts), Vec::new());
+                for r in &records {
+                    w.write(r).unwrap();
+                    rows.write(&mut fast, r);
+                }
+                let want = w.into_inner().unwrap();
+                prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&want));
+            }
+        }
+    }
 
     fn sample() -> QuoteRecord {
         QuoteRecord {

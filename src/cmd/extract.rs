@@ -198,13 +198,13 @@ fn serialise(
 ) -> std::io::Result<Vec<u8>> {
     match format {
         DataFormat::Csv => {
-            let mut w = schema::CsvWriter::headerless(Vec::new(), &[], opts);
+            let (mut rows, mut buf) = (schema::CsvRows::new(opts), Vec::new());
             for records in docs {
                 for r in &records {
-                    w.write(r)?;
+                    rows.write(&mut buf, r);
                 }
             }
-            w.into_inner()
+            Ok(buf)
         }
         DataFormat::Jsonl => {
             let mut buf = Vec::new();

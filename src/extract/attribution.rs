@@ -818,21 +818,36 @@ const CLAUSE_BREAKS: &[&str] = &[
     "before",
 ];
 
+/// Of each ASCII byte: 1 white space (as `char::is_whitespace`), 2 a letter or digit, else 0.
+static ASCII_WORD_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
+            t[c] = 1;
+        } else if b.is_ascii_alphanumeric() {
+            t[c] = 2;
+        }
+        c += 1;
+    }
+    t
+};
+
 /// The number of whitespace-separated words with a letter or digit (one pass, no splitting).
 fn words_of(s: &str) -> usize {
     if s.is_ascii() {
-        // byte by byte (the same classes as below, for ASCII)
-        let (mut n, mut in_word, mut alnum) = (0, false, false);
+        // byte by byte, without a branch per byte (the same classes as below, for ASCII): a
+        // word is counted at the space after it (or the end) when a letter or digit was seen
+        // since the last space
+        let (mut n, mut alnum) = (0, false);
         for &b in s.as_bytes() {
-            if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
-                n += usize::from(in_word && alnum);
-                (in_word, alnum) = (false, false);
-            } else {
-                in_word = true;
-                alnum |= b.is_ascii_alphanumeric();
-            }
+            let class = ASCII_WORD_CLASS[usize::from(b & 0x7f)];
+            let space = class == 1;
+            n += usize::from(space & alnum);
+            alnum = !space & (alnum | (class == 2));
         }
-        return n + usize::from(in_word && alnum);
+        return n + usize::from(alnum);
     }
     let (mut n, mut in_word, mut alnum) = (0, false, false);
     for c in s.chars() {
@@ -2056,6 +2071,14 @@ impl<'a> Doc<'a> {
 /// A cheap comparison key for names: lowercase letters and digits of each word, titles and a
 /// leading article left out.
 fn name_key(name: &str) -> String {
+    if name.is_ascii() {
+        return ascii_name_key(name.as_bytes());
+    }
+    any_name_key(name)
+}
+
+/// [`name_key`] of any name, word by word.
+fn any_name_key(name: &str) -> String {
     let mut key = String::with_capacity(name.len());
     for w in name.split_whitespace() {
         // names are compared in inner loops: ASCII words without a lowercased copy
@@ -2093,6 +2116,34 @@ fn name_key(name: &str) -> String {
     key
 }
 
+/// [`name_key`] of an ASCII name, byte by byte.
+fn ascii_name_key(name: &[u8]) -> String {
+    let mut key: Vec<u8> = Vec::with_capacity(name.len());
+    // (`split_whitespace` of ASCII text: the vertical tab too)
+    let words = name
+        .split(|b| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' '))
+        .filter(|w| !w.is_empty());
+    for w in words {
+        if key.is_empty()
+            && [&b"the"[..], b"a", b"an", b"mr.", b"mrs.", b"ms.", b"dr."]
+                .iter()
+                .any(|a| w.eq_ignore_ascii_case(a))
+        {
+            continue;
+        }
+        if !key.is_empty() {
+            key.push(b' ');
+        }
+        key.extend(
+            w.iter()
+                .filter(|b| b.is_ascii_alphanumeric())
+                .map(u8::to_ascii_lowercase),
+        );
+    }
+    // (ASCII bytes: always UTF-8)
+    String::from_utf8(key).unwrap_or_default()
+}
+
 fn cue_text(toks: &[Tok], c: usize) -> String {
     if toks[c].lower == "according" {
         return "according to".into();
@@ -2105,7 +2156,33 @@ fn cue_text(toks: &[Tok], c: usize) -> String {
 
 #[cfg(test)]
 mod name_key_tests {
-    use super::{name_key, words_of};
+    use super::{any_name_key, ascii_name_key, name_key, words_of};
+    use proptest::prelude::*;
+
+    fn ascii_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                "a", "The", "the", "MR.", "mrs.", "Ms.", "dr.", "An", " ", "  ", "\t", "\n",
+                "\x0b", "\x0c", "\r", "\x1c", "O'Neil", "-", "—", ".", "Jr.", "42", "x-y", ",",
+            ]),
+            0..10,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn ascii_keys_and_counts_are_those_of_the_general_code(s in ascii_text()) {
+            if s.is_ascii() {
+                prop_assert_eq!(ascii_name_key(s.as_bytes()), any_name_key(&s));
+            }
+            let want = s
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count();
+            prop_assert_eq!(words_of(&s), want);
+        }
+    }
 
     #[test]
     fn words_are_counted_as_split_on_whitespace() {
