@@ -223,6 +223,18 @@ impl Interner {
         self.slots[at] = Slot { a, b, len: n, id };
     }
 
+    /// Back to no strings, keeping the room.
+    fn clear(&mut self) {
+        if !self.ends.is_empty() {
+            self.slots.fill(EMPTY_SLOT);
+        }
+        self.text.clear();
+        self.ends.clear();
+        self.order.clear();
+        self.round.clear();
+        self.current = 0;
+    }
+
     /// Starts a new round of [`Interner::used`].
     fn begin(&mut self) {
         self.current = self.current.wrapping_add(1);
@@ -384,7 +396,8 @@ pub struct Table {
     /// to the review columns, or `u32::MAX` for a row read in full (whose columns are in
     /// [`Table::own`]).
     ref_row: Vec<u32>,
-    pub docs: Interner,
+    /// Shared by a copy with the documents of the first copy's (see [`Table::shared`]).
+    pub docs: Arc<Interner>,
     /// See [`status_code`].
     pub status: Vec<u8>,
     /// Reviewed speaker, as ids in [`Table::names`].
@@ -412,7 +425,7 @@ impl Table {
             own: Extracted::default(),
             shared: None,
             ref_row: Vec::new(),
-            docs: Interner::default(),
+            docs: Arc::default(),
             status: Vec::new(),
             reviewed: Vec::new(),
             names,
@@ -778,7 +791,9 @@ impl Table {
                 prefix.push(u32::MAX);
             }
         }
-        self.own.doc.push(self.docs.id(r.doc_id.as_bytes()));
+        self.own
+            .doc
+            .push(Arc::make_mut(&mut self.docs).id(r.doc_id.as_bytes()));
         self.own.start.push(r.start);
         self.own.end.push(r.end);
         self.status.push(status_code(r.status));
@@ -823,8 +838,15 @@ impl Table {
         };
         let mut names = std::mem::take(map);
         remap(&mut self.names, &p.names, &mut names);
-        let mut docs = Vec::new();
-        remap(&mut self.docs, &p.docs, &mut docs);
+        // Documents may be shared with another table: changed only for one they lack.
+        let mut docs = vec![u32::MAX; p.docs.len()];
+        for &i in p.docs.used() {
+            let s = p.docs.get(i).as_bytes();
+            docs[i as usize] = match self.docs.find(s) {
+                Some(id) => id,
+                None => Arc::make_mut(&mut self.docs).id(s),
+            };
+        }
         for (name, n, line) in &p.annotators {
             match self.annotators.iter_mut().find(|e| &e.0 == name) {
                 Some(e) => e.1 += n,
@@ -925,7 +947,8 @@ impl Table {
         self.own.clear();
         self.shared = None;
         self.ref_row.clear();
-        self.docs.begin();
+        // A document's rows are usually together: a chunk's documents are not kept for the next.
+        Arc::make_mut(&mut self.docs).clear();
         self.status.clear();
         self.reviewed.clear();
         self.names.begin();
@@ -987,12 +1010,13 @@ fn equal_hashes(hashes: &[u64]) -> Vec<Vec<u32>> {
     for b in 0..1 << bits {
         start[b + 1] += start[b];
     }
-    // (hash, row) by bucket, rows in order within each.
-    let mut spread = vec![(0u64, 0u32); n];
+    // (low half of the hash, row) by bucket, rows in order within each: the bucket holds the
+    // top bits, and rows whose low halves are equal are compared on their whole hashes.
+    let mut spread = vec![(0u32, 0u32); n];
     let mut next = start.clone();
     for (r, &h) in hashes.iter().enumerate() {
         let b = bucket(h);
-        spread[next[b] as usize] = (h, r as u32);
+        spread[next[b] as usize] = (h as u32, r as u32);
         next[b] += 1;
     }
     let mut found: Vec<Vec<u32>> = start
@@ -1005,15 +1029,16 @@ fn equal_hashes(hashes: &[u64]) -> Vec<Vec<u32>> {
             let mask = size - 1;
             // Each repeated hash's group, as (index of its first entry, rows).
             let mut groups: Vec<(usize, Vec<u32>)> = Vec::new();
-            for (i, &(h, r)) in part.iter().enumerate() {
-                let mut at = (h as usize) & mask;
+            for (i, &(low, r)) in part.iter().enumerate() {
+                let mut at = (low as usize) & mask;
                 loop {
                     let k = table[at];
                     if k == u32::MAX {
                         table[at] = i as u32;
                         break;
                     }
-                    if part[k as usize].0 == h {
+                    let (other_low, other) = part[k as usize];
+                    if other_low == low && hashes[other as usize] == hashes[r as usize] {
                         match groups.iter_mut().find(|g| g.0 == k as usize) {
                             Some(g) => g.1.push(r),
                             None => groups.push((k as usize, vec![part[k as usize].1, r])),
@@ -1150,6 +1175,19 @@ fn read_csv_against(mut rdr: impl Read, path: &Path, reference: Option<&Table>) 
         CHUNK,
         &|_, _| {},
     )
+}
+
+/// Maps the pages of `from..to` in one go, ahead of reading them (where the system allows):
+/// cheaper than a page fault every few pages.
+fn populate(bytes: &Bytes, from: usize, to: usize) {
+    #[cfg(target_os = "linux")]
+    if let Bytes::Map(map) = bytes
+        && to > from
+    {
+        let _ = map.advise_range(memmap2::Advice::PopulateRead, from, to - from);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (bytes, from, to);
 }
 
 /// Drops the resident pages of `len` bytes of a map from `from` on (where the system allows).
@@ -2482,6 +2520,7 @@ fn read_csv_bytes(
                 return;
             }
             let (from, to) = (cuts[i], cuts[i + 1]);
+            populate(&bytes, from, to);
             let r = if i == 0 {
                 parse_part(&cx, from, to, first_end, first_line, false)
             } else {
@@ -2936,7 +2975,7 @@ fn push_row_quick(
     let doc = if last_doc.1 != u32::MAX && last_doc.0[..] == doc_id[..] {
         last_doc.1
     } else {
-        let id = t.docs.id(doc_id);
+        let id = Arc::make_mut(&mut t.docs).id(doc_id);
         last_doc.0.clear();
         last_doc.0.extend_from_slice(doc_id);
         last_doc.1 = id;
@@ -3065,7 +3104,7 @@ fn push_row(
     let doc = if last_doc.1 != u32::MAX && last_doc.0[..] == doc_id[..] {
         last_doc.1
     } else {
-        let id = t.docs.id(&doc_id);
+        let id = Arc::make_mut(&mut t.docs).id(&doc_id);
         last_doc.0.clear();
         last_doc.0.extend_from_slice(&doc_id);
         last_doc.1 = id;
@@ -3260,6 +3299,10 @@ mod tests {
             let mut h: Vec<u64> = (0..n as u64).map(|i| text_hash(&i.to_le_bytes())).collect();
             for i in (0..n).step_by(97) {
                 h[(i * 31 + 7) % n] = h[i];
+            }
+            // Hashes that differ only between their top bits and their low half are different.
+            for i in (0..n).step_by(89) {
+                h[(i * 17 + 3) % n] = h[i] ^ 1 << 40;
             }
             let mut want: std::collections::BTreeMap<u64, Vec<u32>> = Default::default();
             for (r, &x) in h.iter().enumerate() {
