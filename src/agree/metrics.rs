@@ -201,14 +201,58 @@ impl Combinations {
     /// Counts one unit.
     #[inline]
     pub fn add(&mut self, unit: &[u32]) {
+        let code = self.code(unit);
+        self.add_code(code, 1);
+    }
+
+    /// The number of a unit's combination of answers.
+    #[inline]
+    pub fn code(&self, unit: &[u32]) -> usize {
         let v = self.v;
-        let code = unit.iter().rev().fold(0usize, |acc, &c| {
+        unit.iter().rev().fold(0usize, |acc, &c| {
             acc * (v + 1) + if c == MISSING { 0 } else { c as usize + 1 }
-        });
+        })
+    }
+
+    /// Counts `n` units with the combination numbered `code` (see [`Combinations::code`]).
+    #[inline]
+    pub fn add_code(&mut self, code: usize, n: u64) {
         if self.counts[code] == 0 {
             self.touched.push(code);
         }
-        self.counts[code] += 1;
+        self.counts[code] += n;
+    }
+
+    /// Back to no units.
+    pub fn clear(&mut self) {
+        for &code in &self.touched {
+            self.counts[code] = 0;
+        }
+        self.touched.clear();
+    }
+
+    /// Calls `f` with each combination counted (its answers) and its count, in order of first
+    /// appearance.
+    pub fn for_each(&self, mut f: impl FnMut(&[u32], u64)) {
+        let (k, v) = (self.k, self.v);
+        // Combinations are kept for a few coders only: room on the stack.
+        let mut room = [MISSING; 16];
+        let mut big = Vec::new();
+        let unit: &mut [u32] = if k <= room.len() {
+            &mut room[..k]
+        } else {
+            big.resize(k, MISSING);
+            &mut big
+        };
+        for &code in &self.touched {
+            let mut c = code;
+            for x in unit.iter_mut() {
+                let d = c % (v + 1);
+                *x = if d == 0 { MISSING } else { d as u32 - 1 };
+                c /= v + 1;
+            }
+            f(unit, self.counts[code]);
+        }
     }
 }
 
@@ -300,6 +344,26 @@ impl Accumulator {
         } else {
             self.tallies.add_unit(unit, 1);
         }
+    }
+
+    /// Adds the units counted in `combos` (for the same coders and categories).
+    pub fn add_combinations(&mut self, combos: &Combinations) {
+        if let Some(a) = &mut self.combos {
+            for &code in &combos.touched {
+                a.add_code(code, combos.counts[code]);
+            }
+            return;
+        }
+        combos.for_each(|unit, n| {
+            for _ in 0..n {
+                self.add(unit);
+            }
+        });
+    }
+
+    /// The units added so far by combination of answers, when counted that way.
+    pub fn combinations(&self) -> Option<&Combinations> {
+        self.combos.as_ref()
     }
 
     pub fn merge(&mut self, o: Accumulator) {
@@ -418,6 +482,30 @@ impl Tallies {
             combos.counts[code] = 0;
         }
         combos.touched.clear();
+    }
+
+    /// The units counted in `combos` added to the sums that percent agreement and alpha are
+    /// made of (not to the pairs' tallies); `combos` is left as it is.
+    pub fn add_combination_sums(&mut self, combos: &Combinations) {
+        let v = self.categories;
+        combos.for_each(|unit, weight| {
+            let mut m = 0usize;
+            let mut same = 0u64;
+            for (i, &a) in unit.iter().enumerate() {
+                if a == MISSING {
+                    continue;
+                }
+                m += 1;
+                same += 2 * unit[i + 1..].iter().filter(|&&b| b == a).count() as u64;
+            }
+            self.units_m[m] += weight;
+            self.same_m[m] += same * weight;
+            for &a in unit {
+                if a != MISSING {
+                    self.cat_m[m * v + a as usize] += weight;
+                }
+            }
+        });
     }
 
     /// Back to no units, keeping the room.
@@ -987,6 +1075,39 @@ mod tests {
                 t.add_unit(l.unit(u), 1);
             }
             prop_assert_eq!(Tallies::of(&l), t);
+        }
+
+        #[test]
+        fn units_counted_by_combination_add_up_as_units(l in arb_labels(), split in 0usize..40) {
+            let (k, v) = (l.coders(), l.categories());
+            let Some(mut combos) = Combinations::new(k, v) else {
+                return Ok(());
+            };
+            let mut each = Tallies::new(k, v);
+            let mut whole = Accumulator::new(k, v);
+            for u in 0..l.units() {
+                each.add_unit(l.unit(u), 1);
+                whole.add(l.unit(u));
+            }
+            // Counted in two groups of units, each merged in by its combinations.
+            let mut sums = Tallies::new(k, v);
+            let mut merged = Accumulator::new(k, v);
+            let cut = split.min(l.units());
+            for part in [0..cut, cut..l.units()] {
+                for u in part {
+                    combos.add(l.unit(u));
+                }
+                sums.add_combination_sums(&combos);
+                merged.add_combinations(&combos);
+                combos.clear();
+            }
+            prop_assert_eq!(sums.percent_agreement(), each.percent_agreement());
+            prop_assert_eq!(sums.krippendorff_alpha(), each.krippendorff_alpha());
+            prop_assert_eq!(sums.pairable_units(), each.pairable_units());
+            let mut seen = 0;
+            merged.combinations().unwrap().for_each(|_, n| seen += n);
+            prop_assert_eq!(seen, l.units() as u64);
+            prop_assert_eq!(merged.finish(), whole.finish());
         }
 
         #[test]

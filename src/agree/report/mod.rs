@@ -282,12 +282,17 @@ impl<'a> Coded<'a> {
     /// A unit's status codes and speaker keys, one per copy, into `st` and `sp`.
     #[inline]
     pub fn unit_codes(&self, u: usize, st: &mut Vec<u32>, sp: &mut Vec<u32>) {
-        st.clear();
-        sp.clear();
-        for f in 0..self.tables.len() {
-            let (s, k) = self.answer_codes(f, self.al.row(u, f));
-            st.push(s);
-            sp.push(k);
+        let k = self.tables.len();
+        st.resize(k, MISSING);
+        sp.resize(k, MISSING);
+        self.unit_codes_into(u, st, sp);
+    }
+
+    /// [`Coded::unit_codes`] into slices of one place per copy.
+    #[inline(always)]
+    fn unit_codes_into(&self, u: usize, st: &mut [u32], sp: &mut [u32]) {
+        for (f, (s, k)) in st.iter_mut().zip(sp.iter_mut()).enumerate() {
+            (*s, *k) = self.answer_codes(f, self.al.row(u, f));
         }
     }
 
@@ -460,6 +465,12 @@ pub fn build<'a>(
 ) -> Report {
     let k = tables.len();
     let n = al.units();
+    // With few annotators, a unit's statuses are counted once, by their combination, per
+    // document: the document's figures, the field's tallies and the confusion tables all
+    // follow from those counts, and so do the annotators' status counts when every copy has
+    // every unit.
+    let by_combination = metrics::Combinations::new(k, coded.status_categories()).is_some();
+    let counted_later = by_combination && al.identity;
 
     let mut annotators: Vec<Annotator> = tables
         .iter()
@@ -468,6 +479,7 @@ pub fn build<'a>(
             let counts = t
                 .status
                 .par_chunks(1 << 16)
+                .filter(|_| !counted_later)
                 .fold(
                     || [0usize; 5],
                     |mut c, part| {
@@ -544,10 +556,9 @@ pub fn build<'a>(
         ));
     }
 
-    let (doc_of_unit, doc_names, doc_start) = documents_of_units(tables, al);
+    let (doc_of_unit, doc_names, doc_start, grouped) = documents_of_units(tables, al);
     // Units grouped by document, each group in unit order: the units themselves when every
-    // document's units come one after another.
-    let grouped = doc_of_unit.windows(2).all(|w| w[0] <= w[1]);
+    // document's units come one after another (`grouped`).
     let mut doc_units = Vec::new();
     if !grouped {
         doc_units = vec![0u32; n];
@@ -602,8 +613,8 @@ pub fn build<'a>(
         documents: Vec::new(),
         doc: Tallies::new(k, v_status),
         doc_combos: metrics::Combinations::new(k, v_status),
-        st: Vec::with_capacity(k),
-        sp: Vec::with_capacity(k),
+        st: vec![MISSING; k],
+        sp: vec![MISSING; k],
     };
     const DOCS: usize = 256;
     let doc_chunks = doc_names.len().div_ceil(DOCS);
@@ -617,16 +628,18 @@ pub fn build<'a>(
             let mut speaker_agreement = PercentAgreement::default();
             for i in from..to {
                 let u = unit_of(i);
-                coded.unit_codes(u, &mut p.st, &mut p.sp);
+                coded.unit_codes_into(u, &mut p.st, &mut p.sp);
                 let (st, sp) = (&p.st[..], &p.sp[..]);
-                p.status.add(st);
                 p.speaker.add(sp);
-                for (q, &(a, b)) in pairs.iter().enumerate() {
-                    p.confusion[q][ix(st[a])][ix(st[b])] += 1;
-                }
                 match &mut p.doc_combos {
                     Some(combos) => combos.add(st),
-                    None => p.doc.add_unit(st, 1),
+                    None => {
+                        p.status.add(st);
+                        for (q, &(a, b)) in pairs.iter().enumerate() {
+                            p.confusion[q][ix(st[a])][ix(st[b])] += 1;
+                        }
+                        p.doc.add_unit(st, 1);
+                    }
                 }
                 if Coded::unanimous(st, sp) {
                     unanimous += 1;
@@ -637,7 +650,9 @@ pub fn build<'a>(
                 speaker_agreement.add(sp);
             }
             if let Some(combos) = &mut p.doc_combos {
-                p.doc.add_combinations(combos);
+                p.doc.add_combination_sums(combos);
+                p.status.add_combinations(combos);
+                combos.clear();
             }
             p.unanimous += unanimous;
             docs.push(Document {
@@ -681,11 +696,27 @@ pub fn build<'a>(
     let Pass {
         status,
         speaker,
-        confusion,
+        mut confusion,
         unanimous,
         mut documents,
         ..
     } = pass;
+    if let Some(combos) = status.combinations().filter(|_| by_combination) {
+        combos.for_each(|st, n| {
+            for (q, &(a, b)) in pairs.iter().enumerate() {
+                confusion[q][ix(st[a])][ix(st[b])] += n;
+            }
+            if counted_later {
+                // Every copy has a row in every unit: a missing status is a pending row.
+                for (a, &c) in annotators.iter_mut().zip(st) {
+                    match a.by_status.get_mut(c as usize) {
+                        Some(x) => *x += n as usize,
+                        None => a.pending += n as usize,
+                    }
+                }
+            }
+        });
+    }
     documents.sort_unstable_by_key(|d| d.0);
     let mut disagreement_units: Vec<u32> =
         documents.iter().flat_map(|d| d.2.iter().copied()).collect();
@@ -763,12 +794,13 @@ pub fn build<'a>(
 
 /// Each unit's document, numbered in order of first appearance, the documents' names, and
 /// where each document's units start among the units grouped by document (one past the last
-/// document: the number of units). A document is known by its anchor's table and document id,
-/// so that names are compared once per document rather than per unit.
+/// document: the number of units), and whether every document's units come one after another.
+/// A document is known by its anchor's table and document id, so that names are compared once
+/// per document rather than per unit.
 fn documents_of_units<'a>(
     tables: &'a [Table],
     al: &Alignment,
-) -> (std::borrow::Cow<'a, [u32]>, Vec<&'a str>, Vec<usize>) {
+) -> (std::borrow::Cow<'a, [u32]>, Vec<&'a str>, Vec<usize>, bool) {
     let n = al.units();
     let count = |doc_of_unit: &[u32], docs: usize| {
         let mut start = vec![0usize; docs + 1];
@@ -785,21 +817,31 @@ fn documents_of_units<'a>(
     {
         // Unit u is the first copy's row u, whose document ids are numbered in order of first
         // appearance already (checked here).
-        let doc = &t.extracted().doc;
-        let mut next = 0u32;
-        let in_order = doc.iter().all(|&d| {
+        // In one pass: the check, whether documents come one after another, and how many
+        // units each has.
+        let doc = &t.extracted().doc[..n];
+        let docs = t.docs.len();
+        let mut start = vec![0usize; docs + 1];
+        let (mut next, mut prev) = (0u32, 0u32);
+        let (mut in_order, mut grouped) = (true, true);
+        for &d in doc {
             if d == next {
                 next += 1;
             }
-            d < next
-        });
-        if in_order && next as usize == t.docs.len() {
+            if d >= next {
+                in_order = false;
+                break;
+            }
+            grouped &= d >= prev;
+            prev = d;
+            start[d as usize + 1] += 1;
+        }
+        if in_order && next as usize == docs {
+            for d in 0..docs {
+                start[d + 1] += start[d];
+            }
             let names = t.docs.iter().collect();
-            return (
-                std::borrow::Cow::Borrowed(&doc[..n]),
-                names,
-                count(doc, t.docs.len()),
-            );
+            return (std::borrow::Cow::Borrowed(doc), names, start, grouped);
         }
     }
     let mut doc_of_unit: Vec<u32> = Vec::with_capacity(n);
@@ -823,7 +865,13 @@ fn documents_of_units<'a>(
         doc_of_unit.push(*g);
     }
     let start = count(&doc_of_unit, doc_names.len());
-    (std::borrow::Cow::Owned(doc_of_unit), doc_names, start)
+    let grouped = doc_of_unit.windows(2).all(|w| w[0] <= w[1]);
+    (
+        std::borrow::Cow::Owned(doc_of_unit),
+        doc_names,
+        start,
+        grouped,
+    )
 }
 
 /// The disagreement on unit `u`: what differs and every annotator's answer.
@@ -994,6 +1042,20 @@ mod tests {
                     Coded::unanimous(&st, &sp),
                     majority(&outs).is_some_and(|m| m.1 >= 1.0)
                 );
+            }
+            // Status counts, whether counted per row or from the units' combinations.
+            let opts = Options {
+                speaker_match: SpeakerMatch::Normalized,
+                bootstrap: 0,
+                seed: 1,
+                limit: 0,
+            };
+            let names: Vec<String> = vec!["a".into(), "b".into()];
+            let rep = build(&tables, &names, &al, &coded, &opts);
+            for (a, t) in rep.annotators.iter().zip(&tables) {
+                let count = |c: u8| t.status.iter().filter(|&&s| s == c).count();
+                assert_eq!(a.pending, count(0));
+                assert_eq!(a.by_status, [count(1), count(2), count(3), count(4)]);
             }
         }
     }
