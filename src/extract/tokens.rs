@@ -269,6 +269,9 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok>
         // a word: letters/digits, and inner apostrophes, hyphens, periods and ampersands
         let mut e = s + len;
         let mut ascii = len == 1;
+        if ascii {
+            e = ascii_word_end(b, e, &alnum_at);
+        }
         while let Some(&d) = b.get(e) {
             if d < 0x80 {
                 if WORD_BYTE[d as usize]
@@ -306,6 +309,52 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok>
         i = e;
     }
     out
+}
+
+/// Where the ASCII part of a word that goes on at `e` ends: at the first byte that is not an
+/// ASCII letter, digit or `_`, or an inner `'`, `-`, `.` or `&` (one followed by a letter or
+/// digit). Eight bytes at a time: most words end within the first eight.
+fn ascii_word_end(b: &[u8], mut e: usize, alnum_at: &impl Fn(usize) -> bool) -> usize {
+    loop {
+        match b.get(e..e + 8) {
+            Some(x) => {
+                let w = u64::from_le_bytes(x.try_into().unwrap_or([0; 8]));
+                let stop = non_word_bytes(w);
+                if stop == 0 {
+                    e += 8;
+                    continue;
+                }
+                e += (stop.trailing_zeros() / 8) as usize;
+            }
+            None => {
+                while b.get(e).is_some_and(|&d| d < 0x80 && WORD_BYTE[d as usize]) {
+                    e += 1;
+                }
+            }
+        }
+        match b.get(e) {
+            Some(b'\'' | b'-' | b'.' | b'&') if alnum_at(e + 1) => e += 1,
+            _ => return e,
+        }
+    }
+}
+
+const ONES64: u64 = u64::from_le_bytes([0x01; 8]);
+const HIGHS64: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// The high bit of each byte of `w` that does not continue a word by itself (see
+/// [`WORD_BYTE`]): not an ASCII letter, digit or `_`.
+fn non_word_bytes(w: u64) -> u64 {
+    let v = w & !HIGHS64;
+    // per byte v < 0x80 (no carry crosses a byte): lo <= v <= hi
+    let within = |v: u64, lo: u8, hi: u8| {
+        (v + ONES64 * u64::from(0x80 - lo)) & !(v + ONES64 * u64::from(0x7f - hi))
+    };
+    let letter = within(v | (ONES64 * 0x20), b'a', b'z');
+    let digit = within(v, b'0', b'9');
+    let x = v ^ (ONES64 * u64::from(b'_'));
+    let under = !(((x & !HIGHS64) + (ONES64 * 0x7f)) | x);
+    !((letter | digit | under) & !w) & HIGHS64
 }
 
 /// A punctuation or quotation-mark token.
@@ -550,6 +599,22 @@ mod tests {
             u128::from_le_bytes(*b"Sanders\0\0\0\0\0\0\0\0\0")
         );
         assert_eq!(load16(b, 8), u128::from(b'x') << 8 | u128::from(b' '));
+    }
+
+    #[test]
+    fn word_bytes_eight_at_a_time() {
+        for x in 0u8..=255 {
+            for k in 0..8 {
+                let mut b = [b'a'; 8];
+                b[k] = x;
+                let want = if x < 0x80 && WORD_BYTE[x as usize] {
+                    0
+                } else {
+                    0x80u64 << (8 * k)
+                };
+                assert_eq!(non_word_bytes(u64::from_le_bytes(b)), want, "{x:#x} at {k}");
+            }
+        }
     }
 
     #[test]
