@@ -278,8 +278,8 @@ fn pair_by_overlap(tables: &[Table], a: &mut Alignment) {
             .or_default()
             .push(Partial {
                 unit: u,
-                start: t.extracted().start[r],
-                end: t.extracted().end[r],
+                start: t.extracted().start.get(r),
+                end: t.extracted().end.get(r),
                 files,
             });
     }

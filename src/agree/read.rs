@@ -34,6 +34,123 @@ pub fn text_hash(b: &[u8]) -> u64 {
     FixedState::with_seed(0x9e37_79b9).hash_one(b)
 }
 
+/// Numbers kept in 4 bytes each while they all fit, in practice always (offsets in documents,
+/// positions in files under 4 GiB), else in 8: half the memory to fill for a million rows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Numbers {
+    Narrow(Vec<u32>),
+    Wide(Vec<u64>),
+}
+
+impl Default for Numbers {
+    fn default() -> Self {
+        Numbers::Narrow(Vec::new())
+    }
+}
+
+impl Numbers {
+    #[inline]
+    pub fn push(&mut self, v: usize) {
+        match self {
+            Numbers::Narrow(n) => match u32::try_from(v) {
+                Ok(x) => n.push(x),
+                Err(_) => {
+                    self.widen();
+                    self.push(v);
+                }
+            },
+            Numbers::Wide(w) => w.push(v as u64),
+        }
+    }
+
+    #[cold]
+    fn widen(&mut self) {
+        if let Numbers::Narrow(n) = self {
+            *self = Numbers::Wide(n.iter().map(|&x| u64::from(x)).collect());
+        }
+    }
+
+    #[inline]
+    pub fn get(&self, i: usize) -> usize {
+        match self {
+            Numbers::Narrow(n) => n[i] as usize,
+            Numbers::Wide(w) => w[i] as usize,
+        }
+    }
+
+    pub fn try_get(&self, i: usize) -> Option<usize> {
+        match self {
+            Numbers::Narrow(n) => n.get(i).map(|&x| x as usize),
+            Numbers::Wide(w) => w.get(i).map(|&x| x as usize),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Numbers::Narrow(n) => n.len(),
+            Numbers::Wide(w) => w.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn reserve(&mut self, more: usize) {
+        match self {
+            Numbers::Narrow(n) => n.reserve(more),
+            Numbers::Wide(w) => w.reserve(more),
+        }
+    }
+
+    fn clear(&mut self) {
+        *self = match std::mem::take(self) {
+            Numbers::Narrow(mut n) => {
+                n.clear();
+                Numbers::Narrow(n)
+            }
+            Numbers::Wide(mut w) => {
+                // Back to narrow, keeping no room: wide numbers are rare.
+                w.clear();
+                Numbers::Narrow(Vec::new())
+            }
+        };
+    }
+
+    fn pop(&mut self) {
+        match self {
+            Numbers::Narrow(n) => {
+                n.pop();
+            }
+            Numbers::Wide(w) => {
+                w.pop();
+            }
+        }
+    }
+
+    fn extend_from(&mut self, o: &Numbers) {
+        match (&mut *self, o) {
+            (Numbers::Narrow(a), Numbers::Narrow(b)) => a.extend_from_slice(b),
+            (Numbers::Wide(a), Numbers::Wide(b)) => a.extend_from_slice(b),
+            (Numbers::Wide(a), Numbers::Narrow(b)) => a.extend(b.iter().map(|&x| u64::from(x))),
+            (Numbers::Narrow(_), Numbers::Wide(b)) => {
+                self.widen();
+                if let Numbers::Wide(a) = self {
+                    a.extend_from_slice(b);
+                }
+            }
+        }
+    }
+
+    /// The first `n`.
+    fn first(&self, n: usize) -> Numbers {
+        match self {
+            Numbers::Narrow(v) => Numbers::Narrow(v[..n].to_vec()),
+            Numbers::Wide(v) => Numbers::Wide(v[..n].to_vec()),
+        }
+    }
+}
+
 /// Many strings stored end to end.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Strs {
@@ -223,6 +340,19 @@ impl Interner {
         self.slots[at] = Slot { a, b, len: n, id };
     }
 
+    /// Room for `more` strings more, so that the table is not made again as it fills.
+    fn reserve(&mut self, more: usize) {
+        let want = ((self.ends.len() + more) * 2).next_power_of_two();
+        if want > self.slots.len() {
+            self.slots = vec![EMPTY_SLOT; want];
+            for i in 0..self.ends.len() as u32 {
+                self.place(i);
+            }
+        }
+        self.ends.reserve(more);
+        self.round.reserve(more);
+    }
+
     /// Back to no strings, keeping the room.
     fn clear(&mut self) {
         if !self.ends.is_empty() {
@@ -315,7 +445,7 @@ enum Text {
     Csv {
         bytes: Arc<Bytes>,
         /// Where each row's record starts.
-        row_at: Vec<u64>,
+        row_at: Numbers,
         /// Bytes from the start of each row's record to its first review column (see
         /// [`Cols::review_from`]; `u32::MAX` when unknown).
         prefix: Vec<u32>,
@@ -333,8 +463,8 @@ pub struct Extracted {
     pub quote_hash: Vec<u64>,
     /// Document ids in [`Table::docs`].
     pub doc: Vec<u32>,
-    pub start: Vec<usize>,
-    pub end: Vec<usize>,
+    pub start: Numbers,
+    pub end: Numbers,
     /// Predicted speaker, as ids in [`Table::names`].
     pub speaker: Vec<u32>,
 }
@@ -363,8 +493,8 @@ impl Extracted {
         self.id_hash.push(o.id_hash[j]);
         self.quote_hash.push(o.quote_hash[j]);
         self.doc.push(o.doc[j]);
-        self.start.push(o.start[j]);
-        self.end.push(o.end[j]);
+        self.start.push(o.start.get(j));
+        self.end.push(o.end.get(j));
         self.speaker.push(o.speaker[j]);
     }
 
@@ -374,8 +504,8 @@ impl Extracted {
             id_hash: self.id_hash[..n].to_vec(),
             quote_hash: self.quote_hash[..n].to_vec(),
             doc: self.doc[..n].to_vec(),
-            start: self.start[..n].to_vec(),
-            end: self.end[..n].to_vec(),
+            start: self.start.first(n),
+            end: self.end.first(n),
             speaker: self.speaker[..n].to_vec(),
         }
     }
@@ -452,7 +582,7 @@ impl Table {
     fn csv(path: &Path, headers: Vec<String>, bytes: Arc<Bytes>, cols: &Cols) -> Table {
         let text = Text::Csv {
             bytes,
-            row_at: Vec::new(),
+            row_at: Numbers::default(),
             prefix: Vec::new(),
             quote_id: cols.quote_id,
             quote: cols.quote,
@@ -493,7 +623,7 @@ impl Table {
         match &self.text {
             Text::Stored { lines, .. } => lines[r],
             Text::Csv { bytes, row_at, .. } => {
-                let before = &bytes.get()[..row_at[r] as usize];
+                let before = &bytes.get()[..row_at.get(r)];
                 1 + memchr::memchr_iter(b'\n', before).count() as u64
             }
         }
@@ -527,7 +657,7 @@ impl Table {
                 };
                 let data = bytes.get();
                 let raw = match col {
-                    Some(c) => nth_field(data, row_at[r] as usize, c),
+                    Some(c) => nth_field(data, row_at.get(r), c),
                     None => Cow::Borrowed(&b""[..]),
                 };
                 let text = match raw {
@@ -539,8 +669,8 @@ impl Table {
                     let ex = self.extracted();
                     return Cow::Owned(QuoteRecord::make_id(
                         self.docs.get(ex.doc[r]),
-                        ex.start[r],
-                        ex.end[r],
+                        ex.start.get(r),
+                        ex.end.get(r),
                     ));
                 }
                 match text {
@@ -559,7 +689,7 @@ impl Table {
         };
         let data = bytes.get();
         let mut fields = Vec::with_capacity(self.headers.len() + 1);
-        scan_record(data, row_at[r] as usize, &mut fields, &mut 0);
+        scan_record(data, row_at.get(r), &mut fields, &mut 0);
         let value = |i: usize| -> Cow<'_, [u8]> {
             fields
                 .get(i)
@@ -634,7 +764,7 @@ impl Table {
     /// Where row `r`'s record starts in its CSV file (`None` for other tables).
     pub fn row_start(&self, r: usize) -> Option<usize> {
         match &self.text {
-            Text::Csv { row_at, .. } => row_at.get(r).map(|&a| a as usize),
+            Text::Csv { row_at, .. } => row_at.try_get(r),
             Text::Stored { .. } => None,
         }
     }
@@ -787,7 +917,7 @@ impl Table {
                 note.push(r.note.as_bytes());
             }
             Text::Csv { row_at, prefix, .. } => {
-                row_at.push(at as u64);
+                row_at.push(at);
                 prefix.push(u32::MAX);
             }
         }
@@ -863,7 +993,7 @@ impl Table {
             },
         ) = (&mut self.text, &p.text)
         {
-            row_at.extend_from_slice(pr);
+            row_at.extend_from(pr);
             if !against {
                 // Only a reference needs them.
                 prefix.extend_from_slice(pp);
@@ -887,8 +1017,8 @@ impl Table {
                 own.id_hash.push(o.id_hash[k]);
                 own.quote_hash.push(o.quote_hash[k]);
                 own.doc.push(docs[o.doc[k] as usize]);
-                own.start.push(o.start[k]);
-                own.end.push(o.end[k]);
+                own.start.push(o.start.get(k));
+                own.end.push(o.end.get(k));
                 own.speaker.push(names[o.speaker[k] as usize]);
             };
             match reference {
@@ -912,8 +1042,8 @@ impl Table {
                     own.id_hash.extend_from_slice(&o.id_hash);
                     own.quote_hash.extend_from_slice(&o.quote_hash);
                     own.doc.extend(o.doc.iter().map(|&d| docs[d as usize]));
-                    own.start.extend_from_slice(&o.start);
-                    own.end.extend_from_slice(&o.end);
+                    own.start.extend_from(&o.start);
+                    own.end.extend_from(&o.end);
                     own.speaker
                         .extend(o.speaker.iter().map(|&s| names[s as usize]));
                 }
@@ -1531,7 +1661,7 @@ impl Ctx<'_> {
 struct Reference<'a> {
     table: &'a Table,
     data: &'a [u8],
-    row_at: &'a [u64],
+    row_at: &'a Numbers,
     prefix: &'a [u32],
     /// The length of the copy read against it.
     len: usize,
@@ -1597,7 +1727,7 @@ impl<'a> Reference<'a> {
         if len == u32::MAX {
             return None;
         }
-        let from = self.row_at[j] as usize;
+        let from = self.row_at.get(j);
         let theirs = self.data.get(from..from + len as usize)?;
         let ours = data.get(at..at + len as usize)?;
         Some((theirs, ours))
@@ -1990,19 +2120,22 @@ impl Rows<'_, '_> {
             c &= c - 1;
         }
         bounds[n] = e + 1;
-        let get = |col: Option<usize>| -> &[u8] {
+        let raw = |col: Option<usize>| -> &[u8] {
             match col {
                 Some(c) => {
                     let i = c - review_from;
-                    schema::unescape_formula_bytes(
-                        &block[bounds[i] as usize..bounds[i + 1] as usize - 1],
-                    )
+                    block
+                        .get(bounds[i] as usize..(bounds[i + 1] as usize).saturating_sub(1))
+                        .unwrap_or(b"")
                 }
                 None => b"",
             }
         };
-        let status = parse_status(get(cols.status))?;
-        if !version_ok(get(cols.schema_version)) {
+        let get = |col: Option<usize>| schema::unescape_formula_bytes(raw(col));
+        // A status or version with a leading apostrophe reads as no status or version here and
+        // goes to the full reading, which undoes the escape.
+        let status = parse_status(raw(cols.status))?;
+        if !version_ok(raw(cols.schema_version)) {
             return None;
         }
         let e = from + e as usize;
@@ -2011,7 +2144,8 @@ impl Rows<'_, '_> {
         } else {
             e + 1
         };
-        let noted = !get(cols.note).is_empty();
+        // Undoing an escape never leaves a field empty.
+        let noted = !raw(cols.note).is_empty();
         self.push_same(
             j,
             at,
@@ -2086,7 +2220,7 @@ impl Rows<'_, '_> {
         }
         t.ref_row.push(j as u32);
         if let Text::Csv { row_at, .. } = &mut t.text {
-            row_at.push(at as u64);
+            row_at.push(at);
         }
         t.status.push(status);
         t.reviewed.push(if reviewed.is_empty() {
@@ -2645,6 +2779,10 @@ impl Joined {
             let per_row = (part.end - part.start) / part.table.len().max(1) + 1;
             let rows = cx.data.len() / per_row;
             self.table.reserve_rows(rows + rows / 32 + 16);
+            if let Some(docs) = Arc::get_mut(&mut self.table.docs) {
+                // Documents in proportion (not for documents shared with another table).
+                docs.reserve(rows / part.table.len().max(1) * part.table.docs.len());
+            }
         }
         let reference = cx.reference.as_ref().map(|r| r.table);
         self.table
@@ -2687,13 +2825,17 @@ fn check_text(data: &[u8], from: usize, to: usize, path: &Path) -> Result<()> {
 }
 
 /// Whether a `schema_version` is empty or one this quotecheck reads.
-#[inline]
+#[inline(always)]
 fn version_ok(v: &[u8]) -> bool {
     if let [d] = v
         && d.is_ascii_digit()
     {
         return u32::from(d - b'0') <= schema::SCHEMA_VERSION;
     }
+    version_ok_any(v)
+}
+
+fn version_ok_any(v: &[u8]) -> bool {
     let v = trim(v);
     if let [d] = v
         && d.is_ascii_digit()
@@ -2781,15 +2923,16 @@ fn eq_lower(b: &[u8], words: &[&[u8]]) -> bool {
     words.iter().any(|w| b.eq_ignore_ascii_case(w))
 }
 
-#[inline]
+#[inline(always)]
 fn parse_status(b: &[u8]) -> Option<u8> {
-    // Codes as in `status_code`: the statuses as written by quotecheck first.
-    match b {
-        b"" => return Some(0),
-        b"confirmed" => return Some(1),
-        b"corrected" => return Some(2),
-        b"rejected" => return Some(3),
-        b"flagged" => return Some(4),
+    // Codes as in `status_code`: the statuses as written by quotecheck first, told apart by
+    // their length and then compared whole.
+    match b.len() {
+        0 => return Some(0),
+        9 if b == b"confirmed" => return Some(1),
+        9 if b == b"corrected" => return Some(2),
+        8 if b == b"rejected" => return Some(3),
+        7 if b == b"flagged" => return Some(4),
         _ => {}
     }
     parse_status_any(b)
@@ -2964,7 +3107,7 @@ fn push_row_quick(
     });
     t.own.quote_hash.push(text_hash(quote));
     if let Text::Csv { row_at, prefix, .. } = &mut t.text {
-        row_at.push(at as u64);
+        row_at.push(at);
         prefix.push(
             cols.review_from
                 .and_then(|c| u32::try_from(fields[c].start - at).ok())
@@ -3093,7 +3236,7 @@ fn push_row(
     });
     t.own.quote_hash.push(text_hash(&text(Some(cols.quote))));
     if let Text::Csv { row_at, prefix, .. } = &mut t.text {
-        row_at.push(at as u64);
+        row_at.push(at);
         prefix.push(
             cols.review_from
                 .and_then(|c| u32::try_from(fields[c].start - at).ok())
@@ -3266,6 +3409,43 @@ mod tests {
             assert_eq!(i.get(id), n);
         }
         assert_eq!(i.len(), names.len());
+    }
+
+    #[test]
+    fn offsets_beyond_four_billion_are_kept() {
+        let data =
+            format!("{HEAD}a,d,direct,q,1,5,,,,,,\nb,d,direct,q,5000000000,5000000009,,,,,,\n");
+        let t = fast(&data).unwrap();
+        same(&t, &via_schema(&data).unwrap());
+        assert_eq!(t.extracted().start.get(1), 5_000_000_000);
+        assert_eq!(t.extracted().end.get(1), 5_000_000_009);
+    }
+
+    #[test]
+    fn numbers_widen_when_one_does_not_fit() {
+        let big = u32::MAX as usize + 7;
+        let mut a = Numbers::default();
+        a.push(3);
+        a.push(u32::MAX as usize);
+        assert!(matches!(a, Numbers::Narrow(_)));
+        let mut b = a.clone();
+        b.push(big);
+        assert!(matches!(b, Numbers::Wide(_)));
+        assert_eq!(
+            (b.len(), b.get(0), b.get(1), b.get(2)),
+            (3, 3, u32::MAX as usize, big)
+        );
+        a.extend_from(&b);
+        assert_eq!(a.len(), 5);
+        assert_eq!(a.get(4), big);
+        assert_eq!(a.try_get(5), None);
+        b.extend_from(&Numbers::Narrow(vec![9]));
+        assert_eq!(b.get(3), 9);
+        assert_eq!(b.first(2).get(1), u32::MAX as usize);
+        b.pop();
+        assert_eq!(b.len(), 3);
+        b.clear();
+        assert!(b.is_empty() && matches!(b, Numbers::Narrow(_)));
     }
 
     #[test]

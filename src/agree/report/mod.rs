@@ -529,8 +529,8 @@ pub fn build<'a>(
             unaligned.push(Unaligned {
                 quote_id: t.quote_id(r).into_owned(),
                 doc_id: t.docs.get(t.extracted().doc[r]).to_string(),
-                start: t.extracted().start[r],
-                end: t.extracted().end[r],
+                start: t.extracted().start.get(r),
+                end: t.extracted().end.get(r),
                 present: (0..k).filter(|&g| unit.get(g) != NO_ROW).collect(),
             });
         }
