@@ -117,8 +117,8 @@ impl Default for IndirectCues {
 
 impl IndirectCues {
     pub fn new() -> Self {
-        // Few enough patterns for the SIMD (Teddy) prefilter; word boundaries are checked on
-        // each match.
+        // (a DFA: the forms are too many for the SIMD prefilter); word boundaries are checked
+        // on each match
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostFirst)
             .build(INDIRECT_FORMS)
@@ -127,45 +127,44 @@ impl IndirectCues {
     }
 
     /// Indirect quotations of the document, in order, outside the quotation sentences.
+    ///
+    /// Each sentence without a quotation is searched for its first cue (the first match that
+    /// is a whole word between spaces); the sentences with quotation marks are not read.
+    /// (The same cues as one search of the whole text: no form holds sentence punctuation or
+    /// a line break, so no match of one runs across a sentence's start or end.)
     pub fn find(&self, doc: &Doc<'_>) -> Vec<Indirect> {
         let mut out: Vec<Indirect> = Vec::new();
-        let mut last_sentence = usize::MAX;
         let bytes = doc.text.as_bytes();
-        for m in self.ac.find_iter(doc.text) {
-            // a whole word between spaces
-            // (a capitalised `According to` may open its paragraph)
-            let before_ok = if m.start() == 0 {
-                bytes[0] == b'A'
-            } else {
-                bytes[m.start() - 1] == b' '
-                    || (bytes[m.start()] == b'A' && bytes[m.start() - 1] == b'\n')
-            };
-            if !before_ok || bytes.get(m.end()) != Some(&b' ') {
-                continue;
-            }
-            let Some(si) = doc.seg.sentence_of(m.start()) else {
-                continue;
-            };
-            if si == last_sentence {
-                continue;
-            }
-            let s = doc.seg.sentences[si];
-            if s.end <= m.start() {
-                continue;
-            }
+        for s in &doc.seg.sentences {
             // sentences with quotation marks are the direct and mixed quotations' business
             let i = doc.spans.partition_point(|q| q.close <= s.start);
             if doc.spans.get(i).is_some_and(|q| q.open < s.end) {
-                last_sentence = si;
                 continue;
             }
-            last_sentence = si;
-            if let Some(ind) = attribution_of(doc, s.start, s.end, m.start()) {
+            let cue = self
+                .ac
+                .find_iter(&bytes[s.start..s.end])
+                .map(|m| (s.start + m.start(), s.start + m.end()))
+                .find(|&(a, e)| accepted(bytes, a, e));
+            if let Some((at, _)) = cue
+                && let Some(ind) = attribution_of(doc, s.start, s.end, at)
+            {
                 out.push(ind);
             }
         }
         out
     }
+}
+
+/// Whether a match of a form at `start..end` is a cue: a whole word between spaces (a
+/// capitalised `According to` may open its paragraph or the document).
+fn accepted(bytes: &[u8], start: usize, end: usize) -> bool {
+    let before_ok = if start == 0 {
+        bytes[0] == b'A'
+    } else {
+        bytes[start - 1] == b' ' || (bytes[start] == b'A' && bytes[start - 1] == b'\n')
+    };
+    before_ok && bytes.get(end) == Some(&b' ')
 }
 
 fn attribution_of(doc: &Doc<'_>, s: usize, e: usize, cue_at: usize) -> Option<Indirect> {
@@ -275,4 +274,80 @@ fn clause(
         cue,
         context,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::lexicon::Lexicon;
+    use crate::extract::scanner::Scanner;
+    use crate::extract::sentences::Segments;
+
+    /// `find` as one search of the whole text, its first cue per sentence kept.
+    fn find_whole_text(cues: &IndirectCues, doc: &Doc<'_>) -> Vec<Indirect> {
+        let mut out = Vec::new();
+        let mut last_sentence = usize::MAX;
+        let bytes = doc.text.as_bytes();
+        for m in cues.ac.find_iter(doc.text) {
+            if !accepted(bytes, m.start(), m.end()) {
+                continue;
+            }
+            let Some(si) = doc.seg.sentence_of(m.start()) else {
+                continue;
+            };
+            let s = doc.seg.sentences[si];
+            if si == last_sentence || s.end <= m.start() {
+                continue;
+            }
+            last_sentence = si;
+            let i = doc.spans.partition_point(|q| q.close <= s.start);
+            if doc.spans.get(i).is_some_and(|q| q.open < s.end) {
+                continue;
+            }
+            out.extend(attribution_of(doc, s.start, s.end, m.start()));
+        }
+        out
+    }
+
+    #[test]
+    fn forms_are_words_and_spaces() {
+        // (what lets `find` search sentence by sentence)
+        for f in INDIRECT_FORMS {
+            assert!(
+                f.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ') && !f.starts_with(' '),
+                "{f:?}: see IndirectCues::find"
+            );
+        }
+    }
+
+    #[test]
+    fn sentence_by_sentence_finds_what_one_search_finds() {
+        let lex = Lexicon::new();
+        let (scanner, cues) = (Scanner::new(), IndirectCues::new());
+        let mut texts: Vec<String> = std::fs::read_dir("datasets/articles")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect();
+        assert!(!texts.is_empty());
+        texts.extend(
+            [
+                "According to aides, the plan works. Officials said the vote was close.\n\
+                 He said “it is fine.” She said it was not over yet at all.",
+                "x according told him the news was bad. The mayor says the budget is balanced!",
+                "Smith said. According to Jones, the deal is dead and gone for good now.",
+            ]
+            .map(String::from),
+        );
+        for text in &texts {
+            let doc = Doc::new(text, &lex, Segments::new(text, &lex), scanner.scan(text));
+            let got: Vec<_> = cues.find(&doc).iter().map(|i| (i.start, i.end)).collect();
+            let want: Vec<_> = find_whole_text(&cues, &doc)
+                .iter()
+                .map(|i| (i.start, i.end))
+                .collect();
+            assert_eq!(got, want, "{text}");
+        }
+    }
 }
