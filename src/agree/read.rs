@@ -191,6 +191,18 @@ fn short_key(s: &[u8]) -> (u64, u64) {
     }
 }
 
+/// Whether two strings are equal, compared as a few words when short.
+#[inline(always)]
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    // Two strings of the same length up to 16 bytes are equal when their short keys are.
+    a.len() == b.len()
+        && if a.len() <= 16 {
+            short_key(a) == short_key(b)
+        } else {
+            a == b
+        }
+}
+
 /// Mixes a [`short_key`] and the length into a hash.
 #[inline(always)]
 fn short_hash(a: u64, b: u64, n: u32) -> u64 {
@@ -933,16 +945,19 @@ impl Table {
         self.count_annotator(r.annotator.as_bytes(), line);
     }
 
-    #[inline]
+    #[inline(always)]
     fn count_annotator(&mut self, a: &[u8], line: &dyn Fn() -> u64) {
-        // Nearly every row names the file's one annotator (a short name: compared inline).
+        // Nearly every row names the file's one annotator.
         if let Some(e) = self.annotators.first_mut()
-            && e.0.len() == a.len()
-            && e.0.bytes().zip(a).all(|(x, &y)| x == y)
+            && short_eq(e.0.as_bytes(), a)
         {
             e.1 += 1;
             return;
         }
+        self.count_other_annotator(a, line);
+    }
+
+    fn count_other_annotator(&mut self, a: &[u8], line: &dyn Fn() -> u64) {
         let a = a.trim_ascii();
         if a.is_empty() {
             return;
@@ -3115,7 +3130,7 @@ fn push_row_quick(
         );
     }
     // Rows of one document are usually together: skip the hash lookup for a repeat.
-    let doc = if last_doc.1 != u32::MAX && last_doc.0[..] == doc_id[..] {
+    let doc = if last_doc.1 != u32::MAX && short_eq(&last_doc.0, &doc_id) {
         last_doc.1
     } else {
         let id = Arc::make_mut(&mut t.docs).id(doc_id);
@@ -3244,7 +3259,7 @@ fn push_row(
         );
     }
     // Rows of one document are usually together: skip the hash lookup for a repeat.
-    let doc = if last_doc.1 != u32::MAX && last_doc.0[..] == doc_id[..] {
+    let doc = if last_doc.1 != u32::MAX && short_eq(&last_doc.0, &doc_id) {
         last_doc.1
     } else {
         let id = Arc::make_mut(&mut t.docs).id(&doc_id);
