@@ -3130,7 +3130,7 @@ fn push_row_quick(
         );
     }
     // Rows of one document are usually together: skip the hash lookup for a repeat.
-    let doc = if last_doc.1 != u32::MAX && short_eq(&last_doc.0, &doc_id) {
+    let doc = if last_doc.1 != u32::MAX && short_eq(&last_doc.0, doc_id) {
         last_doc.1
     } else {
         let id = Arc::make_mut(&mut t.docs).id(doc_id);
