@@ -49,21 +49,22 @@ impl Default for Numbers {
 }
 
 impl Numbers {
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, v: usize) {
         match self {
-            Numbers::Narrow(n) => match u32::try_from(v) {
-                Ok(x) => n.push(x),
-                Err(_) => {
-                    self.widen();
-                    self.push(v);
-                }
-            },
-            Numbers::Wide(w) => w.push(v as u64),
+            Numbers::Narrow(n) if v <= u32::MAX as usize => n.push(v as u32),
+            _ => self.push_wide(v),
         }
     }
 
     #[cold]
+    fn push_wide(&mut self, v: usize) {
+        self.widen();
+        if let Numbers::Wide(w) = self {
+            w.push(v as u64);
+        }
+    }
+
     fn widen(&mut self) {
         if let Numbers::Narrow(n) = self {
             *self = Numbers::Wide(n.iter().map(|&x| u64::from(x)).collect());

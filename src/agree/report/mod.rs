@@ -187,12 +187,22 @@ pub struct Report {
 /// units' codes are not kept; [`Coded::labels`] makes them all for the bootstrap.
 pub struct Coded<'a> {
     tables: &'a [Table],
+    /// The columns each copy's answers are coded from.
+    views: Vec<View<'a>>,
     al: &'a Alignment,
     /// Speaker keys (normalised names) by code.
     pub speaker_keys: Vec<String>,
-    /// Per table: the speaker key code of each name id.
-    key_of_name: Vec<Vec<u32>>,
     labels: std::sync::OnceLock<(Labels, Labels)>,
+}
+
+/// A copy's columns an answer is coded from.
+struct View<'a> {
+    status: &'a [u8],
+    reviewed: &'a [u32],
+    /// Predicted speakers.
+    speaker: &'a [u32],
+    /// The speaker key code of each name id.
+    keys: Vec<u32>,
 }
 
 /// Outcome codes: what an annotator decided about a unit, the thing majority votes count.
@@ -237,11 +247,21 @@ impl<'a> Coded<'a> {
                     .collect()
             })
             .collect();
+        let views = tables
+            .iter()
+            .zip(key_of_name)
+            .map(|(t, keys)| View {
+                status: &t.status,
+                reviewed: &t.reviewed,
+                speaker: &t.extracted().speaker,
+                keys,
+            })
+            .collect();
         Coded {
             tables,
+            views,
             al,
             speaker_keys,
-            key_of_name,
             labels: std::sync::OnceLock::new(),
         }
     }
@@ -263,16 +283,16 @@ impl<'a> Coded<'a> {
         if r == NO_ROW {
             return (MISSING, MISSING);
         }
-        let (t, r) = (&self.tables[f], r as usize);
+        let (t, r) = (&self.views[f], r as usize);
         let code = t.status[r];
         let key = match status_of_code(code) {
             Some(s @ (Status::Confirmed | Status::Corrected)) => {
                 let name = if s == Status::Corrected || t.reviewed[r] != 0 {
                     t.reviewed[r]
                 } else {
-                    t.extracted().speaker[r]
+                    t.speaker[r]
                 };
-                self.key_of_name[f][name as usize]
+                t.keys[name as usize]
             }
             _ => MISSING,
         };
@@ -373,7 +393,7 @@ impl<'a> Coded<'a> {
 
     /// The speaker key code of table `f`'s name id.
     pub fn key_of(&self, f: usize, name: u32) -> u32 {
-        self.key_of_name[f][name as usize]
+        self.views[f].keys[name as usize]
     }
 }
 
@@ -640,6 +660,17 @@ pub fn build<'a>(
                         }
                         p.doc.add_unit(st, 1);
                     }
+                }
+                let (s0, k0) = (st[0], sp[0]);
+                if st.iter().all(|&s| s == s0) && sp.iter().all(|&x| x == k0) {
+                    // Every annotator gave the same answer, or none did: the usual unit.
+                    if Coded::outcome(s0, k0) != MISSING {
+                        unanimous += 1;
+                    }
+                    if k0 != MISSING && k >= 2 {
+                        speaker_agreement.add_full();
+                    }
+                    continue;
                 }
                 if Coded::unanimous(st, sp) {
                     unanimous += 1;
@@ -951,6 +982,14 @@ impl PercentAgreement {
             return;
         }
         self.sum += same as f64 / (m * (m - 1) / 2) as f64;
+        self.count += 1;
+    }
+
+    /// [`PercentAgreement::add`] for a unit every one of two or more annotators gave the same
+    /// label.
+    #[inline]
+    fn add_full(&mut self) {
+        self.sum += 1.0;
         self.count += 1;
     }
 
