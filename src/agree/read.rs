@@ -1736,6 +1736,27 @@ impl<'a> Reference<'a> {
         (theirs == ours).then_some(ours.len())
     }
 
+    /// Asks for the first bytes of row `j` ahead of their comparison.
+    #[inline(always)]
+    fn prefetch(&self, j: usize) {
+        #[cfg(target_arch = "x86_64")]
+        if j < self.row_at.len() {
+            let at = self.row_at.get(j);
+            for off in [0, 64, 128, 192] {
+                if let Some(b) = self.data.get(at + off) {
+                    // SAFETY: prefetching a byte of the slice; SSE is part of every x86_64 CPU.
+                    unsafe {
+                        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                            (b as *const u8).cast(),
+                        )
+                    };
+                }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = j;
+    }
+
     /// The bytes of row `j` up to the review columns, and as many bytes of `data` from `at`.
     #[inline(always)]
     fn prefixes<'d>(&self, j: usize, data: &'d [u8], at: usize) -> Option<(&'a [u8], &'d [u8])> {
@@ -1800,6 +1821,8 @@ macro_rules! same_rows_with {
             let Some((theirs, ours)) = $rf.prefixes(j, data, pos) else {
                 break;
             };
+            // The reference's rows are read from memory again: asked for a few rows ahead.
+            $rf.prefetch(j + 8);
             if !$same(theirs, ours) {
                 break;
             }
