@@ -94,14 +94,25 @@ const DEPARTMENTS: &[&str] = &[
 /// Whether a lowercased word is a name particle (`de`, `van`, `bin`…). (Tested on every token
 /// of a paragraph: a match on length first, not a walk through a list.)
 fn is_particle(lower: &str) -> bool {
-    match lower.len() {
-        2 => matches!(lower, "de" | "al" | "la" | "le" | "du" | "da" | "di"),
-        3 => matches!(
-            lower,
-            "van" | "von" | "der" | "den" | "bin" | "del" | "ibn" | "mac"
-        ),
-        _ => false,
-    }
+    // (byte patterns: compared as numbers, not with a call per word)
+    matches!(
+        lower.as_bytes(),
+        b"de"
+            | b"al"
+            | b"la"
+            | b"le"
+            | b"du"
+            | b"da"
+            | b"di"
+            | b"van"
+            | b"von"
+            | b"der"
+            | b"den"
+            | b"bin"
+            | b"del"
+            | b"ibn"
+            | b"mac"
+    )
 }
 
 fn is_initial(t: &Tok) -> bool {

@@ -12,8 +12,6 @@
 //! quotes and belong to it; outside, single marks are apostrophes, inch marks, possessives or
 //! headline quotes and are ignored.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mark {
     /// `"`, or `''` standing in for it.
@@ -84,7 +82,10 @@ pub struct Span {
 /// The quotation-mark scanner: one automaton, shared.
 #[derive(Debug, Clone)]
 pub struct Scanner {
-    ac: AhoCorasick,
+    /// Per first byte, the patterns that start with it, in list order: the mark at a candidate
+    /// is the first of them that the text goes on with (leftmost-first, as an anchored
+    /// Aho-Corasick search would find it, without one).
+    by_first: Vec<Vec<(&'static [u8], Mark)>>,
 }
 
 impl Default for Scanner {
@@ -171,12 +172,12 @@ fn is_weak_single_close(text: &str, pos: usize, len: usize) -> bool {
 
 impl Scanner {
     pub fn new() -> Self {
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostFirst)
-            .start_kind(aho_corasick::StartKind::Anchored)
-            .build(PATTERNS.iter().map(|(p, _)| *p))
-            .expect("quotation-mark patterns are valid");
-        Scanner { ac }
+        let mut by_first = vec![Vec::new(); 256];
+        for (p, m) in PATTERNS {
+            let b = p.as_bytes();
+            by_first[usize::from(b[0])].push((b, *m));
+        }
+        Scanner { by_first }
     }
 
     fn hits(&self, text: &str) -> Vec<Hit> {
@@ -212,17 +213,17 @@ impl Scanner {
                 skip_to = p + 1;
                 continue;
             }
-            let end = (p + 3).min(bytes.len());
-            if let Some(m) = self.ac.find(
-                aho_corasick::Input::new(&bytes[p..end]).anchored(aho_corasick::Anchored::Yes),
-            ) {
-                let len = m.end() - m.start();
+            let rest = &bytes[p..];
+            if let Some(&(pat, mark)) = self.by_first[usize::from(bytes[p])]
+                .iter()
+                .find(|(pat, _)| rest.starts_with(pat))
+            {
                 out.push(Hit {
                     pos: p,
-                    len,
-                    mark: PATTERNS[m.pattern().as_usize()].1,
+                    len: pat.len(),
+                    mark,
                 });
-                skip_to = p + len;
+                skip_to = p + pat.len();
             }
         }
         out
@@ -529,6 +530,37 @@ fn emit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marks_are_what_an_anchored_leftmost_first_search_finds() {
+        use aho_corasick::{AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .start_kind(StartKind::Anchored)
+            .build(PATTERNS.iter().map(|(p, _)| *p))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let scanner = Scanner::new();
+        let mut text = String::new();
+        for (a, _) in PATTERNS {
+            for (b, _) in PATTERNS {
+                text.push_str(a);
+                text.push_str(b);
+                text.push_str("x\u{2014}'");
+            }
+        }
+        let bytes = text.as_bytes();
+        for p in 0..bytes.len() {
+            let end = (p + 3).min(bytes.len());
+            let want = ac
+                .find(Input::new(&bytes[p..end]).anchored(Anchored::Yes))
+                .map(|m| (m.end() - m.start(), PATTERNS[m.pattern().as_usize()].1));
+            let got = scanner.by_first[usize::from(bytes[p])]
+                .iter()
+                .find(|(pat, _)| bytes[p..].starts_with(pat))
+                .map(|&(pat, mark)| (pat.len(), mark));
+            assert_eq!(got, want, "at {p}");
+        }
+    }
 
     fn quotes(t: &str) -> Vec<&str> {
         Scanner::new()
