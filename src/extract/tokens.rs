@@ -208,9 +208,10 @@ fn is_mark(c: char) -> bool {
     )
 }
 
-/// Lowercase without allocating for short ASCII words.
+/// Lowercase without allocating for short ASCII words (and words whose only other characters
+/// are curly apostrophes, `Trump’s`: they have no case).
 pub(crate) fn lowercase(word: &str) -> CompactString {
-    if word.is_ascii() {
+    if word.is_ascii() || word.chars().all(|c| c.is_ascii() || c == '\u{2019}') {
         // in place: no UTF-8 re-validation, and inline (no allocation) up to 24 bytes
         let mut s = CompactString::new(word);
         if word.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -252,6 +253,18 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok>
                     continue;
                 }
             }
+        } else if x == 0xE2 && b.get(i + 1) == Some(&0x80) {
+            // U+2000-U+203F (spaces, dashes, curly quotation marks): white space or a token of
+            // its own, never part of a word (no look-up in the character tables)
+            let c = char_at(i).unwrap_or(' ');
+            if !matches!(
+                c,
+                '\u{2000}'..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}'
+            ) {
+                out.push(punct(i, c, c.len_utf8()));
+            }
+            i += c.len_utf8();
+            continue;
         } else {
             let c = char_at(i).unwrap_or(' ');
             (c, c.len_utf8())
@@ -284,7 +297,13 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok>
             } else {
                 let dc = char_at(e).unwrap_or(' ');
                 let dl = dc.len_utf8();
-                if dc.is_alphanumeric() || (dc == '\u{2019}' && alnum_at(e + dl)) {
+                // (the curly apostrophe first: it is common, and no letter)
+                let inner = if dc == '\u{2019}' {
+                    alnum_at(e + dl)
+                } else {
+                    dc.is_alphanumeric()
+                };
+                if inner {
                     e += dl;
                     ascii = false;
                 } else {
@@ -599,6 +618,23 @@ mod tests {
             u128::from_le_bytes(*b"Sanders\0\0\0\0\0\0\0\0\0")
         );
         assert_eq!(load16(b, 8), u128::from(b'x') << 8 | u128::from(b' '));
+    }
+
+    #[test]
+    fn general_punctuation_is_no_word() {
+        // what the tokenizer assumes of U+2000-U+203F without looking the characters up
+        for cp in 0x2000..=0x203f {
+            let c = char::from_u32(cp).unwrap_or(' ');
+            assert!(!c.is_alphanumeric(), "{cp:#x}");
+            let space = matches!(
+                c,
+                '\u{2000}'..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}'
+            );
+            assert_eq!(c.is_whitespace(), space, "{cp:#x}");
+            assert_eq!(c.to_lowercase().collect::<String>(), c.to_string());
+        }
+        assert_eq!(lowercase("Trump\u{2019}S"), "trump\u{2019}s");
+        assert_eq!(lowercase("Zo\u{eb}"), "zo\u{eb}");
     }
 
     #[test]
