@@ -462,26 +462,8 @@ impl Tallies {
 
     /// Adds units counted in `combos` (which is emptied).
     pub fn add_combinations(&mut self, combos: &mut Combinations) {
-        let (k, v) = (combos.k, combos.v);
-        let mut room = [MISSING; 16];
-        let mut big = Vec::new();
-        let unit: &mut [u32] = if k <= room.len() {
-            &mut room[..k]
-        } else {
-            big.resize(k, MISSING);
-            &mut big
-        };
-        for &code in &combos.touched {
-            let mut c = code;
-            for x in unit.iter_mut() {
-                let d = c % (v + 1);
-                *x = if d == 0 { MISSING } else { d as u32 - 1 };
-                c /= v + 1;
-            }
-            self.add_unit(unit, combos.counts[code]);
-            combos.counts[code] = 0;
-        }
-        combos.touched.clear();
+        combos.for_each(|unit, n| self.add_unit(unit, n));
+        combos.clear();
     }
 
     /// The units counted in `combos` added to the sums that percent agreement and alpha are
