@@ -1810,6 +1810,29 @@ fn same_bytes_avx512(a: &[u8], b: &[u8]) -> bool {
     true
 }
 
+/// Evaluates the first of three calls of one function, compiled for AVX-512BW, for AVX2 and for
+/// SSE2, that the processor can run.
+macro_rules! widest_vectors {
+    ($avx512:expr, $avx2:expr, $sse2:expr) => {{
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx512bw") {
+                // SAFETY: the processor has AVX-512BW.
+                unsafe { $avx512 }
+            } else if std::is_x86_feature_detected!("avx2") {
+                // SAFETY: the processor has AVX2.
+                unsafe { $avx2 }
+            } else {
+                $sse2
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            $sse2
+        }
+    }};
+}
+
 /// Reads, from `pos`, the rows that have the bytes of the reference's rows `j`, `j + 1`, … up to
 /// the review columns and usual review columns (see [`Rows::quick_same_row`]), as long as they
 /// do. Returns where it stopped and the reference's row expected there.
@@ -1860,18 +1883,11 @@ fn same_rows_sse2(r: &mut Rows, rf: &Reference, pos: usize, j: usize) -> (usize,
 
 /// See [`same_rows_with`]: with the widest vector instructions the processor has.
 fn same_rows(r: &mut Rows, rf: &Reference, pos: usize, j: usize) -> (usize, usize) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512bw") {
-            // SAFETY: the processor has AVX-512BW.
-            return unsafe { same_rows_avx512(r, rf, pos, j) };
-        }
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2.
-            return unsafe { same_rows_avx2(r, rf, pos, j) };
-        }
-    }
-    same_rows_sse2(r, rf, pos, j)
+    widest_vectors!(
+        same_rows_avx512(r, rf, pos, j),
+        same_rows_avx2(r, rf, pos, j),
+        same_rows_sse2(r, rf, pos, j)
+    )
 }
 
 /// Reads the records of a chunk against the reference (see [`Reference`]): a row with the same
@@ -2415,18 +2431,11 @@ fn prefix_xor(mut x: u64) -> u64 {
 /// does not (a stray quote inside a field) or a quote left open at the end of the file hands
 /// the record it is in to [`scan_record`].
 fn scan_blocks(r: &mut Rows, start: usize, fields: &mut Vec<Field>, guess: bool) -> Result<Blocks> {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512bw") {
-            // SAFETY: the processor has AVX-512BW.
-            return unsafe { scan_blocks_avx512(r, start, fields, guess) };
-        }
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2.
-            return unsafe { scan_blocks_avx2(r, start, fields, guess) };
-        }
-    }
-    scan_blocks_sse2(r, start, fields, guess)
+    widest_vectors!(
+        scan_blocks_avx512(r, start, fields, guess),
+        scan_blocks_avx2(r, start, fields, guess),
+        scan_blocks_sse2(r, start, fields, guess)
+    )
 }
 
 /// The body of [`scan_blocks`], made with each way of classifying a block.
