@@ -633,3 +633,24 @@ fn fragments_of_one_speaker_a_few_words_apart_are_one_row() {
         "a total",
     );
 }
+
+/// `…, saying` opens a participle clause whose subject is the sentence's: found when the
+/// comma sits inside an earlier quotation's closing mark, when the main verb is no speech verb,
+/// and when the subject's forename ends in -ly (`Carly`, not an adverb like `Clearly`).
+#[test]
+fn participle_cue_takes_the_sentence_subject() {
+    let rows = extract(
+        "Carly Fiorina endorsed Ted Cruz on Wednesday, saying it is time to have a \
+         \u{201c}real constitutional conservative in the White House who will fight.\u{201d}",
+    );
+    let r = quote(&rows, "real constitutional");
+    assert_eq!(r.speaker, "Carly Fiorina");
+    assert_eq!(r.cue, "saying");
+    let rows = extract(
+        "Donald Trump delivered a defense of \u{201c}New York values,\u{201d} saying the city \
+         embodied the \u{201c}bravery, heart and soul of America and all of us.\u{201d}",
+    );
+    let r = quote(&rows, "bravery, heart");
+    assert_eq!(r.speaker, "Donald Trump");
+    assert_eq!(r.cue, "saying");
+}

@@ -471,7 +471,10 @@ fn sentence_subject_from(toks: &[Tok]) -> Option<(usize, usize)> {
     let opens_with_adverbial = toks.first().is_some_and(|t| {
         t.is(lexicon::PREP | lexicon::ADVERB)
             || t.is(lexicon::FUNCTION) && !is_det(t)
-            || (t.lower.ends_with("ly") && t.lower.len() > 4)
+            // (`Carly`, `Kelly`, `Beverly` are forenames, not adverbs)
+            || (t.lower.ends_with("ly")
+                && t.lower.len() > 4
+                && !t.is(lexicon::MALE | lexicon::FEMALE))
             || (t.cap && t.lower.ends_with("ing") && t.lower.len() > 5)
     });
     let comma = toks.iter().take(25).position(|t| t.is_punct(','));
@@ -739,13 +742,20 @@ fn match_clause(toks: &[Tok]) -> Option<(usize, usize, usize)> {
         if t.kind == TK::Mark {
             continue;
         }
-        if is_cue(t) && !(k > 0 && toks[k - 1].possessive) {
-            if let Some((s, e)) = subject_before(toks, k, 0) {
-                return Some((s, e, k));
-            }
-        } else if (t.is(lexicon::CUE_ING)
-            && k > 0
+        if is_cue(t)
+            && !(k > 0 && toks[k - 1].possessive)
+            && let Some((s, e)) = subject_before(toks, k, 0)
+        {
+            return Some((s, e, k));
+        }
+        // (a comma may sit inside the closing mark of an earlier quotation: `defended "New
+        // York values," saying …`)
+        let after_comma = k > 0
             && (toks[k - 1].is_punct(',')
+                || (k > 1 && toks[k - 1].kind == TK::Mark && toks[k - 2].is_punct(',')));
+        if (t.is(lexicon::CUE_ING)
+            && k > 0
+            && (after_comma
                 || toks[k - 1].is(lexicon::PREP)
                 || (k + 2 == toks.len() && toks[k + 1].is_punct(':'))))
             || (t.is(lexicon::CUE_BASE) && !t.cap && k > 0 && toks[k - 1].lower == "to")
