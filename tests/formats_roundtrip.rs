@@ -86,6 +86,48 @@ fn every_format_round_trips_the_fixture_through_the_binary() {
     }
 }
 
+/// Rows as `extract` writes them: a cue word without cue offsets, and (one row) a speaker
+/// without mention offsets. brat keeps both in its note; reading the note back must fill the
+/// schema's own columns, not add a second `cue` column.
+#[test]
+fn extracted_rows_with_cues_without_spans_round_trip_through_every_format() {
+    let input = fixture("extracted.csv");
+    let want = canon(schema::read_path(&input).unwrap().records);
+    assert!(want.iter().all(|r| !r.cue.is_empty()));
+    let dir = tempfile::tempdir().unwrap();
+    for (format, ext) in ALL {
+        let got = canon(export_import(format, ext, &input, dir.path()));
+        assert_eq!(got, want, "{format}");
+    }
+    for scheme in ["quote", "attribution"] {
+        let out = dir.path().join(format!("brat-{scheme}"));
+        qc().args(["export", "brat"])
+            .arg(&input)
+            .args(["--scheme", scheme, "--text"])
+            .arg(fixture("texts"))
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        let back = dir.path().join(format!("back-{scheme}.csv"));
+        qc().args(["import", "brat"])
+            .arg(&out)
+            .arg("--all-annotators")
+            .arg("-o")
+            .arg(&back)
+            .assert()
+            .success();
+        let header = std::fs::read_to_string(&back).unwrap();
+        let header = header.lines().next().unwrap();
+        assert_eq!(header.matches(",cue,").count(), 1, "{scheme}: {header}");
+        assert_eq!(
+            canon(schema::read_path(&back).unwrap().records),
+            want,
+            "{scheme}"
+        );
+    }
+}
+
 #[test]
 fn brat_attribution_scheme_round_trips() {
     let input = fixture("council.csv");
@@ -294,7 +336,7 @@ fn rows_for(text: String) -> impl Strategy<Value = Vec<QuoteRecord>> {
             0..n,
             1..12usize,
             prop::option::of((0..n, 1..6usize)),
-            prop::option::of((0..n, 1..4usize)),
+            prop::option::of((0..n, 1..4usize, any::<bool>())),
             prop::sample::select(vec!["", "ana", "ben"]),
             prop::option::of(prop::sample::select(Status::ALL.to_vec())),
             prop::sample::select(Kind::ALL.to_vec()),
@@ -337,10 +379,15 @@ fn rows_for(text: String) -> impl Strategy<Value = Vec<QuoteRecord>> {
                     speaker
                 };
             }
-            if let Some((cs, cl)) = cue {
-                let ce = (cs + cl).min(n);
-                r.cue = at(cs, ce);
-                r.extra.push(("cue_spans".into(), format!("{cs}-{ce}")));
+            match cue {
+                Some((cs, cl, true)) => {
+                    let ce = (cs + cl).min(n);
+                    r.cue = at(cs, ce);
+                    r.extra.push(("cue_spans".into(), format!("{cs}-{ce}")));
+                }
+                // As `extract` writes it: a cue word without offsets.
+                Some((_, _, false)) => r.cue = "said".into(),
+                None => {}
             }
             let (c, cs) = formats::paragraph_context(&chars, s, e);
             r.context = c;

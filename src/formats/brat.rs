@@ -703,6 +703,12 @@ pub(crate) fn apply_note_fields(r: &mut QuoteRecord, m: &Map<String, Value>) {
         match k.as_str() {
             "quote_id" => r.quote_id = s(v),
             "speaker" => r.speaker = s(v),
+            // Written by `write_ann` when the mention or the cue has no span of its own (an
+            // extracted cue never has one).
+            "speaker_mention" => r.speaker_mention = s(v),
+            "cue" => r.cue = s(v),
+            "speaker_start" => r.speaker_start = v.as_u64().map(|x| x as usize),
+            "speaker_end" => r.speaker_end = v.as_u64().map(|x| x as usize),
             "rule" => r.rule = s(v),
             "context" => r.context = s(v),
             "reviewed_speaker" => r.reviewed_speaker = s(v),
