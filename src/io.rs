@@ -217,6 +217,40 @@ fn default_permissions() -> std::fs::Permissions {
         .expect("current folder")
 }
 
+/// Refuses to write `output` when it is one of `inputs` (the same file, by device and inode):
+/// the input would be replaced by the output. Checked before anything is read or written.
+pub fn check_not_an_input<'a>(
+    output: Option<&Path>,
+    inputs: impl IntoIterator<Item = &'a Path>,
+) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let Some(out) = output.filter(|p| p.as_os_str() != "-") else {
+        return Ok(());
+    };
+    let Ok(om) = std::fs::metadata(out) else {
+        return Ok(());
+    };
+    if !om.is_file() {
+        return Ok(());
+    }
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            continue;
+        }
+        if let Ok(im) = std::fs::metadata(input)
+            && im.dev() == om.dev()
+            && im.ino() == om.ino()
+        {
+            return Err(Error::usage(format!(
+                "{}: the output is also an input ({}); it would be overwritten, so nothing was written; choose another output",
+                out.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn parent_dir(p: &Path) -> PathBuf {
     match p.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),

@@ -118,6 +118,9 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
     {
         return Err(Error::usage("--fail-under needs a number"));
     }
+    for out in [args.output.as_deref(), args.merge.as_deref()] {
+        quotecheck::io::check_not_an_input(out, args.files.iter().map(PathBuf::as_path))?;
+    }
     let input = agree::Input {
         files: args.files.clone(),
         names: args.names.clone(),

@@ -121,6 +121,9 @@ pub fn run(args: Args, _g: Global) -> Result<i32> {
             )));
         }
     }
+    for out in [args.output.as_deref(), args.errors.as_deref()] {
+        quotecheck::io::check_not_an_input(out, [args.gold.as_path(), args.pred.as_path()])?;
+    }
     let gold_opts = ImportOptions {
         quotes_only: args.gold_quotes_only,
         annotator: args.gold_annotator.clone(),

@@ -54,7 +54,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args, _g: Global) -> Result<i32> {
+    let not_an_input = |inputs: &[&Path]| {
+        quotecheck::io::check_not_an_input(args.output.as_deref(), inputs.iter().copied())
+    };
+    not_an_input(&[args.input.as_path()])?;
     let ds = schema::read_path(&args.input)?;
+    if let Some(dir) = &args.text {
+        let docs: std::collections::BTreeSet<&str> =
+            ds.records.iter().map(|r| r.doc_id.as_str()).collect();
+        let texts: Vec<PathBuf> = docs.iter().map(|d| dir.join(format!("{d}.txt"))).collect();
+        not_an_input(&texts.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+    }
     let mut warnings = Vec::new();
     let texts = formats::export_texts(&ds.records, args.text.as_deref(), &mut warnings)?;
     let result = if args.format == FormatName::Brat {

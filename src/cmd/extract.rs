@@ -89,6 +89,10 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
             .build_global();
     }
     let files = expand_paths(&args.paths, args.input)?;
+    quotecheck::io::check_not_an_input(
+        args.output.as_deref(),
+        files.iter().map(|f| f.path.as_path()),
+    )?;
     let total: u64 = files.iter().map(|f| f.len).sum();
     let show_progress = !args.no_progress
         && std::io::stderr().is_terminal()

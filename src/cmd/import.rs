@@ -72,6 +72,7 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
     if args.quotes_only && args.format != FormatName::Brat {
         return Err(Error::usage("--quotes-only applies to brat input only"));
     }
+    quotecheck::io::check_not_an_input(args.output.as_deref(), [args.input.as_path()])?;
     let opts = ImportOptions {
         quotes_only: args.quotes_only,
         annotator: args.annotator.clone(),

@@ -1,0 +1,120 @@
+//! Where commands write, through the real binary: an output that is one of the inputs is refused
+//! before anything is written.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn qc(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("quotecheck").unwrap();
+    c.current_dir(dir);
+    c
+}
+
+fn fixture(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(p)
+}
+
+/// A temporary folder holding copies of the fixtures the tests write over.
+fn workdir() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for (from, to) in [
+        ("diff/ana.csv", "ana.csv"),
+        ("diff/ben.csv", "ben.csv"),
+        ("eval/gold.csv", "gold.csv"),
+        ("eval/pred.csv", "pred.csv"),
+        ("formats/texts/council.txt", "council.txt"),
+        ("formats/extracted.csv", "extracted.csv"),
+    ] {
+        std::fs::copy(fixture(from), d.path().join(to)).unwrap();
+    }
+    d
+}
+
+fn listing(d: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn an_output_that_is_one_of_the_inputs_is_refused_and_the_input_kept() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["extract", "council.txt", "-o", "council.txt"],
+            "council.txt",
+        ),
+        (&["extract", ".", "-o", "council.txt"], "council.txt"),
+        (
+            &["diff", "ana.csv", "ben.csv", "--merge", "ana.csv"],
+            "ana.csv",
+        ),
+        (&["diff", "ana.csv", "ben.csv", "-o", "ben.csv"], "ben.csv"),
+        (
+            &["diff", "ana.csv", "ben.csv", "-o", "./ana.csv"],
+            "ana.csv",
+        ),
+        (
+            &[
+                "eval", "--gold", "gold.csv", "--pred", "pred.csv", "--errors", "gold.csv",
+            ],
+            "gold.csv",
+        ),
+        (
+            &[
+                "eval", "--gold", "gold.csv", "--pred", "pred.csv", "-o", "pred.csv",
+            ],
+            "pred.csv",
+        ),
+        (
+            &["import", "jsonl", "extracted.csv", "-o", "extracted.csv"],
+            "extracted.csv",
+        ),
+        (
+            &[
+                "export",
+                "jsonl",
+                "extracted.csv",
+                "--text",
+                ".",
+                "-o",
+                "extracted.csv",
+            ],
+            "extracted.csv",
+        ),
+        (
+            &[
+                "export",
+                "doccano",
+                "extracted.csv",
+                "--text",
+                ".",
+                "-o",
+                "council.txt",
+            ],
+            "council.txt",
+        ),
+    ];
+    for (args, input) in cases {
+        let d = workdir();
+        let before = std::fs::read(d.path().join(input)).unwrap();
+        let files = listing(d.path());
+        qc(d.path()).args(*args).assert().code(2).stderr(
+            predicate::str::contains(*input)
+                .and(predicate::str::contains("is also an input"))
+                .and(predicate::str::contains("panicked").not()),
+        );
+        assert_eq!(
+            std::fs::read(d.path().join(input)).unwrap(),
+            before,
+            "{args:?}"
+        );
+        assert_eq!(listing(d.path()), files, "{args:?}");
+    }
+}
