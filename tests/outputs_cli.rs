@@ -1,5 +1,6 @@
 //! Where commands write, through the real binary: an output that is one of the inputs is refused
-//! before anything is written.
+//! before anything is written, and a command with two outputs leaves neither when one cannot be
+//! written.
 
 use std::path::{Path, PathBuf};
 
@@ -115,6 +116,58 @@ fn an_output_that_is_one_of_the_inputs_is_refused_and_the_input_kept() {
             before,
             "{args:?}"
         );
+        assert_eq!(listing(d.path()), files, "{args:?}");
+    }
+}
+
+#[test]
+fn when_one_of_two_outputs_cannot_be_written_neither_is_left() {
+    let cases: &[&[&str]] = &[
+        &[
+            "diff",
+            "ana.csv",
+            "ben.csv",
+            "--merge",
+            "merged.csv",
+            "-o",
+            "missing/report.txt",
+        ],
+        &[
+            "diff",
+            "ana.csv",
+            "ben.csv",
+            "--merge",
+            "missing/merged.csv",
+            "-o",
+            "report.txt",
+        ],
+        &[
+            "eval",
+            "--gold",
+            "gold.csv",
+            "--pred",
+            "pred.csv",
+            "--errors",
+            "errors.csv",
+            "-o",
+            "missing/report.txt",
+        ],
+        &[
+            "eval",
+            "--gold",
+            "gold.csv",
+            "--pred",
+            "pred.csv",
+            "--errors",
+            "missing/errors.csv",
+            "-o",
+            "report.txt",
+        ],
+    ];
+    for args in cases {
+        let d = workdir();
+        let files = listing(d.path());
+        qc(d.path()).args(*args).assert().code(2);
         assert_eq!(listing(d.path()), files, "{args:?}");
     }
 }

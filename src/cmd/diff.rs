@@ -143,6 +143,9 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
         }
     }
 
+    // Opened before the merged file is written, so that a report that cannot be written (a
+    // missing folder) stops the command before any output is in place.
+    let mut out = Output::create(args.output.as_deref())?;
     if let Some(m) = &args.merge {
         agree::merge::write_merged(
             m,
@@ -173,7 +176,6 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
         ReportFormat::Markdown => report::markdown::render(&rep),
         ReportFormat::Html => report::html::render(&rep),
     };
-    let mut out = Output::create(args.output.as_deref())?;
     let shown = out.path().to_path_buf();
     if args.format == ReportFormat::Json {
         let items = rep

@@ -150,6 +150,9 @@ pub fn run(args: Args, _g: Global) -> Result<i32> {
         },
     );
 
+    // Opened before the errors file is written, so that a report that cannot be written (a
+    // missing folder) stops the command before any output is in place.
+    let mut out = Output::create(args.output.as_deref())?;
     if let Some(path) = &args.errors {
         let texts: HashMap<&str, Vec<char>> = gold
             .docs
@@ -157,10 +160,10 @@ pub fn run(args: Args, _g: Global) -> Result<i32> {
             .chain(&pred.docs)
             .map(|d| (d.doc_id.as_str(), d.text.chars().collect()))
             .collect();
-        let out = Output::create(Some(path))?;
+        let errors_out = Output::create(Some(path))?;
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
-            .from_writer(out);
+            .from_writer(errors_out);
         let io = |e: csv::Error| Error::io(path, std::io::Error::other(e.to_string()));
         w.write_record(ERROR_COLUMNS).map_err(io)?;
         for e in &report.errors {
@@ -168,10 +171,10 @@ pub fn run(args: Args, _g: Global) -> Result<i32> {
             w.write_record(cells.iter().map(|c| escape_formula(c).into_owned()))
                 .map_err(io)?;
         }
-        let out = w
+        let errors_out = w
             .into_inner()
             .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
-        out.commit()?;
+        errors_out.commit()?;
     }
 
     let body = match args.format {
@@ -183,7 +186,6 @@ pub fn run(args: Args, _g: Global) -> Result<i32> {
         }
         ReportFormat::Text => report.to_text(args.per_doc),
     };
-    let mut out = Output::create(args.output.as_deref())?;
     let shown = out.path().to_path_buf();
     out.write_all(body.as_bytes())
         .map_err(|e| Error::io(&shown, e))?;
