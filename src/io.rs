@@ -55,7 +55,7 @@ impl Output {
                     ))
                     .suffix(".tmp")
                     .tempfile_in(&dir)
-                    .map_err(|e| Error::io(p, e))?;
+                    .map_err(|e| cannot_create_in(p, &dir, e))?;
                 Ok(Output {
                     inner: OutputInner::File(BufWriter::with_capacity(1 << 16, tmp)),
                     path: p.to_path_buf(),
@@ -215,6 +215,26 @@ fn default_permissions() -> std::fs::Permissions {
         .and_then(|f| f.metadata())
         .map(|m| m.permissions())
         .expect("current folder")
+}
+
+/// The error for an output `target` that cannot be created in `dir`: names the folder when it
+/// is missing, and never the temporary file's name, which the person did not choose.
+pub fn cannot_create_in(target: &Path, dir: &Path, e: io::Error) -> Error {
+    if !dir.is_dir() {
+        let what = if dir.exists() {
+            "is not a folder"
+        } else {
+            "does not exist"
+        };
+        return Error::usage(format!(
+            "{}: cannot write it: {} {what}",
+            target.display(),
+            dir.display()
+        ));
+    }
+    // The temporary file's library adds its path to the message; keep only the reason.
+    let e = e.raw_os_error().map_or(e, io::Error::from_raw_os_error);
+    Error::io(target, e)
 }
 
 /// Refuses to write `output` when it is one of `inputs` (the same file, by device and inode):

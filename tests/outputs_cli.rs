@@ -1,6 +1,6 @@
 //! Where commands write, through the real binary: an output that is one of the inputs is refused
-//! before anything is written, and a command with two outputs leaves neither when one cannot be
-//! written.
+//! before anything is written, a command with two outputs leaves neither when one cannot be
+//! written, and an output into a folder that does not exist says so.
 
 use std::path::{Path, PathBuf};
 
@@ -169,5 +169,69 @@ fn when_one_of_two_outputs_cannot_be_written_neither_is_left() {
         let files = listing(d.path());
         qc(d.path()).args(*args).assert().code(2);
         assert_eq!(listing(d.path()), files, "{args:?}");
+    }
+}
+
+#[test]
+fn an_output_in_a_folder_that_does_not_exist_names_the_folder() {
+    let cases: &[&[&str]] = &[
+        &["extract", "council.txt", "-o", "missing/out.csv"],
+        &[
+            "diff",
+            "ana.csv",
+            "ben.csv",
+            "--merge",
+            "missing/merged.csv",
+        ],
+        &[
+            "eval",
+            "--gold",
+            "gold.csv",
+            "--pred",
+            "pred.csv",
+            "-o",
+            "missing/r.json",
+        ],
+        &["import", "jsonl", "hf.jsonl", "-o", "missing/out.csv"],
+        &[
+            "export",
+            "jsonl",
+            "extracted.csv",
+            "--text",
+            ".",
+            "-o",
+            "missing/out.jsonl",
+        ],
+        &[
+            "export",
+            "brat",
+            "extracted.csv",
+            "--text",
+            ".",
+            "-o",
+            "missing/deeper/brat",
+        ],
+    ];
+    for args in cases {
+        let d = workdir();
+        qc(d.path())
+            .args([
+                "export",
+                "jsonl",
+                "extracted.csv",
+                "--text",
+                ".",
+                "-o",
+                "hf.jsonl",
+            ])
+            .assert()
+            .success();
+        qc(d.path()).args(*args).assert().code(2).stderr(
+            predicate::str::contains("does not exist")
+                .and(predicate::str::contains("missing"))
+                .and(predicate::str::contains(".tmp").not())
+                .and(predicate::str::contains("quotecheck-export").not()),
+        );
+        assert!(!d.path().join("missing").exists(), "{args:?}");
     }
 }

@@ -128,7 +128,7 @@ fn write_brat(
     let tmp = tempfile::Builder::new()
         .prefix(".quotecheck-export.")
         .tempdir_in(&parent)
-        .map_err(|e| Error::io(&parent, e))?;
+        .map_err(|e| quotecheck::io::cannot_create_in(out, &parent, e))?;
     for (name, body) in &files {
         let p = tmp.path().join(name);
         std::fs::write(&p, body).map_err(|e| Error::io(&p, e))?;
