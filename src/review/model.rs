@@ -37,7 +37,8 @@ pub enum Only {
     Flagged,
     /// Rows whose confidence is under the threshold.
     LowConfidence,
-    /// Rows of a merged file on which annotators disagreed (`agreement` < 1).
+    /// Rows of a merged file on which annotators disagreed (`agreement` < 1) or that nobody
+    /// answered (`agreement` empty).
     Disagreements,
 }
 
@@ -247,7 +248,8 @@ pub fn select_rows(
                         .to_string(),
                 );
             }
-            rows.retain(|&i| agreement(&records[i]).is_some_and(|a| a < 1.0));
+            // An empty agreement is a quote nobody answered: it needs a decision too.
+            rows.retain(|&i| agreement(&records[i]).is_none_or(|a| a < 1.0));
         }
     }
     Ok(rows)
@@ -1196,6 +1198,27 @@ mod tests {
         };
         assert_ne!(select_rows(&recs, &reviews, &other).unwrap(), a);
         assert!(a.windows(2).all(|w| w[0] < w[1]), "file order");
+    }
+
+    /// A quote nobody answered has an empty `agreement` in the merged file: it still needs a
+    /// decision before the file is gold, so adjudication shows it with the disagreements.
+    #[test]
+    fn disagreements_include_quotes_nobody_answered() {
+        let mut recs: Vec<QuoteRecord> = (0..4).map(|i| rec("d", i, "Lena Ortiz", &[])).collect();
+        for (r, a) in recs.iter_mut().zip(["1", "0.667", "", " "]) {
+            r.extra = vec![("agreement".into(), a.into())];
+        }
+        let reviews = vec![Review::default(); 4];
+        let view = select_rows(
+            &recs,
+            &reviews,
+            &Filter {
+                only: Some(Only::Disagreements),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(view, vec![1, 2, 3]);
     }
 
     #[test]
