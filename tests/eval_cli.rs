@@ -161,3 +161,32 @@ fn brat_gold_is_read_directly() {
     assert_eq!(v["n_gold"], 4);
     assert_eq!(v["n_pred"], 3);
 }
+
+/// A gold file where some rows were reviewed and others never were is an adjudication that was
+/// not finished: the pending rows still count, with the extractor's speaker, so eval says so.
+/// A file without any review (a hand-made gold file) or a fully reviewed one gets no warning.
+#[test]
+fn a_gold_file_with_pending_rows_among_reviewed_ones_is_warned_about() {
+    let run = |gold: &str| {
+        let out = qc()
+            .arg("eval")
+            .arg("--gold")
+            .arg(fixture(gold))
+            .arg("--pred")
+            .arg(fixture("eval/pred.csv"))
+            .assert()
+            .success()
+            .get_output()
+            .stderr
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let err = run("eval/gold_half_reviewed.csv");
+    assert!(
+        err.contains("warning: ")
+            && err.contains("gold_half_reviewed.csv: 1 of 5 rows are pending"),
+        "{err}"
+    );
+    assert_eq!(run("eval/gold.csv"), "");
+    assert_eq!(run("eval/pred.csv"), "");
+}

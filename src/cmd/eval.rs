@@ -137,6 +137,14 @@ pub fn run(args: Args, _g: Global) -> Result<i32> {
             quotecheck::text::sanitize_one_line(w)
         );
     }
+    let pending = gold.records.iter().filter(|r| r.status.is_none()).count();
+    if pending > 0 && pending < gold.records.len() {
+        eprintln!(
+            "quotecheck: warning: {}: {pending} of {} rows are pending (never reviewed) while the others were reviewed; they count as gold quotes with their predicted speaker — finish the review (`quotecheck review FILE --only pending`) for a gold file",
+            args.gold.display(),
+            gold.records.len()
+        );
+    }
     let gold_docs: Vec<String> = gold.docs.iter().map(|d| d.doc_id.clone()).collect();
     let report = evaluate(
         &gold.records,
