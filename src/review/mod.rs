@@ -47,7 +47,7 @@ pub struct Loaded {
 /// What opening found and did, for the person to be told.
 #[derive(Debug, Default)]
 pub struct OpenReport {
-    /// Journal entries applied (decisions recovered from an interrupted session).
+    /// Rows whose review state the journal of an interrupted session changed.
     pub replayed: usize,
     /// Entries whose quote id is no longer in the file, and where they were set aside.
     pub orphans: Option<(usize, PathBuf)>,
@@ -125,7 +125,13 @@ pub fn prepare(loaded: Loaded, opts: &Options) -> Result<Opened> {
     if !recovered.entries.is_empty() {
         let ids: Vec<&str> = records.iter().map(|r| r.quote_id.as_str()).collect();
         let replay = journal::replay(&recovered.entries, &ids, &mut reviews);
-        report.replayed = replay.applied;
+        // The journal holds every step (undos included); what the person wants to know is how
+        // many rows got a decision back.
+        report.replayed = records
+            .iter()
+            .zip(&reviews)
+            .filter(|(rec, rev)| Review::of(rec) != **rev)
+            .count();
         if !replay.orphans.is_empty() {
             let p = journal::set_aside(&path, &replay.orphans)?;
             report.orphans = Some((replay.orphans.len(), p));
@@ -269,6 +275,25 @@ c,d,three,9,14,,\n";
         o.close().unwrap();
         assert!(!journal::path_for(&opts.path).exists());
         assert!(!lock::path_for(&opts.path).exists());
+    }
+
+    /// The journal holds every step (a decision, its undo, the next decision); the person is
+    /// told how many rows got a decision back, not how many entries were read.
+    #[test]
+    fn recovery_counts_rows_not_journal_entries() {
+        let (_d, opts) = setup(CSV);
+        let mut o = open(&opts).unwrap();
+        decide(&mut o, Action::Confirm);
+        decide(&mut o, Action::Undo);
+        decide(&mut o, Action::Reject);
+        decide(&mut o, Action::Undo);
+        decide(&mut o, Action::Redo);
+        assert_eq!(o.journal.len(), 5);
+        drop(o);
+        let o = open(&opts).unwrap();
+        assert_eq!(o.report.replayed, 1);
+        assert_eq!(o.session.reviews()[0].status, Some(Status::Rejected));
+        o.close().unwrap();
     }
 
     #[test]
