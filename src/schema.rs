@@ -485,7 +485,7 @@ impl<R: Read> CsvRecords<R> {
             });
         let raw = csv_rdr
             .headers()
-            .map_err(|e| csv_error(path, e, &lines))?
+            .map_err(|e| csv_error(path, e, &lines, &[]))?
             .clone();
         let headers = check_header(raw.iter(), path)?;
         let idx = headers
@@ -530,7 +530,7 @@ impl<R: Read> Iterator for CsvRecords<R> {
             }
             Err(e) => {
                 self.done = true;
-                return Some(Err(csv_error(&self.path, e, &self.lines)));
+                return Some(Err(csv_error(&self.path, e, &self.lines, &self.headers)));
             }
         }
         let rec = &self.rec;
@@ -669,13 +669,38 @@ impl<R: Read> Read for LineCounter<R> {
     }
 }
 
-fn csv_error(path: &Path, e: csv::Error, lines: &LineTracker) -> Error {
+/// The message for a JSON Lines line that is not JSON. The line is parsed on its own, so the
+/// parser's "line 1" would contradict the file's line number in front of it: only the column
+/// is kept.
+pub fn json_line_error(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    match full.strip_suffix(&suffix) {
+        Some(reason) if e.line() == 1 => {
+            format!("not valid JSON: {reason} at column {}", e.column())
+        }
+        _ => format!("not valid JSON: {full}"),
+    }
+}
+
+/// `headers` are the file's column names once the header is read (empty while reading it), so
+/// that a bad field is named by its column.
+fn csv_error(path: &Path, e: csv::Error, lines: &LineTracker, headers: &[String]) -> Error {
     let mut loc = Location::file(path);
     if let Some(p) = e.position() {
         loc = loc.line(lines.line_at(p.byte()));
     }
     let msg = match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => format!("invalid UTF-8 in field {}", err.field() + 1),
+        csv::ErrorKind::Utf8 { err, .. } => match headers.get(err.field()) {
+            Some(h) => {
+                loc = loc.field(h);
+                "invalid UTF-8; convert the file to UTF-8".to_string()
+            }
+            None => format!(
+                "invalid UTF-8 in field {}; convert the file to UTF-8",
+                err.field() + 1
+            ),
+        },
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => {
@@ -871,7 +896,7 @@ pub fn read_jsonl<R: Read>(rdr: R, path: &Path) -> Result<Dataset> {
             Err(e) => {
                 return Err(Error::input(
                     Location::file(path).line(lineno),
-                    format!("not valid JSON: {e}"),
+                    json_line_error(&e),
                 ));
             }
         };
@@ -1271,6 +1296,27 @@ pub fn write_path(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_lines_line_that_is_not_json_gives_its_column_not_the_parser_s_line_1() {
+        let data = "{\"doc_id\":\"a\",\"quote\":\"x\",\"start\":0,\"end\":1}\nnot json\n";
+        let e = read_jsonl(data.as_bytes(), Path::new("g.jsonl"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "g.jsonl:2: not valid JSON: expected ident at column 2");
+    }
+
+    #[test]
+    fn invalid_utf8_is_named_by_its_column_and_line() {
+        let data = b"doc_id,quote,start,end\r\na,ok,0,2\r\nb,bad \xff here,0,3\r\n";
+        let e = read_csv(&data[..], Path::new("g.csv"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "g.csv:3: field `quote`: invalid UTF-8; convert the file to UTF-8"
+        );
+    }
 
     mod csv_rows {
         use super::*;

@@ -721,7 +721,7 @@ pub fn read_json_lines(path: &Path) -> Result<Vec<(u64, serde_json::Value)>> {
         let v = serde_json::from_str(line).map_err(|e| {
             Error::input(
                 Location::file(path).line(i as u64 + 1),
-                format!("not valid JSON: {e}"),
+                crate::schema::json_line_error(&e),
             )
         })?;
         out.push((i as u64 + 1, v));
