@@ -654,3 +654,39 @@ fn participle_cue_takes_the_sentence_subject() {
     assert_eq!(r.speaker, "Donald Trump");
     assert_eq!(r.cue, "saying");
 }
+
+/// `His spokesman, Jason Miller, said`: a described speaker named in an appositive is that
+/// name, before the quotation and after it.
+#[test]
+fn appositive_name_of_a_described_speaker() {
+    let t = "His spokesman, Jason Miller, said the campaign was \u{201c}very confident about \
+             the outcome in every state.\u{201d}\n\n\u{201c}Nothing has changed in the plan at \
+             all,\u{201d} a campaign aide, Jane Doe, told reporters.\n\nAnother delegate on the \
+             Cruz slate, Jim Poolman, said he was only \u{201c}leaning Cruz at the moment, not \
+             committed.\u{201d}";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "very confident").speaker, "Jason Miller");
+    assert_eq!(quote(&rows, "Nothing has changed").speaker, "Jane Doe");
+    assert_eq!(quote(&rows, "leaning Cruz").speaker, "Jim Poolman");
+    // a description without a name stays as written
+    assert_eq!(
+        speaker_of(
+            "\u{201c}Nothing has changed in the plan at all,\u{201d} a campaign aide told \
+             reporters.",
+            "Nothing has changed"
+        ),
+        "a campaign aide"
+    );
+}
+
+/// A quotation ending in `!` or `?` is no sentence end for the attribution after it, even past
+/// an appositive; `said of …` reports no speech of its own.
+#[test]
+fn attribution_after_an_exclamation_reaches_past_an_appositive() {
+    let t = "\u{201c}Perpetual motion!\u{201d} Rep. Glenn Thompson, R-Pa., said of the swirl of \
+             convention activities.";
+    let all = Extractor::new(ExtractOptions::default()).extract("doc", t);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0].quote, "Perpetual motion!");
+    assert_eq!(all[0].speaker, "Glenn Thompson");
+}

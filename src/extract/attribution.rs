@@ -316,6 +316,7 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
         return phrase_before(toks, e, lo);
     }
     let mut e = j;
+    let mut appositive = None;
     if j > lo && toks[j - 1].is_punct(',') {
         // appositive: find the comma that opens it
         let mut c = j - 1;
@@ -335,9 +336,19 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
             }
         }
         e = found?;
+        appositive = Some((e + 1, j - 1));
     }
     let e = skip_parenthetical(toks, e, lo);
-    let (s, e) = phrase_before(toks, e, lo)?;
+    let phrase = phrase_before(toks, e, lo);
+    // `His spokesman, Jason Miller, said`, `Another delegate on the slate, Jim Poolman, said`:
+    // the name in the appositive names the described speaker
+    if let Some((a, b)) = appositive
+        && phrase.is_none_or(|(s, _)| is_det(&toks[s]) || is_quant(&toks[s]))
+        && appositive_name(&toks[a..b])
+    {
+        return Some((a, b));
+    }
+    let (s, e) = phrase?;
     // `The sign on the gate read`: the object of a locative preposition is not the subject;
     // the phrase before it is (affiliations such as `a fellow at Brookings` stay whole)
     if s > lo + 1
@@ -350,6 +361,16 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
         return Some(outer);
     }
     Some((s, e))
+}
+
+/// Whether an appositive is a person's name: two to four capitalised name words (`Jason
+/// Miller`, `Sen. Jane Doe`), no organisation or date.
+fn appositive_name(toks: &[Tok]) -> bool {
+    (2..=4).contains(&toks.len())
+        && toks.iter().all(|t| {
+            t.is_namey() && !t.is(lexicon::ORG | lexicon::MONTH | lexicon::TIME | lexicon::PRONOUN)
+        })
+        && toks.iter().any(|t| !t.is(lexicon::TITLE | lexicon::ROLE))
 }
 
 /// `Sen. Richard J. Durbin (D-Ill.)`: the phrase ends before the parenthesis.
@@ -552,6 +573,13 @@ fn match_after(toks: &[Tok]) -> Option<(usize, usize, usize)> {
                         d += 1;
                     }
                     if toks.get(d).is_some_and(is_cue) {
+                        // `"…," a campaign aide, Jane Doe, said`: the name, as in
+                        // `subject_before`
+                        if (is_det(&toks[i]) || is_quant(&toks[i]))
+                            && appositive_name(&toks[j + 1..c])
+                        {
+                            return Some((j + 1, c, d));
+                        }
                         return Some((i, e, d));
                     }
                 }
@@ -1416,8 +1444,9 @@ impl<'a> Doc<'a> {
             let mut found: Option<Found> = None;
             // 1. adjacent patterns
             let after_m = match_after(&after).filter(|&(_, e, c)| {
-                // across a sentence break only a short `X said.` clause
-                !cross || c.max(e) <= 6
+                // across a sentence break only a short `X said.` clause; after `!` or `?` the
+                // break is no sentence end (`"Q!" Rep. Jo Lee, a Republican, said`)
+                !cross || c.max(e) <= 6 || (matches!(last_char, '!' | '?') && c.max(e) <= 16)
             });
             let before_m = match_before(&before);
             let pick_after = after_m.is_some()

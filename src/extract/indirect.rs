@@ -244,7 +244,13 @@ fn attribution_of(doc: &Doc<'_>, s: usize, e: usize, cue_at: usize) -> Option<In
                 "said" | "says" | "say" | "told" | "tells" | "added" | "wrote"
             );
             let next = toks.get(j)?;
-            if !say || next.kind != TK::Word || next.is(lexicon::PREP) || next.is(lexicon::TIME) {
+            // (`said of the plan …` is about something, not what was said)
+            if !say
+                || next.kind != TK::Word
+                || next.is(lexicon::PREP)
+                || next.is(lexicon::TIME)
+                || next.lower == "of"
+            {
                 return None;
             }
             j
