@@ -131,6 +131,8 @@ fn stand_in(c: char) -> char {
     let u = c as u32;
     if u < 0x20 {
         char::from_u32(0x2400 + u).unwrap_or('\u{FFFD}')
+    } else if u == 0x7f {
+        '␡'
     } else {
         '\u{FFFD}'
     }
@@ -165,6 +167,11 @@ mod tests {
         assert!(!s.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
         assert!(s.contains("␛[31mred␇"));
         assert!(s.contains("\nok\t!"));
+    }
+
+    #[test]
+    fn delete_gets_its_own_visible_stand_in() {
+        assert_eq!(sanitize_for_terminal("a\u{7f}b\u{9b}c"), "a␡b\u{FFFD}c");
     }
 
     #[test]
