@@ -301,3 +301,36 @@ fn bad_input_writes_no_merged_file() {
         .code(2);
     assert!(!out.exists());
 }
+
+/// A document nobody has answered yet has no agreement to speak of: the per-document list, cut
+/// to `--limit`, shows the documents with the least agreement among those compared first, and
+/// the ones without any figure after them.
+#[test]
+fn documents_without_answers_come_after_those_with_the_least_agreement() {
+    let s = stdout_of(&[
+        "diff",
+        "partial_ana.csv",
+        "partial_ben.csv",
+        "--limit",
+        "1",
+        "--color",
+        "never",
+    ]);
+    let table: Vec<&str> = s
+        .lines()
+        .skip_while(|l| !l.starts_with("Per document"))
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(table.len(), 3, "{s}");
+    assert!(table[2].trim_start().starts_with("a "), "{s}");
+    let md = stdout_of(&[
+        "diff",
+        "partial_ana.csv",
+        "partial_ben.csv",
+        "--format",
+        "markdown",
+    ]);
+    let a = md.find("| a |").unwrap_or(usize::MAX);
+    let b = md.find("| b |").unwrap_or(0);
+    assert!(a < b, "{md}");
+}

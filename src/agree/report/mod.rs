@@ -1014,14 +1014,22 @@ pub fn limited<T>(items: &[T], limit: usize) -> &[T] {
     }
 }
 
-/// Documents sorted for display: lowest share of unanimous units first. Only the first
+/// Documents sorted for display: lowest share of unanimous units first, documents without an
+/// agreement figure (no unit answered twice) last. Only the first
 /// `r.limit` (when not 0) are put in order: the rest are not shown.
 pub fn documents_worst_first(r: &Report) -> Vec<&Document> {
     let mut d: Vec<&Document> = r.documents.iter().collect();
+    // A document without a single unit answered twice has no agreement figure at all (no one
+    // has reviewed it yet): it goes after every document that has one, not first for its
+    // zero unanimous units.
     let order = |a: &&Document, b: &&Document| {
         let sa = a.unanimous as f64 / a.units.max(1) as f64;
         let sb = b.unanimous as f64 / b.units.max(1) as f64;
-        sa.total_cmp(&sb).then(a.doc_id.cmp(&b.doc_id))
+        let ua = a.status_agreement.value().is_none();
+        let ub = b.status_agreement.value().is_none();
+        ua.cmp(&ub)
+            .then(sa.total_cmp(&sb))
+            .then(a.doc_id.cmp(&b.doc_id))
     };
     if r.limit > 0 && r.limit < d.len() {
         d.select_nth_unstable_by(r.limit - 1, order);
