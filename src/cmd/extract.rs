@@ -1,7 +1,9 @@
 //! `quotecheck extract`: news articles in, a reviewable quote dataset out.
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, mpsc};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use quotecheck::extract::{ExtractOptions, Extractor};
@@ -9,7 +11,6 @@ use quotecheck::input::{Document, DocumentStream, InputFormat, JsonlFields, expa
 use quotecheck::io::Output;
 use quotecheck::schema::{self, DataFormat, Kind, QuoteRecord};
 use quotecheck::{Error, Result};
-use rayon::prelude::*;
 
 use crate::cli::Global;
 
@@ -72,22 +73,23 @@ fn parse_kind(s: &str) -> std::result::Result<Kind, String> {
     s.parse()
 }
 
-/// Documents are processed in batches of about this many bytes: large enough to keep every core
-/// busy, small enough that memory does not grow with the corpus.
-const BATCH_BYTES: usize = 4 << 20;
-const BATCH_DOCS: usize = 256;
+/// The reader hands documents over in batches of about this many bytes or documents (one
+/// hand-over, and one wake-up of the reader, per batch instead of per chunk).
+const BATCH_BYTES: usize = 512 << 10;
+const BATCH_DOCS: usize = 64;
 /// Batches read ahead of the one being extracted (bounds memory to a few batches).
 const READ_AHEAD: usize = 2;
-/// Documents extracted and serialised by one task of the thread pool.
+/// Documents extracted and serialised by a worker at a time (one writer and its buffer serve
+/// them all).
 const CHUNK_DOCS: usize = 8;
+/// Finished chunks that may wait for an earlier, slower one before the workers pause.
+const MAX_WAITING: usize = 64;
 
 pub fn run(args: Args, g: Global) -> Result<i32> {
-    if let Some(n) = args.threads {
-        // An error here means a pool exists already, which is fine.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global();
-    }
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
     let files = expand_paths(&args.paths, args.input)?;
     quotecheck::io::check_not_an_input(
         args.output.as_deref(),
@@ -136,34 +138,64 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
             id: args.id_field,
         },
     );
-    // Three stages overlap: a reader thread parses the next batches while the thread pool
-    // extracts and serialises the current one, and this thread writes the finished bytes.
+    // A reader thread parses the next batches while the workers extract and serialise chunks
+    // of the current one. Each worker takes the next chunk as soon as it is done with its
+    // last (no worker waits for a slower one, as it would at the end of a parallel loop over
+    // a batch), and writes the finished chunks that are next in input order itself.
     std::thread::scope(|scope| -> Result<()> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(Vec<Document>, u64)>>(READ_AHEAD);
+        let (tx, rx) = mpsc::sync_channel(READ_AHEAD);
         scope.spawn(move || read_batches(docs, tx));
-        for batch in rx {
-            let (batch, bytes_read) = batch?;
-            // a few documents per task: one writer (and its buffer) serves them all
-            let pieces: Vec<std::io::Result<Vec<u8>>> = batch
-                .par_chunks(CHUNK_DOCS)
-                .map(|docs| {
-                    // (the rows of news text take about 1.4 times its bytes, as CSV: the
-                    // buffer is made about that large at once instead of grown and copied)
-                    let text: usize = docs.iter().map(|d| d.text.len()).sum();
-                    serialise(
-                        docs.iter().map(|d| extractor.extract(&d.doc_id, &d.text)),
-                        format,
-                        g.write,
-                        text + text / 2,
-                    )
-                })
-                .collect();
-            for piece in pieces {
-                out.write_all(&piece.map_err(io_err)?).map_err(io_err)?;
+        let work = Mutex::new(Work {
+            rx,
+            batch: Vec::new().into_iter(),
+            bytes_read: 0,
+            next_seq: 0,
+        });
+        let sink = Mutex::new(Sink {
+            out: &mut out,
+            ready: BTreeMap::new(),
+            next: 0,
+            failed: None,
+        });
+        let written = Condvar::new();
+        let worker = || {
+            while let Some((seq, docs, bytes_read)) = take_chunk(&work, &sink) {
+                // (the rows of news text take about 1.4 times its bytes, as CSV: the buffer
+                // is made about that large at once instead of grown and copied)
+                let text: usize = docs.iter().map(|d| d.text.len()).sum();
+                let piece = serialise(
+                    docs.iter().map(|d| extractor.extract(&d.doc_id, &d.text)),
+                    format,
+                    g.write,
+                    text + text / 2,
+                );
+                drop(docs);
+                let mut s = lock(&sink);
+                s.ready.insert(seq, (piece, bytes_read));
+                if s.flush(&bar) {
+                    written.notify_all();
+                }
+                // a chunk far ahead of the oldest unwritten one waits (bounding the memory of
+                // finished chunks) until that one is written
+                while s.failed.is_none() && s.next <= seq && s.ready.len() > MAX_WAITING {
+                    s = written.wait(s).unwrap_or_else(PoisonError::into_inner);
+                }
             }
-            bar.set_position(bytes_read);
+            // (a worker that stops on an error lets the waiting ones go)
+            written.notify_all();
+        };
+        std::thread::scope(|workers| {
+            for _ in 1..threads {
+                workers.spawn(worker);
+            }
+            worker();
+        });
+        let failed = lock(&sink).failed.take();
+        match failed {
+            Some(Failure::Input(e)) => Err(e),
+            Some(Failure::Output(e)) => Err(io_err(e)),
+            None => Ok(()),
         }
-        Ok(())
     })?;
     bar.finish_and_clear();
     out.commit()?;
@@ -172,12 +204,9 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
 
 /// Groups documents into batches and sends them on; stops at the first error (which is sent
 /// too) or when the receiver has gone away.
-fn read_batches(
-    mut docs: DocumentStream,
-    tx: std::sync::mpsc::SyncSender<Result<(Vec<Document>, u64)>>,
-) {
+fn read_batches(mut docs: DocumentStream, tx: mpsc::SyncSender<Result<(Vec<Document>, u64)>>) {
     loop {
-        let mut batch = Vec::new();
+        let mut batch = Vec::with_capacity(BATCH_DOCS);
         let mut bytes = 0;
         while bytes < BATCH_BYTES && batch.len() < BATCH_DOCS {
             match docs.next() {
@@ -196,6 +225,86 @@ fn read_batches(
             return;
         }
     }
+}
+
+/// The documents not yet taken by a worker.
+struct Work {
+    rx: mpsc::Receiver<Result<(Vec<Document>, u64)>>,
+    /// The rest of the batch being taken apart, and the input bytes read up to its end.
+    batch: std::vec::IntoIter<Document>,
+    bytes_read: u64,
+    /// The sequence number of the next chunk.
+    next_seq: usize,
+}
+
+/// The finished chunks on their way to the output, in input order.
+struct Sink<'a> {
+    out: &'a mut Output,
+    /// Finished chunks waiting for an earlier one, by sequence number.
+    ready: BTreeMap<usize, (std::io::Result<Vec<u8>>, u64)>,
+    /// The sequence number of the next chunk to write.
+    next: usize,
+    failed: Option<Failure>,
+}
+
+enum Failure {
+    Input(Error),
+    Output(std::io::Error),
+}
+
+impl Sink<'_> {
+    /// Writes the chunks that are next in order; whether any was written.
+    fn flush(&mut self, bar: &ProgressBar) -> bool {
+        let mut any = false;
+        while self.failed.is_none()
+            && let Some((piece, bytes_read)) = self.ready.remove(&self.next)
+        {
+            if let Err(e) = piece.and_then(|p| self.out.write_all(&p)) {
+                self.failed = Some(Failure::Output(e));
+            }
+            bar.set_position(bytes_read);
+            self.next += 1;
+            any = true;
+        }
+        any
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // (a worker that panicked takes the process down anyway; its data is still consistent)
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The next chunk of documents, with its sequence number and the input bytes read so far; none
+/// when the input is exhausted or the run failed (an input error is noted in `sink`).
+fn take_chunk(work: &Mutex<Work>, sink: &Mutex<Sink>) -> Option<(usize, Vec<Document>, u64)> {
+    let mut w = lock(work);
+    if w.batch.len() == 0 {
+        if lock(sink).failed.is_some() {
+            return None;
+        }
+        match w.rx.recv() {
+            Ok(Ok((batch, bytes_read))) => {
+                w.batch = batch.into_iter();
+                w.bytes_read = bytes_read;
+            }
+            Ok(Err(e)) => {
+                let mut s = lock(sink);
+                if s.failed.is_none() {
+                    s.failed = Some(Failure::Input(e));
+                }
+                return None;
+            }
+            Err(_) => return None,
+        }
+    }
+    if lock(sink).failed.is_some() {
+        return None;
+    }
+    let docs: Vec<Document> = w.batch.by_ref().take(CHUNK_DOCS).collect();
+    let seq = w.next_seq;
+    w.next_seq += 1;
+    Some((seq, docs, w.bytes_read))
 }
 
 /// The rows of some documents, in order, as output bytes (in a buffer of `capacity` bytes to
