@@ -50,8 +50,9 @@ struct ParaMentions {
     ms: Vec<names::Mention>,
     /// Where the scan of the paragraph's tokens went.
     marks: names::ScanMarks,
-    /// What [`Doc::nearby_candidates`] makes of each mention, made when first asked.
-    cands: OnceCell<Vec<Option<Cand>>>,
+    /// What [`Doc::nearby_candidates`] makes of the first mentions, made when first asked
+    /// (the mentions after the last quotation of a paragraph are never asked about).
+    cands: RefCell<Vec<Option<Rc<Cand>>>>,
 }
 
 /// A mention that can be offered as a runner-up speaker: its fullest name and that name's key.
@@ -995,7 +996,7 @@ impl<'a> Doc<'a> {
         let pm = Rc::new(ParaMentions {
             ms,
             marks,
-            cands: OnceCell::new(),
+            cands: RefCell::new(Vec::new()),
         });
         let mut cache = self.para_mentions.borrow_mut();
         if cache.len() < self.seg.paragraphs.len() {
@@ -1337,9 +1338,9 @@ impl<'a> Doc<'a> {
             .map_or(pos, |i| self.seg.sentences[i].end)
             .max(pos)
             .min(self.text.len());
-        // (score, name, its key), one per key with its best score
-        let mut scored: Vec<(f64, String, String)> = Vec::new();
-        let mut score = |m: &names::Mention, c: &Cand| {
+        // (score, candidate), one per key with its best score
+        let mut scored: Vec<(f64, Rc<Cand>)> = Vec::new();
+        let mut score = |m: &names::Mention, c: &Rc<Cand>| {
             // about one point per sentence of distance; later mentions count double
             let dist = if m.pos <= pos {
                 pos - m.pos
@@ -1356,9 +1357,9 @@ impl<'a> Doc<'a> {
             if m.object {
                 score += 0.5;
             }
-            match scored.iter_mut().find(|(_, _, k)| *k == c.key) {
+            match scored.iter_mut().find(|(_, k)| k.key == c.key) {
                 Some(e) => e.0 = e.0.min(score),
-                None => scored.push((score, c.name.clone(), c.key.clone())),
+                None => scored.push((score, Rc::clone(c))),
             }
         };
         for pi in first_para..=p {
@@ -1366,23 +1367,30 @@ impl<'a> Doc<'a> {
                 break;
             }
             let (full, kept, tail) = self.mentions_before(pi, hi);
-            let cands = full
-                .cands
-                .get_or_init(|| full.ms.iter().map(|m| self.candidate(m)).collect());
-            for (m, c) in full.ms[..kept].iter().zip(cands) {
+            let mut cands = full.cands.borrow_mut();
+            for m in full.ms.iter().take(kept).skip(cands.len()) {
+                cands.push(self.candidate(m).map(Rc::new));
+            }
+            for (m, c) in full.ms[..kept].iter().zip(cands.iter()) {
                 if let Some(c) = c {
                     score(m, c);
                 }
             }
             for m in &tail {
                 if let Some(c) = self.candidate(m) {
-                    score(m, &c);
+                    score(m, &Rc::new(c));
                 }
             }
         }
         scored.sort_by(|a, b| a.0.total_cmp(&b.0));
-        for (_, name, key) in scored {
-            push(name, key, &mut out);
+        for (_, c) in scored {
+            if out.len() >= limit {
+                break;
+            }
+            if !c.key.is_empty() && !seen.contains(&c.key) {
+                seen.push(c.key.clone());
+                out.push(c.name.clone());
+            }
         }
         (out, seen)
     }
