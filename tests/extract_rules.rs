@@ -690,3 +690,30 @@ fn attribution_after_an_exclamation_reaches_past_an_appositive() {
     assert_eq!(all[0].quote, "Perpetual motion!");
     assert_eq!(all[0].speaker, "Glenn Thompson");
 }
+
+/// A participle right after a name (`with Sen. John McCain calling it "…"`) or after an
+/// auxiliary (`Clinton is telling customers that "…"`) is a cue with that subject; the addressee
+/// and adjuncts before `that` are not part of the reported clause.
+#[test]
+fn progressive_and_absolute_participle_cues() {
+    let t = "Hillary Clinton is telling customers at a breakfast spot that \u{201c}I need you \
+             tomorrow and every day after that.\u{201d}\n\nRepublicans were irritated, with Sen. \
+             John McCain calling it a \u{201c}Chinese menu of options for everyone.\u{201d}\n\n\
+             Both men issued a statement \u{2013} Ryan saying he was \u{201c}very encouraged by \
+             the whole meeting\u{201d} and Trump calling it a \u{201c}great meeting with a great \
+             man.\u{201d}";
+    let rows = extract(t);
+    let r = quote(&rows, "I need you");
+    assert_eq!(
+        (r.speaker.as_str(), r.cue.as_str()),
+        ("Hillary Clinton", "telling")
+    );
+    assert_eq!(r.kind, Kind::Mixed);
+    assert_eq!(quote(&rows, "Chinese menu").speaker, "John McCain");
+    assert_eq!(quote(&rows, "very encouraged").speaker, "Ryan");
+    assert_eq!(quote(&rows, "great meeting").speaker, "Trump");
+    // a progressive inside a report is not the report's cue
+    let t = "Carter said that for decades some critics had been predicting a withdrawal.  \
+             \u{201c}That\u{2019}s because this region matters to us and always will.\u{201d}";
+    assert_eq!(speaker_of(t, "That\u{2019}s because"), "Carter");
+}

@@ -795,6 +795,35 @@ fn match_clause(toks: &[Tok]) -> Option<(usize, usize, usize)> {
                 return Some((s, e, k));
             }
         }
+        if t.is(lexicon::CUE_ING) && !t.cap && k > 0 {
+            // `Clinton is telling voters that "…"`, `he has been saying "…"`: a progressive
+            let mut j = k;
+            while j > 0 && k - j < 2 && toks[j - 1].is(lexicon::AUX) {
+                j -= 1;
+            }
+            // (in a clause of its own: `Carter said that critics had been predicting …` is
+            // Carter's report)
+            if j < k
+                && !toks[..j].iter().any(is_cue)
+                && let Some((s, e)) = subject_before(toks, j, 0)
+            {
+                return Some((s, e, k));
+            }
+            // `with Sen. John McCain calling it "…"`, `Ryan saying he was "…"`: a name right
+            // before the participle is its subject
+            if j == k
+                && toks[k - 1].is_namey()
+                && !toks[k - 1].possessive
+                && let Some((s, e)) = phrase_before(toks, k, 0)
+                && toks[s].cap
+                && (s == 0
+                    || toks[s - 1].is_punct(',')
+                    || toks[s - 1].is_dash()
+                    || matches!(toks[s - 1].lower.as_str(), "with" | "and"))
+            {
+                return Some((s, e, k));
+            }
+        }
     }
     None
 }
@@ -2007,6 +2036,20 @@ impl<'a> Doc<'a> {
             .unwrap_or(t.len() - p);
         if t[..p].ends_with("according") && t[p..].starts_with(" to") {
             p += 3;
+        }
+        // `told reporters on Monday that …`, `is telling supporters after his win that …`: the
+        // addressee and adjuncts up to a `that` within a few words are not part of the report
+        {
+            let rest = &t[p..quote_close.min(sent_end).max(p)];
+            let lead = rest
+                .find(['"', '\u{201c}', '\u{201d}', '\u{ab}', '\u{bb}'])
+                .map_or(rest, |q| &rest[..q]);
+            if let Some(at) = lead.find(" that ")
+                && !lead[..at].contains([',', ';', ':', '.', '?', '!'])
+                && lead[..at].split_whitespace().count() <= 12
+            {
+                p += at + 1;
+            }
         }
         loop {
             let rest = &t[p..sent_end.max(p)];
