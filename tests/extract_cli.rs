@@ -342,3 +342,23 @@ fn escape_sequences_never_reach_a_terminal_raw() {
     assert!(!raw.contains(&0x1b), "a raw ESC reached the terminal");
     assert!(!raw.contains(&0x07), "a raw BEL reached the terminal");
 }
+
+/// The default of `--kinds` is shown the way it is typed, comma-separated, and means all
+/// three kinds.
+#[test]
+fn kinds_default_is_shown_comma_separated_and_takes_all_kinds() {
+    qc().args(["extract", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[default: direct,mixed,indirect]"));
+    let out = qc().arg("extract").arg(articles()).output().unwrap();
+    assert!(out.status.success());
+    let ds = read_csv_bytes(&out.stdout);
+    for kind in [
+        schema::Kind::Direct,
+        schema::Kind::Mixed,
+        schema::Kind::Indirect,
+    ] {
+        assert!(ds.records.iter().any(|r| r.kind == kind), "{kind:?}");
+    }
+}

@@ -57,7 +57,7 @@ pub struct Args {
     pub id_field: String,
 
     /// Which kinds of quotation to emit (comma-separated).
-    #[arg(long, value_delimiter = ',', default_values = ["direct", "mixed", "indirect"], value_parser = parse_kind)]
+    #[arg(long, value_delimiter = ',', default_value = "direct,mixed,indirect", value_parser = parse_kind)]
     pub kinds: Vec<Kind>,
 
     /// Worker threads (default: one per core).
