@@ -717,3 +717,16 @@ fn progressive_and_absolute_participle_cues() {
              \u{201c}That\u{2019}s because this region matters to us and always will.\u{201d}";
     assert_eq!(speaker_of(t, "That\u{2019}s because"), "Carter");
 }
+
+/// A name written with combining accents (`Jose\u{301}`, as text from some systems comes) is
+/// one name, found and resolved like its precomposed form.
+#[test]
+fn names_with_combining_accents_are_whole() {
+    let t = "\u{201c}Prices rose,\u{201d} said Jose\u{301} Marti\u{301}nez.\n\n\u{201c}Prices \
+             rose again,\u{201d} Marti\u{301}nez added.";
+    let rows = extract(t);
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    for r in &rows {
+        assert_eq!(r.speaker, "Jose\u{301} Marti\u{301}nez");
+    }
+}

@@ -332,6 +332,11 @@ pub fn pick_form(
         .map(|(_, f)| f.clone())
 }
 
+/// A letter, digit or combining mark (`e\u{301}`, a decomposed `é`): a character of a word.
+fn word_char(c: char) -> bool {
+    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+}
+
 /// Every multi-word form of a one-word name in the document, with its position, in order.
 pub fn full_forms(text: &str, lex: &Lexicon, word: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
@@ -341,19 +346,10 @@ pub fn full_forms(text: &str, lex: &Lexicon, word: &str) -> Vec<(usize, String)>
     let bytes = text.as_bytes();
     for o in memmem::find_iter(bytes, word.as_bytes()) {
         let end = o + word.len();
-        if o > 0
-            && text[..o]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric)
-        {
+        if o > 0 && text[..o].chars().next_back().is_some_and(word_char) {
             continue;
         }
-        if text[end..]
-            .chars()
-            .next()
-            .is_some_and(char::is_alphanumeric)
-        {
+        if text[end..].chars().next().is_some_and(word_char) {
             continue;
         }
         // walk back over capitalised words separated by single spaces
@@ -368,7 +364,7 @@ pub fn full_forms(text: &str, lex: &Lexicon, word: &str) -> Vec<(usize, String)>
                 .char_indices()
                 .rev()
                 .find(|&(_, c)| {
-                    !(c.is_alphanumeric() || c == '.' || c == '-' || c == '\'' || c == '\u{2019}')
+                    !(word_char(c) || c == '.' || c == '-' || c == '\'' || c == '\u{2019}')
                 })
                 .map_or(0, |(i, c)| i + c.len_utf8());
             let w = &h[ws..];

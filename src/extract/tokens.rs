@@ -301,7 +301,8 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok>
                 let inner = if dc == '\u{2019}' {
                     alnum_at(e + dl)
                 } else {
-                    dc.is_alphanumeric()
+                    // (a combining accent belongs to its letter: `Jose\u{301}`)
+                    dc.is_alphanumeric() || unicode_normalization::char::is_combining_mark(dc)
                 };
                 if inner {
                     e += dl;
