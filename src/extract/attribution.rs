@@ -1078,10 +1078,10 @@ impl<'a> Doc<'a> {
             None
         };
         let name = full.as_deref().unwrap_or(&m.name);
-        let org = name
-            .split(' ')
-            .any(|w| self.lex.get_folded(w) & lexicon::ORG != 0);
-        if !m.described && !org && !names::person_like(self.lex, name) {
+        // (each word looked up once for both tests)
+        let flags = names::word_flags(self.lex, name);
+        let org = flags & lexicon::ORG != 0;
+        if !m.described && !org && !names::person_like_flags(name, flags) {
             return None; // places, days, group words
         }
         // a name that is known to be someone's: it speaks, has a title or a forename, or
@@ -1477,6 +1477,9 @@ impl<'a> Doc<'a> {
             let after = self.tokens(sp.close, after_hi.max(sp.close));
             let content = &self.text[sp.start..sp.end];
             let last_char = content.chars().last().unwrap_or(' ');
+            // (counted when first needed, once)
+            let n_words_cell = OnceCell::new();
+            let n_words = || *n_words_cell.get_or_init(|| words_of(content));
 
             let mut found: Option<Found> = None;
             // 1. adjacent patterns
@@ -1764,7 +1767,7 @@ impl<'a> Doc<'a> {
             // sentence's subject, at low confidence
             if found.is_none()
                 && !starts_sentence
-                && words_of(content) >= LONG_FRAGMENT_WORDS
+                && n_words() >= LONG_FRAGMENT_WORDS
                 && sent_start < sp.open
             {
                 let lead = self.tokens(sent_start, sp.open);
@@ -1815,7 +1818,6 @@ impl<'a> Doc<'a> {
 
             // kind
             let kind = self.kind_of(&sent_before, &before, sp, content);
-            let n_words = words_of(content);
             let title = is_title_case(content);
             let rule = resolved.as_ref().map_or("none", |f| f.rule);
             let adjacent = matches!(rule, "adjacent-after" | "adjacent-before" | "split");
@@ -1878,8 +1880,8 @@ impl<'a> Doc<'a> {
             } else if title && (!adjacent || !ends_punct || kind == Kind::Mixed) {
                 false
             } else if resolved.is_none() {
-                kind == Kind::Direct && n_words > 3
-            } else if kind == Kind::Mixed && n_words <= 3 {
+                kind == Kind::Direct && n_words() > 3
+            } else if kind == Kind::Mixed && n_words() <= 3 {
                 // a short fragment is a quotation only right after its cue (`called it
                 // "absurd"`); elsewhere it is a scare quote
                 cue_strong && !title && rule == "adjacent-before"

@@ -91,7 +91,7 @@ impl Extractor {
                     _ => (String::new(), String::new(), None, None),
                 };
                 out.push(QuoteRecord {
-                    quote_id: QuoteRecord::make_id(doc_id, start, end),
+                    quote_id: quote_id(doc_id, start, end),
                     doc_id: doc_id.to_string(),
                     kind: a.kind,
                     quote: text[a.span.start..a.span.end].to_string(),
@@ -124,7 +124,7 @@ impl Extractor {
                 let (m0, m1) = ind.speaker.mention;
                 let conf = if spk.resolved_pronoun { 0.6 } else { 0.7 };
                 out.push(QuoteRecord {
-                    quote_id: QuoteRecord::make_id(doc_id, start, end),
+                    quote_id: quote_id(doc_id, start, end),
                     doc_id: doc_id.to_string(),
                     kind: Kind::Indirect,
                     quote: text[ind.start..ind.end].to_string(),
@@ -148,6 +148,17 @@ impl Extractor {
         out.dedup_by(|a, b| a.quote_id == b.quote_id);
         out
     }
+}
+
+/// [`QuoteRecord::make_id`], written into a buffer made its final size at once (`format!`
+/// grows its buffer piece by piece, and every row has an id).
+fn quote_id(doc_id: &str, start: usize, end: usize) -> String {
+    use std::fmt::Write;
+    // (two offsets of up to 20 digits, `:` and `-`)
+    let mut id = String::with_capacity(doc_id.len() + 42);
+    id.push_str(doc_id);
+    let _ = write!(id, ":{start}-{end}");
+    id
 }
 
 /// Code-point offsets of byte offsets. The offsets asked for in one document lie close to each
@@ -193,8 +204,20 @@ impl<'a> CharPos<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::CharPos;
+    use super::{CharPos, quote_id};
+    use crate::schema::QuoteRecord;
     use crate::text::CharIndex;
+
+    #[test]
+    fn quote_ids_are_those_of_the_schema() {
+        for (doc, s, e) in [
+            ("a", 0, 0),
+            ("doc#12", 7, 1234),
+            ("東京", usize::MAX - 1, usize::MAX),
+        ] {
+            assert_eq!(quote_id(doc, s, e), QuoteRecord::make_id(doc, s, e));
+        }
+    }
 
     #[test]
     fn char_positions_match_the_full_index_in_any_order() {

@@ -500,20 +500,35 @@ pub struct Mention {
 
 /// Whether a name can be a person's: no place or institution word, not a plural group word.
 pub fn person_like(lex: &Lexicon, name: &str) -> bool {
-    if name
-        .split(' ')
-        .any(|w| lex.get_folded(w) & lexicon::NONPERSON != 0)
-    {
+    person_like_flags(name, word_flags(lex, name))
+}
+
+/// The lexicon flags of the words of a name, or-ed together.
+pub fn word_flags(lex: &Lexicon, name: &str) -> lexicon::Flags {
+    name.split(' ').fold(0, |f, w| f | lex.get_folded(w))
+}
+
+/// [`person_like`] of a name whose [`word_flags`] are `flags` (for a caller that has them
+/// already).
+pub fn person_like_flags(name: &str, flags: lexicon::Flags) -> bool {
+    if flags & lexicon::NONPERSON != 0 {
         return false;
     }
     // one word
     if !name.contains(' ') {
         let w = name;
-        let l = lowercase(w);
-        if ["ans", "ers", "ists", "ites", "ians", "ics"]
-            .iter()
-            .any(|s| l.ends_with(s))
-        {
+        const GROUP_SUFFIXES: [&str; 6] = ["ans", "ers", "ists", "ites", "ians", "ics"];
+        let group = if w.is_ascii() {
+            // (no lowercased copy of an ASCII word)
+            GROUP_SUFFIXES.iter().any(|s| {
+                w.len() >= s.len()
+                    && w.as_bytes()[w.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
+            })
+        } else {
+            let l = lowercase(w);
+            GROUP_SUFFIXES.iter().any(|s| l.ends_with(s))
+        };
+        if group {
             return false;
         }
         if w.len() > 1 && w.chars().all(|c| c.is_uppercase() || c == '.') {
@@ -641,6 +656,11 @@ pub(crate) fn mentions_from(
     out: &mut Vec<Mention>,
     marks: &mut ScanMarks,
 ) {
+    // (about one run of name words in eight tokens of news text, most of them mentions)
+    let rest = toks.len().saturating_sub(from);
+    out.reserve(rest / 8);
+    marks.ends.reserve(rest / 8);
+    marks.runs.reserve(rest / 8);
     let mut i = from;
     while i < toks.len() {
         let t = &toks[i];
