@@ -730,3 +730,29 @@ fn names_with_combining_accents_are_whole() {
         assert_eq!(r.speaker, "Jose\u{301} Marti\u{301}nez");
     }
 }
+
+/// `as X put it, "…"` names the speaker; after a cue that takes an object (`called X "…"`,
+/// `thanked X "…"`) or before a lowercase quotation without a comma (`said the president
+/// "offered …"`), the phrase after the cue is not the speaker.
+#[test]
+fn put_it_and_objects_after_the_cue() {
+    let t = "As Akhil Amar, professor of constitutional law at Yale, put it, \u{201c}Senate \
+             Republicans should remember that a compromise candidate may be far better.\u{201d}";
+    assert_eq!(speaker_of(t, "Senate Republicans"), "Akhil Amar");
+    let t = "Sanders thanked its members \u{201c}for their support in my campaign\u{201d} and \
+             called National Nurses United \u{201c}one of the sponsors of my campaign and I \
+             appreciate that.\u{201d}";
+    let rows = extract(t);
+    assert!(
+        rows.iter()
+            .all(|r| r.speaker != "its members" && r.speaker != "National Nurses United"),
+        "{rows:#?}"
+    );
+    let t = "A former candidate said the president \u{201c}offered no changes to his reactive \
+             and incremental strategy.\u{201d}";
+    let rows = extract(t);
+    assert!(
+        rows.iter().all(|r| r.speaker != "the president"),
+        "{rows:#?}"
+    );
+}

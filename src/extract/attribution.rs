@@ -673,16 +673,28 @@ fn match_before(toks: &[Tok]) -> Option<(usize, usize, usize)> {
         let noun = k > 0 && toks[k - 1].possessive;
         let says =
             !noun && (is_cue(t) || (k > 0 && plural_says(&toks[k - 1], t)) || after_modal(toks, k));
+        // `as Akhil Amar, a law professor, put it, "…"`
+        if t.lower == "put"
+            && toks.get(k + 1).is_some_and(|n| n.lower == "it")
+            && adjunct_only(&toks[k + 2..])
+        {
+            return subject_before(toks, k, 0).map(|(s, e)| (s, e, k));
+        }
         if says && adjunct_only(&toks[k + 1..]) {
             if let Some((s, e)) = subject_before(toks, k, 0) {
                 return Some((s, e, k));
             }
-            // `But, said Solovey, "…"`
+            // `But, said Solovey, "…"`; (without the comma a described phrase is the subject of
+            // the report: `… said the president "offered no changes"`; after `called`,
+            // `thanked`, `told` the phrase is the object)
+            if !t.is(lexicon::CUE_DIRECT) || t.is(lexicon::CUE_TELL) {
+                return None;
+            }
             let e = np_forward(toks, k + 1)?;
             let rest_is_punct = toks[e..]
                 .iter()
                 .all(|t| matches!(t.kind, TK::Punct(',' | ':')));
-            return rest_is_punct.then_some((k + 1, e, k));
+            return (rest_is_punct && (e < n || toks[k + 1].cap)).then_some((k + 1, e, k));
         }
     }
     None
