@@ -756,3 +756,17 @@ fn put_it_and_objects_after_the_cue() {
         "{rows:#?}"
     );
 }
+
+/// A parenthesis between dashes separates the speaker from the cue: the speaker is the phrase
+/// before it, or the name opening it when that phrase only describes.
+#[test]
+fn dashed_parenthesis_between_speaker_and_cue() {
+    let t = "On Friday, Gingrich \u{2014} mentioned by Newsmax as the leading choice for running \
+             mate \u{2014} told Bill O\u{2019}Reilly of Fox News that \u{201c}you have to look at \
+             it very seriously, of course.\u{201d}";
+    assert_eq!(speaker_of(t, "you have to look"), "Gingrich");
+    let t = "A former Republican presidential candidate -- John McCain, who lost the 2008 \
+             election to Obama -- said the president \u{201c}offered no changes to his reactive, \
+             indirect and incremental strategy.\u{201d}";
+    assert_eq!(speaker_of(t, "offered no changes"), "John McCain");
+}

@@ -338,6 +338,30 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
         }
         e = found?;
         appositive = Some((e + 1, j - 1));
+    } else if j > lo && toks[j - 1].is_dash() {
+        // `Gingrich — mentioned by Newsmax as a choice — told`, `A former candidate -- John
+        // McCain, who lost in 2008 -- said`: a parenthesis between dashes, commas and all
+        // (`--` may be two tokens)
+        let mut close = j - 1;
+        while close > lo && toks[close - 1].is_dash() {
+            close -= 1;
+        }
+        let open = toks[lo..close]
+            .iter()
+            .rev()
+            .take(40)
+            .take_while(|t| !matches!(t.kind, TK::Mark | TK::Punct(';' | ':')))
+            .position(|t| t.is_dash())
+            .map(|p| close - 1 - p)?;
+        e = open;
+        while e > lo && toks[e - 1].is_dash() {
+            e -= 1;
+        }
+        // (the name opening it: `John McCain, who …`)
+        let name_end = (open + 1..close)
+            .find(|&i| toks[i].is_punct(','))
+            .unwrap_or(close);
+        appositive = Some((open + 1, name_end));
     }
     let e = skip_parenthetical(toks, e, lo);
     let phrase = phrase_before(toks, e, lo);
