@@ -770,3 +770,17 @@ fn dashed_parenthesis_between_speaker_and_cue() {
              indirect and incremental strategy.\u{201d}";
     assert_eq!(speaker_of(t, "offered no changes"), "John McCain");
 }
+
+/// The subject of a participle cue after a quotation is the quotation's speaker, never a word
+/// inside the quotation (a sentence break inside it must not make `I` a subject).
+#[test]
+fn participle_after_a_quotation_takes_its_speaker() {
+    let t = "\u{201c}Marco Rubio won tonight and I was very glad to see that. I think we need \
+             him back in the Senate,\u{201d} Hannity said during a panel on his show, remarking \
+             that while there are \u{201c}still some conservatives angry over comprehensive \
+             immigration reform,\u{201d} Rubio already \u{201c}paid a very heavy political \
+             price.\u{201d}";
+    let rows = extract(t);
+    assert!(rows.iter().all(|r| r.speaker_mention != "I"), "{rows:#?}");
+    assert_eq!(quote(&rows, "still some").speaker, "Hannity");
+}

@@ -826,8 +826,17 @@ fn match_clause(toks: &[Tok]) -> Option<(usize, usize, usize)> {
             || (t.is(lexicon::CUE_BASE) && !t.cap && k > 0 && toks[k - 1].lower == "to")
         {
             // `…, saying "…"`, `before saying "…"`, `was prompted to say "…"`: the subject of
-            // the sentence
-            if let Some((s, e)) = sentence_subject(&toks[..k]) {
+            // the sentence — after an earlier quotation, the speaker of its cue (`"…," Hannity
+            // said on his show, remarking that "…"`), and never a word inside quotation marks
+            let lead = &toks[..k];
+            // (a sentence may start inside a quotation: then the marks after a word tell)
+            let marks = |ts: &[Tok]| ts.iter().filter(|t| t.kind == TK::Mark).count();
+            let quoted = |i: usize| marks(&lead[..i]) % 2 == 1 || marks(&lead[i..]) % 2 == 1;
+            let subject = sentence_subject(lead)
+                .filter(|&(s, _)| !quoted(s))
+                .or_else(|| match_clause(lead).map(|(s, e, _)| (s, e)))
+                .filter(|&(s, _)| !quoted(s));
+            if let Some((s, e)) = subject {
                 return Some((s, e, k));
             }
         }
