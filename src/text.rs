@@ -119,6 +119,71 @@ pub fn sanitize_one_line(s: &str) -> String {
         .collect()
 }
 
+/// What stands for an invisible formatting character (zero-width space, joiners, word joiner,
+/// byte order mark, soft hyphen…) on a screen.
+pub const INVISIBLE_STAND_IN: char = '⍽';
+
+/// How sanitised characters are drawn on a cell grid: the same length as `chars`, `None` where a
+/// character is left out.
+///
+/// A terminal and the layout code must agree on how many cells every character takes, or the
+/// text after it (and a box's right border) moves out of line. Invisible formatting characters
+/// (general category Cf) take no cell, yet can change the text's meaning: a zero-width space
+/// inside a name makes a different name that looks the same. They are shown as
+/// [`INVISIBLE_STAND_IN`]. Characters whose only effect is to change the width of the one
+/// before them, which terminals disagree about, are left out: the emoji and text presentation
+/// selectors (U+FE0F, U+FE0E), skin-tone modifiers after another character, and the joiner
+/// between two pictographs (a family emoji shows as its members side by side). What is left
+/// measures the same code point by code point as grapheme by grapheme.
+pub fn screen_chars(chars: &[char]) -> Vec<Option<char>> {
+    use finl_unicode::categories::CharacterCategories;
+    let pictograph = |c: char| c.is_symbol_other() || c.is_symbol_modifier();
+    let presentation = |c: char| matches!(c, '\u{FE0E}' | '\u{FE0F}');
+    let modifier = |c: char| ('\u{1F3FB}'..='\u{1F3FF}').contains(&c);
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            if presentation(c) {
+                return None;
+            }
+            if modifier(c) {
+                return match i.checked_sub(1).map(|j| chars[j]) {
+                    None | Some('\n') | Some('\t') => Some(c),
+                    Some(_) => None,
+                };
+            }
+            if c == '\u{200D}' {
+                let before = chars[..i]
+                    .iter()
+                    .rev()
+                    .find(|&&b| !presentation(b) && !modifier(b));
+                let after = chars.get(i + 1);
+                if before.is_some_and(|&b| pictograph(b)) && after.is_some_and(|&a| pictograph(a)) {
+                    return None;
+                }
+            }
+            if c.is_format() {
+                return Some(INVISIBLE_STAND_IN);
+            }
+            Some(c)
+        })
+        .collect()
+}
+
+/// [`sanitize_for_terminal`] and then [`screen_chars`]: text ready for a cell grid whose layout
+/// is computed from it.
+pub fn sanitize_for_screen(s: &str) -> String {
+    let chars: Vec<char> = sanitize_for_terminal(s).chars().collect();
+    screen_chars(&chars).into_iter().flatten().collect()
+}
+
+/// [`sanitize_one_line`] and then [`screen_chars`].
+pub fn sanitize_one_line_for_screen(s: &str) -> String {
+    let chars: Vec<char> = sanitize_one_line(s).chars().collect();
+    screen_chars(&chars).into_iter().flatten().collect()
+}
+
 fn needs_neutralising(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
 }
@@ -172,6 +237,50 @@ mod tests {
     #[test]
     fn delete_gets_its_own_visible_stand_in() {
         assert_eq!(sanitize_for_terminal("a\u{7f}b\u{9b}c"), "a␡b\u{FFFD}c");
+    }
+
+    #[test]
+    fn invisible_characters_show_and_width_changers_go() {
+        assert_eq!(
+            sanitize_one_line_for_screen("Lena\u{200B}Ortiz a\u{200C}b\u{2060}c\u{FEFF}d\u{AD}e"),
+            "Lena⍽Ortiz a⍽b⍽c⍽d⍽e"
+        );
+        // A joiner next to a stand-in or a letter is shown; between pictographs it goes.
+        assert_eq!(sanitize_for_screen("x\u{200D}\x1b[1m"), "x⍽␛[1m");
+        assert_eq!(
+            sanitize_for_screen("\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}"),
+            "\u{1F468}\u{1F469}\u{1F467}"
+        );
+        assert_eq!(
+            sanitize_for_screen("\u{1F3F3}\u{FE0F}\u{200D}\u{1F308}"),
+            "\u{1F3F3}\u{1F308}"
+        );
+        assert_eq!(
+            sanitize_for_screen("\u{1F3FD}\u{1F3D7}\u{FE0F} \u{1F44D}\u{1F3FD}"),
+            "\u{1F3FD}\u{1F3D7} \u{1F44D}"
+        );
+        // Escape sequences are still neutralised.
+        assert!(
+            !sanitize_for_screen("\u{1b}[2J\u{9b}")
+                .chars()
+                .any(char::is_control)
+        );
+    }
+
+    proptest::proptest! {
+        /// What is left for the screen measures the same code point by code point (as a
+        /// terminal advances) as grapheme by grapheme (as the layout measures).
+        #[test]
+        fn screen_text_measures_alike(s in "(\\PC|[\u{200B}-\u{200D}\u{2060}\u{FEFF}\u{FE0F}\u{FE0E}\u{1F3FB}-\u{1F3FF}\u{1F468}\u{1F469}\u{1F3D7}\u{2764}a ]){0,20}") {
+            use ratatui::buffer::CellWidth;
+            use unicode_segmentation::UnicodeSegmentation;
+            use unicode_width::UnicodeWidthChar;
+            let t = sanitize_one_line_for_screen(&s);
+            let per_char: usize = t.chars().map(|c| c.width().unwrap_or(0)).sum();
+            let per_grapheme: usize = t.graphemes(true).map(|g| g.cell_width() as usize).sum();
+            proptest::prop_assert_eq!(per_char, per_grapheme, "{:?} -> {:?}", s, t);
+            proptest::prop_assert!(!t.chars().any(|c| c.is_control()));
+        }
     }
 
     #[test]

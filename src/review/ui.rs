@@ -3,20 +3,27 @@
 //!
 //! Every piece of text that comes from the file (article text, names, notes, ids, extra
 //! columns) goes through [`crate::text::sanitize_for_terminal`] before it reaches a cell, so an
-//! escape sequence in an article is shown as `␛[…` and never acts on the terminal.
+//! escape sequence in an article is shown as `␛[…` and never acts on the terminal; then through
+//! [`crate::text::screen_chars`], so that invisible characters show and every cell is as wide
+//! as the layout measured it (see `wrap`).
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
+use ratatui::buffer::CellWidth;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
+use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthChar;
 
 use super::action::KEYS;
 use super::model::{Mode, Session, agreement};
 use crate::schema::{QuoteRecord, Status, format_confidence};
-use crate::text::{CharIndex, sanitize_for_terminal, sanitize_one_line};
+use crate::text::{
+    CharIndex, sanitize_for_terminal, sanitize_one_line_for_screen as sanitize_one_line,
+    screen_chars,
+};
 
 /// What the screen shows about the file beyond the session itself.
 #[derive(Debug, Clone, Default)]
@@ -358,47 +365,61 @@ fn render_context(f: &mut Frame, s: &Session, area: Rect) {
 
 /// Word-wraps styled characters to `width` columns. Returns the lines and the line holding
 /// character `mark`. Newlines break lines; tabs show as spaces.
+///
+/// The characters are first made ready for the screen ([`screen_chars`]), then measured the
+/// way the buffer measures them when drawing: grapheme by grapheme within each run of one
+/// style, with ratatui's own cell width, so a line never holds more than it was measured to.
 fn wrap(chars: &[(char, Style)], width: usize, mark: usize) -> (Vec<Line<'static>>, usize) {
     let width = width.max(1);
-    let mut lines: Vec<Vec<(char, Style)>> = vec![Vec::new()];
+    let plain: Vec<char> = chars.iter().map(|(c, _)| *c).collect();
+    // Kept characters with their index in `chars`, for the mark.
+    let kept: Vec<(usize, char, Style)> = screen_chars(&plain)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.map(|c| (i, c, chars[i].1)))
+        .collect();
+    let units = units(&kept);
+    let mut lines: Vec<Vec<&Unit>> = vec![Vec::new()];
     let mut col = 0usize;
-    let mut mark_line = 0;
+    // The mark is the first kept character at or after it.
+    let mut mark_line = None;
+    let mut note_mark = |u: &Unit, line: usize| {
+        if mark_line.is_none() && u.last >= mark {
+            mark_line = Some(line);
+        }
+    };
     // Whether the current line continues a wrapped one (its leading spaces are dropped).
     let mut continued = false;
     let mut i = 0;
-    while i < chars.len() {
-        let (c, st) = chars[i];
-        if c == '\n' {
-            if i == mark {
-                mark_line = lines.len() - 1;
-            }
+    while i < units.len() {
+        let u = &units[i];
+        if u.text == "\n" {
+            note_mark(u, lines.len() - 1);
             lines.push(Vec::new());
             col = 0;
             continued = false;
             i += 1;
             continue;
         }
-        if c == ' ' || c == '\t' {
-            if i == mark {
-                mark_line = lines.len() - 1;
-            }
+        if u.space {
+            note_mark(u, lines.len() - 1);
             if col < width && !(col == 0 && continued) {
-                lines.last_mut().expect("one line").push((' ', st));
+                lines.last_mut().expect("one line").push(u);
                 col += 1;
             }
             i += 1;
             continue;
         }
         // A word: up to the next space or newline.
-        let end = chars[i..]
+        let end = units[i..]
             .iter()
-            .position(|(c, _)| matches!(c, ' ' | '\t' | '\n'))
-            .map_or(chars.len(), |p| i + p);
-        let w: usize = chars[i..end].iter().map(|(c, _)| cw(*c)).sum();
+            .position(|u| u.space || u.text == "\n")
+            .map_or(units.len(), |p| i + p);
+        let w: usize = units[i..end].iter().map(|u| u.width).sum();
         if col > 0 && col + w > width {
             // Drop the trailing space of the full line.
             if let Some(l) = lines.last_mut()
-                && l.last().is_some_and(|(c, _)| *c == ' ')
+                && l.last().is_some_and(|u| u.space)
             {
                 l.pop();
             }
@@ -406,36 +427,34 @@ fn wrap(chars: &[(char, Style)], width: usize, mark: usize) -> (Vec<Line<'static
             col = 0;
             continued = true;
         }
-        for (k, &(c, st)) in chars[i..end].iter().enumerate() {
-            let cwid = cw(c);
-            if col + cwid > width && col > 0 {
+        for u in &units[i..end] {
+            if col + u.width > width && col > 0 {
                 lines.push(Vec::new());
                 col = 0;
                 continued = true;
             }
-            if i + k == mark {
-                mark_line = lines.len() - 1;
-            }
-            lines.last_mut().expect("one line").push((c, st));
-            col += cwid;
+            note_mark(u, lines.len() - 1);
+            lines.last_mut().expect("one line").push(u);
+            col += u.width;
         }
         i = end;
     }
+    let mark_line = mark_line.unwrap_or(lines.len() - 1);
     let out = lines
         .into_iter()
         .map(|l| {
             let mut spans: Vec<Span<'static>> = Vec::new();
             let mut cur = String::new();
             let mut cur_st = None;
-            for (c, st) in l {
-                if cur_st != Some(st) && !cur.is_empty() {
+            for u in l {
+                if cur_st != Some(u.style) && !cur.is_empty() {
                     spans.push(Span::styled(
                         std::mem::take(&mut cur),
                         cur_st.unwrap_or_default(),
                     ));
                 }
-                cur_st = Some(st);
-                cur.push(c);
+                cur_st = Some(u.style);
+                cur.push_str(&u.text);
             }
             if !cur.is_empty() {
                 spans.push(Span::styled(cur, cur_st.unwrap_or_default()));
@@ -446,8 +465,63 @@ fn wrap(chars: &[(char, Style)], width: usize, mark: usize) -> (Vec<Line<'static
     (out, mark_line)
 }
 
+/// One grapheme of styled text as it will be drawn.
+struct Unit {
+    text: String,
+    style: Style,
+    width: usize,
+    /// A lone space or tab, where lines may break (a tab is drawn as a space).
+    space: bool,
+    /// Index in the original characters of its last character.
+    last: usize,
+}
+
+/// Splits kept characters into graphemes within each run of one style, as the buffer splits
+/// each span it draws.
+fn units(kept: &[(usize, char, Style)]) -> Vec<Unit> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < kept.len() {
+        let style = kept[k].2;
+        let run_end = kept[k..]
+            .iter()
+            .position(|(_, _, st)| *st != style)
+            .map_or(kept.len(), |p| k + p);
+        let run: String = kept[k..run_end].iter().map(|(_, c, _)| *c).collect();
+        let mut at = k;
+        for g in run.graphemes(true) {
+            let n = g.chars().count();
+            let last = kept[at + n - 1].0;
+            at += n;
+            let (text, space) = match g {
+                " " | "\t" => (" ".to_string(), true),
+                _ => (g.to_string(), false),
+            };
+            let width = if text == "\n" {
+                0
+            } else {
+                text.cell_width() as usize
+            };
+            out.push(Unit {
+                text,
+                style,
+                width,
+                space,
+                last,
+            });
+        }
+        k = run_end;
+    }
+    out
+}
+
 fn cw(c: char) -> usize {
     c.width().unwrap_or(0)
+}
+
+/// Cells a string takes when drawn, measured as the buffer measures it.
+fn width_of(s: &str) -> usize {
+    s.graphemes(true).map(|g| g.cell_width() as usize).sum()
 }
 
 fn decision_text(rev: &super::store::Review) -> String {
@@ -607,7 +681,7 @@ fn alternative_spans(s: &Session) -> Vec<Span<'static>> {
 fn alternatives_height(s: &Session, width: u16) -> u16 {
     let w: usize = alternative_spans(s)
         .iter()
-        .map(|sp| unicode_width::UnicodeWidthStr::width(sp.content.as_ref()))
+        .map(|sp| width_of(&sp.content))
         .sum();
     let inner = (width as usize).saturating_sub(2).max(1);
     (w.div_ceil(inner).clamp(1, 3) + 2) as u16
@@ -660,7 +734,7 @@ fn render_status(f: &mut Frame, s: &Session, chrome: &Chrome, area: Rect) {
     } else {
         " ✗ NOT SAVED "
     };
-    let used = |parts: &[&str]| parts.iter().map(|p| p.chars().count()).sum::<usize>();
+    let used = |parts: &[&str]| parts.iter().map(|p| width_of(p)).sum::<usize>();
     let fits = |counts: &str| used(&[&pos, &done, counts, &who, saved_short]) + 12 <= width;
     let counts = if fits(&long) {
         long
@@ -717,8 +791,8 @@ fn footer_lines(s: &Session, width: u16) -> Vec<Line<'static>> {
         let fixed = label.chars().count() + 3;
         let room = width.saturating_sub(fixed).max(1);
         // Long input scrolls: the end, where typing happens, stays visible.
-        let n = input.chars().count();
-        let shown: String = if unicode_width::UnicodeWidthStr::width(input.as_str()) > room {
+        let n = width_of(&input);
+        let shown: String = if n > room {
             let mut tail: Vec<char> = Vec::new();
             let mut w = 0;
             for c in input.chars().rev() {
@@ -1143,6 +1217,98 @@ mod tests {
                 assert!(l.width() <= w.max(2), "{w}: {l:?}");
             }
         }
+    }
+
+    /// Rows whose text holds invisible or width-changing characters.
+    fn invisible_records() -> Vec<QuoteRecord> {
+        let context = "Site \u{1F3D7}\u{FE0F} plans \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} \
+                       (a\u{200B}b\u{200C}c\u{200D}d\u{2060}e\u{FEFF}f x\u{200D}\x1b[2J) \
+                       \u{201c}We build,\u{201d} said Lena\u{200B}Ortiz \u{1F3D7}\u{FE0F}\u{1F3D7}\u{FE0F}\u{1F3D7}\u{FE0F} \
+                       and \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} end of the sentence here.";
+        let q = "We build,";
+        let qs = context[..context.find(q).unwrap()].chars().count();
+        let ms = context[..context.find("Lena").unwrap()].chars().count();
+        vec![QuoteRecord {
+            quote_id: "web-1:1-2".into(),
+            doc_id: "web\u{200B}-1".into(),
+            quote: q.into(),
+            start: qs,
+            end: qs + q.chars().count(),
+            speaker: "Lena\u{200B}Ortiz".into(),
+            speaker_mention: "Lena\u{200B}Ortiz".into(),
+            speaker_start: Some(ms),
+            speaker_end: Some(ms + 10),
+            cue: "said\u{2060}".into(),
+            candidates: vec![
+                "Bob \u{1F3D7}\u{FE0F}".into(),
+                "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} Fam".into(),
+            ],
+            context: context.into(),
+            context_start: Some(0),
+            ..Default::default()
+        }]
+    }
+
+    /// Every cell holds what a terminal advances over by exactly the width the buffer gives
+    /// it, each row adds up to the window width, and the boxes' right border is in its column.
+    fn assert_cells_agree(t: &Terminal<TestBackend>) {
+        use ratatui::buffer::CellWidth;
+        let buf = t.backend().buffer();
+        let (w, h) = (buf.area.width, buf.area.height);
+        for y in 0..h {
+            let mut x = 0;
+            while x < w {
+                let sym = buf[(x, y)].symbol();
+                let cells = sym.cell_width().max(1);
+                // A terminal that measures code point by code point (wcwidth) must agree.
+                let per_char: usize = sym.chars().map(|c| c.width().unwrap_or(0)).sum();
+                assert_eq!(
+                    per_char,
+                    cells as usize,
+                    "row {y} col {x}: {sym:?} measured {cells}, drawn {per_char}\n{}",
+                    t.backend()
+                );
+                assert!(
+                    !sym.chars().any(|c| {
+                        finl_unicode::categories::CharacterCategories::is_format(c)
+                            || matches!(c, '\u{FE0E}' | '\u{FE0F}')
+                    }),
+                    "row {y} col {x}: invisible {sym:?}\n{}",
+                    t.backend()
+                );
+                x += cells;
+            }
+            assert_eq!(x, w, "row {y} overflows\n{}", t.backend());
+            let left = buf[(0, y)].symbol();
+            if matches!(left, "│" | "┌" | "└") {
+                let right = buf[(w - 1, y)].symbol();
+                assert!(
+                    matches!(right, "│" | "┐" | "┘"),
+                    "row {y}: border out of line ({right:?})\n{}",
+                    t.backend()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn invisible_and_width_changing_characters_keep_the_layout() {
+        let recs = invisible_records();
+        let s = Session::new(recs, vec![Review::default()], vec![0], ana());
+        for (w, h) in [(100, 24), (60, 24), (40, 12), (28, 8)] {
+            assert_cells_agree(&draw(&s, w, h));
+        }
+        let mut s = s;
+        s.apply(Action::MoreContext, T);
+        assert_cells_agree(&draw(&s, 37, 30));
+        s.apply(Action::LessContext, T);
+        let wide = draw(&s, 100, 24);
+        let text = wide.backend().to_string();
+        // An invisible character inside a name is shown, so that "Lena\u{200B}Ortiz" cannot
+        // pass for "LenaOrtiz".
+        assert!(text.contains("Predicted  Lena⍽Ortiz"), "{text}");
+        insta::assert_snapshot!("invisible_100x24", wide.backend());
+        insta::assert_snapshot!("invisible_60x24", draw(&s, 60, 24).backend());
     }
 
     proptest::proptest! {
