@@ -784,3 +784,20 @@ fn participle_after_a_quotation_takes_its_speaker() {
     assert!(rows.iter().all(|r| r.speaker_mention != "I"), "{rows:#?}");
     assert_eq!(quote(&rows, "still some").speaker, "Hannity");
 }
+
+/// A quoted fragment a few words after an attributed one continues its report, even when a
+/// word inside the first (`she`) could pass for a subject; a speaker is never named inside a
+/// quotation.
+#[test]
+fn second_fragment_continues_the_first_report() {
+    let t = "Nick Merrill, a spokesman, spoke on Tuesday.\n\nHe added that, \u{201c}she has put \
+             forward an ambitious agenda for distressed communities\u{201d} and \u{201c}looks \
+             forward to having President Clinton be a part of these efforts.\u{201d}";
+    let rows = extract(t);
+    let r = rows
+        .iter()
+        .find(|r| r.quote.contains("looks forward"))
+        .unwrap_or_else(|| panic!("{rows:#?}"));
+    assert_eq!(r.speaker, "Nick Merrill");
+    assert!(rows.iter().all(|r| r.speaker_mention != "she"), "{rows:#?}");
+}

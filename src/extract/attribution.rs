@@ -1832,6 +1832,39 @@ impl<'a> Doc<'a> {
                 }
             }
 
+            // a speaker is never named inside a quotation (a sentence break inside one can
+            // put its words in a cue's clause)
+            if found.as_ref().is_some_and(|f| {
+                !matches!(f.rule, "split" | "continuation" | "nearest-speaker")
+                    && self.inside_quote(f.speaker.mention.0)
+            }) {
+                found = None;
+            }
+            // `He added that "Q1" and "Q2"`: a fragment a few words after another one of the
+            // same sentence continues its report
+            if found.is_none()
+                && prev_same_para
+                && self
+                    .seg
+                    .sentence_of(self.spans[qi - 1].close.saturating_sub(1))
+                    == Some(si)
+                && fragment_glue(&self.text[self.spans[qi - 1].close..sp.open])
+                && out
+                    .last()
+                    .is_some_and(|r| r.span.close == self.spans[qi - 1].close)
+                && let Some(Some(pf)) = found_of.get(qi - 1)
+                && matches!(
+                    pf.rule,
+                    "adjacent-after" | "adjacent-before" | "same-clause" | "according-to" | "split"
+                )
+            {
+                found = Some(Found {
+                    rule: "split",
+                    confidence: pf.confidence * 0.9,
+                    cue_pos: None,
+                    ..pf.clone()
+                });
+            }
             // resolution
             let mut candidates = Vec::new();
             let mut mention = None;
