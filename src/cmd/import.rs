@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use quotecheck::formats::{self, FormatName, ImportOptions};
-use quotecheck::io::Output;
 use quotecheck::schema::{self, DataFormat};
 use quotecheck::{Error, Result};
 
@@ -86,29 +85,10 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
         );
     }
     if let Some(dir) = &args.per_annotator {
-        let groups = formats::by_annotator(&col.records)?;
         let format = args.to.unwrap_or(DataFormat::Csv);
-        let ext = match format {
-            DataFormat::Csv => "csv",
-            DataFormat::Jsonl => "jsonl",
-        };
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        // Every file is complete before any is put in place.
-        let mut outs = Vec::new();
-        for (who, recs) in &groups {
-            quotecheck::formats::brat::check_name(who, "annotator id")?;
-            let path = dir.join(format!("{who}.{ext}"));
-            let out = Output::create(Some(&path))?;
-            let out = schema::write_records(out, recs, format, g.write)
-                .map_err(|e| Error::io(&path, e))?;
-            outs.push(out);
-        }
-        for o in outs {
-            o.commit()?;
-        }
+        let n = formats::write_per_annotator(&args.input, &col.records, dir, format, g.write)?;
         eprintln!(
-            "quotecheck: wrote {} annotator file(s) to {}",
-            groups.len(),
+            "quotecheck: wrote {n} annotator file(s) to {}",
             dir.display()
         );
         return Ok(0);

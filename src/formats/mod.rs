@@ -167,12 +167,15 @@ pub fn load(path: &Path, format: Option<SourceFormat>, opts: &ImportOptions) -> 
 }
 
 /// Groups records by annotator, for `--per-annotator`. Every record must name its annotator.
-pub fn by_annotator(records: &[QuoteRecord]) -> Result<BTreeMap<String, Vec<QuoteRecord>>> {
+pub fn by_annotator(
+    input: &Path,
+    records: &[QuoteRecord],
+) -> Result<BTreeMap<String, Vec<QuoteRecord>>> {
     let mut out: BTreeMap<String, Vec<QuoteRecord>> = BTreeMap::new();
     for r in records {
         if r.annotator.trim().is_empty() {
             return Err(Error::input(
-                Location::default().field("annotator"),
+                Location::file(input).field("annotator"),
                 format!(
                     "row {} has no annotator id: --per-annotator needs one on every row (brat: <doc>_<annotator>.ann)",
                     r.quote_id
@@ -182,6 +185,72 @@ pub fn by_annotator(records: &[QuoteRecord]) -> Result<BTreeMap<String, Vec<Quot
         out.entry(r.annotator.clone()).or_default().push(r.clone());
     }
     Ok(out)
+}
+
+/// Writes one file per annotator, `dir/<annotator>.<csv|jsonl>`, for `--per-annotator`: all of
+/// them or nothing. Everything that can be wrong with the records (a row without an annotator,
+/// an id that cannot be a file name) is found, and every file is rendered, before anything is
+/// made on disk; if a write then fails, the files and folders this call made are removed
+/// again (files it replaced cannot be brought back, but each is replaced whole or not at all).
+/// Returns the number of files written.
+pub fn write_per_annotator(
+    input: &Path,
+    records: &[QuoteRecord],
+    dir: &Path,
+    format: schema::DataFormat,
+    opts: schema::WriteOptions,
+) -> Result<usize> {
+    let groups = by_annotator(input, records)?;
+    let ext = match format {
+        schema::DataFormat::Csv => "csv",
+        schema::DataFormat::Jsonl => "jsonl",
+    };
+    let mut files = Vec::with_capacity(groups.len());
+    for (who, recs) in &groups {
+        if brat::check_name(who, "annotator id").is_err() {
+            return Err(Error::input(
+                Location::file(input).field("annotator"),
+                format!(
+                    "annotator id {who:?} (row {}) cannot be used as a file name for --per-annotator",
+                    recs[0].quote_id
+                ),
+            ));
+        }
+        let path = dir.join(format!("{who}.{ext}"));
+        let bytes = schema::write_records(Vec::new(), recs, format, opts)
+            .map_err(|e| Error::io(&path, e))?;
+        files.push((path, bytes));
+    }
+    // The folders this call makes, outermost first.
+    let mut made_dirs: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && std::fs::symlink_metadata(d).is_err())
+        .collect();
+    made_dirs.reverse();
+    let mut made_files = Vec::new();
+    let written = std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(dir, e))
+        .and_then(|()| {
+            for (path, bytes) in &files {
+                let existed = std::fs::symlink_metadata(path).is_ok();
+                crate::io::write_atomic(path, bytes)?;
+                if !existed {
+                    made_files.push(path.as_path());
+                }
+            }
+            Ok(())
+        });
+    if let Err(e) = written {
+        for f in made_files {
+            let _ = std::fs::remove_file(f);
+        }
+        // Innermost first; a folder someone else put something in meanwhile is left.
+        for d in made_dirs.iter().rev() {
+            let _ = std::fs::remove_dir(d);
+        }
+        return Err(e);
+    }
+    Ok(files.len())
 }
 
 /// A span of code points, end exclusive.
