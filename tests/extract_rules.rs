@@ -801,3 +801,21 @@ fn second_fragment_continues_the_first_report() {
     assert_eq!(r.speaker, "Nick Merrill");
     assert!(rows.iter().all(|r| r.speaker_mention != "she"), "{rows:#?}");
 }
+
+/// Cue words that are no speech here: an adjective after an article (`in a written
+/// statement`), an infinitive (`will continue to be`); and a new reporting sentence after a
+/// quotation ending in a period is not its attribution (`"…." He also said …`).
+#[test]
+fn cue_forms_that_report_nothing() {
+    let t = "Trump told the Washington Post in a written statement, \u{201c}I really don\u{2019}t \
+             want his endorsement, because he is a low-energy person.\u{201d}\n\nIn a statement, \
+             Cruz said he\u{2019}s certain Rubio will continue to be \u{201c}a champion for \
+             limitless opportunity in America.\u{201d}\n\nChristie bristled at the suggestion, \
+             saying, \u{201c}the advice I give to Donald is to Donald.\u{201d} He also said the \
+             change won\u{2019}t repel supporters.";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "I really").speaker, "Trump");
+    assert_eq!(quote(&rows, "a champion").speaker, "Cruz");
+    let r = quote(&rows, "the advice");
+    assert_eq!((r.speaker.as_str(), r.cue.as_str()), ("Christie", "saying"));
+}

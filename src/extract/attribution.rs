@@ -655,7 +655,8 @@ fn match_after(toks: &[Tok]) -> Option<(usize, usize, usize)> {
 /// `could only quip`, `will say`: the base form of a speech verb after a modal (and adverbs).
 fn after_modal(toks: &[Tok], k: usize) -> bool {
     let t = &toks[k];
-    if !t.is(lexicon::CUE_BASE) || t.cap {
+    // (`will continue to be`, `would say to`: no speech)
+    if !t.is(lexicon::CUE_BASE) || t.cap || toks.get(k + 1).is_some_and(|n| n.lower == "to") {
         return false;
     }
     toks[..k]
@@ -693,8 +694,10 @@ fn match_before(toks: &[Tok]) -> Option<(usize, usize, usize)> {
         if t.kind == TK::Mark {
             return None;
         }
-        // after a possessive a cue form is a noun: `Trump's remarks "…"`
-        let noun = k > 0 && toks[k - 1].possessive;
+        // after a possessive or an article a cue form is a noun or an adjective: `Trump's
+        // remarks "…"`, `in a written statement, "…"`
+        let noun = k > 0
+            && (toks[k - 1].possessive || matches!(toks[k - 1].lower.as_str(), "a" | "an" | "the"));
         let says =
             !noun && (is_cue(t) || (k > 0 && plural_says(&toks[k - 1], t)) || after_modal(toks, k));
         // `as Akhil Amar, a law professor, put it, "…"`
@@ -1529,9 +1532,17 @@ impl<'a> Doc<'a> {
             let mut found: Option<Found> = None;
             // 1. adjacent patterns
             let after_m = match_after(&after).filter(|&(_, e, c)| {
-                // across a sentence break only a short `X said.` clause; after `!` or `?` the
-                // break is no sentence end (`"Q!" Rep. Jo Lee, a Republican, said`)
-                !cross || c.max(e) <= 6 || (matches!(last_char, '!' | '?') && c.max(e) <= 16)
+                // across a sentence break only a short `X said.` clause (`"Q." He also said
+                // Trump's …` is a new report); after `!` or `?` the break is no sentence end
+                // (`"Q!" Rep. Jo Lee, a Republican, said of the mood`)
+                !cross
+                    || (c.max(e) <= 6
+                        && after[c.max(e)..]
+                            .iter()
+                            .filter(|t| t.kind == TK::Word && !t.is(lexicon::TIME))
+                            .count()
+                            <= 2)
+                    || (matches!(last_char, '!' | '?') && c.max(e) <= 16)
             });
             let before_m = match_before(&before);
             let pick_after = after_m.is_some()
