@@ -145,9 +145,19 @@ impl Lock {
 impl Drop for Lock {
     fn drop(&mut self) {
         // Unlink while still holding the flock, so that nobody takes a lock on a file that is
-        // about to disappear without noticing (see the inode check in `acquire`).
-        let _ = std::fs::remove_file(&self.path);
-        drop(self.file.take());
+        // about to disappear without noticing (see the inode check in `acquire`). Only if the
+        // path is still this lock's file: if it was deleted by hand during the session, another
+        // session may have taken the lock with a new file there, which is not ours to remove.
+        if let Some(file) = self.file.take() {
+            let ours = match (file.metadata(), std::fs::symlink_metadata(&self.path)) {
+                (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+                _ => false,
+            };
+            if ours {
+                let _ = std::fs::remove_file(&self.path);
+            }
+            drop(file);
+        }
     }
 }
 
@@ -168,6 +178,23 @@ mod tests {
         assert!(!path_for(&csv).exists());
         let b = Lock::acquire(&csv, "ben").unwrap();
         assert!(b.stale.is_none());
+    }
+
+    #[test]
+    fn release_leaves_a_lock_file_that_is_not_its_own() {
+        // The lock file is deleted by hand during a session and a second session takes the
+        // lock: the first one's exit must not delete the second's lock.
+        let d = tempfile::tempdir().unwrap();
+        let csv = d.path().join("q.csv");
+        let a = Lock::acquire(&csv, "ana").unwrap();
+        std::fs::remove_file(path_for(&csv)).unwrap();
+        let b = Lock::acquire(&csv, "ben").unwrap();
+        drop(a);
+        assert!(path_for(&csv).exists());
+        let err = Lock::acquire(&csv, "cy").unwrap_err().to_string();
+        assert!(err.contains("being reviewed by ben"), "{err}");
+        drop(b);
+        assert!(!path_for(&csv).exists());
     }
 
     #[test]
