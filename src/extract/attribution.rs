@@ -986,7 +986,8 @@ const SMALL_WORDS: &[&str] = &[
 /// A title or name in Title Case: every word capitalised, no sentence punctuation.
 fn is_title_case(s: &str) -> bool {
     let t = s.trim_end_matches([',', '.', ';', ':']);
-    if t.contains(['.', '!', '?', ';']) {
+    // (bytes, not characters: they are all ASCII, and no byte of another character is)
+    if t.bytes().any(|b| matches!(b, b'.' | b'!' | b'?' | b';')) {
         return false;
     }
     // (the words walked again for each test, instead of collected: most text fails the first)
@@ -1912,7 +1913,7 @@ impl<'a> Doc<'a> {
             let adjacent = matches!(rule, "adjacent-after" | "adjacent-before" | "split");
             let cue_strong = resolved.as_ref().is_some_and(|f| {
                 f.cue == ":" || f.cue == "according to" || {
-                    let l = self.lex.get(&f.cue.to_lowercase());
+                    let l = self.lex.get_folded(&f.cue);
                     l & (lexicon::CUE_DIRECT | lexicon::CUE_FRAME) != 0
                 }
             });
@@ -1958,7 +1959,10 @@ impl<'a> Doc<'a> {
             }
             // `dismissed the report as "fake news"`: a characterisation, not a speech report
             let characterised = resolved.as_ref().is_some_and(|f| {
-                f.cue.to_lowercase().starts_with("dismiss")
+                // (without a lowercased copy: only ASCII letters lowercase to these)
+                f.cue
+                    .get(..7)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("dismiss"))
                     && f.cue_pos
                         .is_some_and(|cp| cp < sp.open && self.text[cp..sp.open].contains(" as "))
             });
