@@ -2303,12 +2303,20 @@ fn any_name_key(name: &str) -> String {
 
 /// [`name_key`] of an ASCII name, byte by byte.
 fn ascii_name_key(name: &[u8]) -> String {
-    let mut key: Vec<u8> = Vec::with_capacity(name.len());
     // (`split_whitespace` of ASCII text: the vertical tab too)
-    let words = name
-        .split(|b| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' '))
-        .filter(|w| !w.is_empty());
-    for w in words {
+    let space = |b: u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
+    let mut key = String::with_capacity(name.len());
+    let mut i = 0;
+    while i < name.len() {
+        if space(name[i]) {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < name.len() && !space(name[i]) {
+            i += 1;
+        }
+        let w = &name[s..i];
         if key.is_empty()
             && [&b"the"[..], b"a", b"an", b"mr.", b"mrs.", b"ms.", b"dr."]
                 .iter()
@@ -2317,16 +2325,15 @@ fn ascii_name_key(name: &[u8]) -> String {
             continue;
         }
         if !key.is_empty() {
-            key.push(b' ');
+            key.push(' ');
         }
-        key.extend(
-            w.iter()
-                .filter(|b| b.is_ascii_alphanumeric())
-                .map(u8::to_ascii_lowercase),
-        );
+        for &b in w {
+            if b.is_ascii_alphanumeric() {
+                key.push(char::from(b.to_ascii_lowercase()));
+            }
+        }
     }
-    // (ASCII bytes: always UTF-8)
-    String::from_utf8(key).unwrap_or_default()
+    key
 }
 
 fn cue_text(toks: &[Tok], c: usize) -> String {
