@@ -54,4 +54,27 @@ PY
 python3 "$scorer" --split train --polnear "$polnear" --system "$out/train_mention.csv" \
     --offsets chars --name "quotecheck extract (train), speaker = speaker_mention" \
     --json "$out/train_mention.json" --errors "$out/errors_mention.csv"
+# Indirect speech, which the scorer leaves out: the extractor's `indirect` rows against every
+# attribution PolNeAR annotates (quotecheck's own `eval`; speaker = mention, the scorer's
+# content-word rule). Precision says how often an indirect row is an annotated attribution;
+# recall is low by design (only speech verbs in sentences without quotation marks are read,
+# while PolNeAR also annotates attributions such as `mocked`, `is expected to`, `polls show`).
+"$bin" extract "$polnear/train/text" --kinds indirect --no-progress -o "$out/train_indirect.csv"
+"$bin" import brat "$polnear/train" -o "$out/gold_all.csv" 2>/dev/null
+python3 - "$out/train_indirect.csv" "$out/train_indirect_mention.csv" <<'PY'
+import csv, sys
+with open(sys.argv[1], newline="", encoding="utf-8") as fi, \
+        open(sys.argv[2], "w", newline="", encoding="utf-8") as fo:
+    rows = csv.DictReader(fi)
+    w = csv.DictWriter(fo, fieldnames=rows.fieldnames)
+    w.writeheader()
+    for r in rows:
+        if r["speaker_mention"].strip():
+            r["speaker"] = r["speaker_mention"]
+        w.writerow(r)
+PY
+echo
+echo "indirect rows against all PolNeAR attributions (quotecheck eval, speaker = mention):"
+"$bin" eval --gold "$out/gold_all.csv" --pred "$out/train_indirect_mention.csv" \
+    --speaker-match overlap | sed -n '1,7p'
 echo "system output: $out/train.csv; errors: $out/errors.csv (speaker_mention: $out/errors_mention.csv)"

@@ -362,3 +362,32 @@ fn kinds_default_is_shown_comma_separated_and_takes_all_kinds() {
         assert!(ds.records.iter().any(|r| r.kind == kind), "{kind:?}");
     }
 }
+
+/// `--kinds` only filters: each kind's rows are the same as in a run with all kinds (the
+/// indirect rows made from a quotation's reported clause came only when direct or mixed
+/// rows were asked for too).
+#[test]
+fn kinds_filter_without_changing_rows() {
+    let all = qc().arg("extract").arg(articles()).output().unwrap();
+    let all = read_csv_bytes(&all.stdout);
+    for kinds in ["direct", "mixed", "indirect", "direct,indirect"] {
+        let out = qc()
+            .args(["extract", "--kinds", kinds])
+            .arg(articles())
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let got: Vec<_> = read_csv_bytes(&out.stdout)
+            .records
+            .into_iter()
+            .map(|r| r.quote_id)
+            .collect();
+        let want: Vec<_> = all
+            .records
+            .iter()
+            .filter(|r| kinds.split(',').any(|k| k == r.kind.as_str()))
+            .map(|r| r.quote_id.clone())
+            .collect();
+        assert_eq!(got, want, "--kinds {kinds}");
+    }
+}

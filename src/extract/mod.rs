@@ -66,7 +66,6 @@ impl Extractor {
     /// All quotations of one document, ordered by start offset, with stable ids.
     pub fn extract(&self, doc_id: &str, text: &str) -> Vec<QuoteRecord> {
         let want = |k: Kind| self.opts.kinds.contains(&k);
-        let want_quoted = want(Kind::Direct) || want(Kind::Mixed);
         let spans = self.scanner.scan(text);
         if spans.is_empty() && !want(Kind::Indirect) {
             return Vec::new();
@@ -75,7 +74,9 @@ impl Extractor {
         let pos = CharPos::new(text);
         let ch = |b: usize| pos.of(b);
         let mut out = Vec::new();
-        if want_quoted && !doc.spans.is_empty() {
+        // (with `indirect` alone too: a reported clause holding a short quoted fragment is an
+        // indirect row found from its quotation)
+        if !doc.spans.is_empty() {
             for a in doc.attribute() {
                 if !want(a.kind) {
                     continue;
