@@ -819,3 +819,14 @@ fn cue_forms_that_report_nothing() {
     let r = quote(&rows, "the advice");
     assert_eq!((r.speaker.as_str(), r.cue.as_str()), ("Christie", "saying"));
 }
+
+/// Scraped text often carries UTF-8 read as Latin-1 (`PeÃ±a`): the name stays whole.
+#[test]
+fn mojibake_inside_a_name_keeps_it_whole() {
+    let t = "\u{201c}We will not pay for the wall,\u{201d} said Mexican President Enrique \
+             Pe\u{c3}\u{b1}a Nieto.";
+    assert_eq!(
+        speaker_of(t, "We will not"),
+        "Enrique Pe\u{c3}\u{b1}a Nieto"
+    );
+}

@@ -302,7 +302,9 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok>
                     alnum_at(e + dl)
                 } else {
                     // (a combining accent belongs to its letter: `Jose\u{301}`)
-                    dc.is_alphanumeric() || unicode_normalization::char::is_combining_mark(dc)
+                    dc.is_alphanumeric()
+                        || unicode_normalization::char::is_combining_mark(dc)
+                        || mojibake_tail(&text[s..e], dc)
                 };
                 if inner {
                     e += dl;
@@ -523,6 +525,12 @@ fn has_byte(w: u128, x: u8) -> bool {
     let v = w ^ (ONES * u128::from(x));
     // the classic test for a zero byte: exact as to whether there is one
     v.wrapping_sub(ONES) & !v & HIGHS != 0
+}
+
+/// UTF-8 read as Latin-1 (`PeÃ±a` for `Peña`, common in scraped text): the second character
+/// of such a pair, after `Â` or `Ã`, is part of the word although it is no letter.
+fn mojibake_tail(word: &str, c: char) -> bool {
+    ('\u{80}'..='\u{bf}').contains(&c) && word.ends_with(['\u{c2}', '\u{c3}'])
 }
 
 fn byte_at(w: u128, i: usize) -> u8 {
