@@ -31,15 +31,10 @@ mkdir -p "$out"
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 bin="${CARGO_TARGET_DIR:-$root/target}/release/quotecheck"
 
-"$bin" extract "$polnear/train/text" --kinds direct,mixed --no-progress -o "$out/train.csv"
-python3 "$scorer" --split train --polnear "$polnear" --system "$out/train.csv" --offsets chars \
-    --name "quotecheck extract (train)" --json "$out/train.json" --errors "$out/errors.csv"
-# PolNeAR annotates the source *mention* (`he`, `the Pentagon`), and the scorer compares the
-# speaker string with that mention's text, crediting a resolved name only through CoreNLP's
-# coreference chains. The same rows scored with the `speaker_mention` column (the surface text
-# the speaker was found at) measure attribution at the level the corpus annotates; rows
-# without a mention keep their speaker. Both figures are reported.
-python3 - "$out/train.csv" "$out/train_mention.csv" <<'PY'
+# with_mention IN OUT: the rows of IN with `speaker` replaced by `speaker_mention` where there
+# is one.
+with_mention() {
+    python3 - "$1" "$2" <<'PY'
 import csv, sys
 with open(sys.argv[1], newline="", encoding="utf-8") as fi, \
         open(sys.argv[2], "w", newline="", encoding="utf-8") as fo:
@@ -51,6 +46,17 @@ with open(sys.argv[1], newline="", encoding="utf-8") as fi, \
             r["speaker"] = r["speaker_mention"]
         w.writerow(r)
 PY
+}
+
+"$bin" extract "$polnear/train/text" --kinds direct,mixed --no-progress -o "$out/train.csv"
+python3 "$scorer" --split train --polnear "$polnear" --system "$out/train.csv" --offsets chars \
+    --name "quotecheck extract (train)" --json "$out/train.json" --errors "$out/errors.csv"
+# PolNeAR annotates the source *mention* (`he`, `the Pentagon`), and the scorer compares the
+# speaker string with that mention's text, crediting a resolved name only through CoreNLP's
+# coreference chains. The same rows scored with the `speaker_mention` column (the surface text
+# the speaker was found at) measure attribution at the level the corpus annotates; rows
+# without a mention keep their speaker. Both figures are reported.
+with_mention "$out/train.csv" "$out/train_mention.csv"
 python3 "$scorer" --split train --polnear "$polnear" --system "$out/train_mention.csv" \
     --offsets chars --name "quotecheck extract (train), speaker = speaker_mention" \
     --json "$out/train_mention.json" --errors "$out/errors_mention.csv"
@@ -61,18 +67,7 @@ python3 "$scorer" --split train --polnear "$polnear" --system "$out/train_mentio
 # while PolNeAR also annotates attributions such as `mocked`, `is expected to`, `polls show`).
 "$bin" extract "$polnear/train/text" --kinds indirect --no-progress -o "$out/train_indirect.csv"
 "$bin" import brat "$polnear/train" -o "$out/gold_all.csv" 2>/dev/null
-python3 - "$out/train_indirect.csv" "$out/train_indirect_mention.csv" <<'PY'
-import csv, sys
-with open(sys.argv[1], newline="", encoding="utf-8") as fi, \
-        open(sys.argv[2], "w", newline="", encoding="utf-8") as fo:
-    rows = csv.DictReader(fi)
-    w = csv.DictWriter(fo, fieldnames=rows.fieldnames)
-    w.writeheader()
-    for r in rows:
-        if r["speaker_mention"].strip():
-            r["speaker"] = r["speaker_mention"]
-        w.writerow(r)
-PY
+with_mention "$out/train_indirect.csv" "$out/train_indirect_mention.csv"
 echo
 echo "indirect rows against all PolNeAR attributions (quotecheck eval, speaker = mention):"
 "$bin" eval --gold "$out/gold_all.csv" --pred "$out/train_indirect_mention.csv" \
