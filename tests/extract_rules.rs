@@ -830,3 +830,12 @@ fn mojibake_inside_a_name_keeps_it_whole() {
         "Enrique Pe\u{c3}\u{b1}a Nieto"
     );
 }
+
+/// A name of unknown gender after a preposition of place (`in Palo Alto`, `at Chez Vachon`) is
+/// no antecedent for `he` or `she`.
+#[test]
+fn places_are_no_antecedents_of_he_or_she() {
+    let t = "One voter asked Sen. Sanders about deportations. He told a story about his visit \
+             to a park in Palo Alto.\n\n\u{201c}Anyone been there?\u{201d} he asked.";
+    assert_ne!(speaker_of(t, "Anyone been"), "Palo Alto");
+}

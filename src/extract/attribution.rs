@@ -1278,6 +1278,7 @@ impl<'a> Doc<'a> {
                     speaks: true,
                     described: h.what == What::Described,
                     titled: false,
+                    locative: false,
                 });
             }
         }
@@ -1312,7 +1313,11 @@ impl<'a> Doc<'a> {
                                 && w.chars().all(|c| !c.is_lowercase())
                                 || self.used_in_lowercase(w)
                         }));
-                if !known_name || !names::person_like(self.lex, &name) {
+                // (`in Palo Alto`: a name of unknown gender after a preposition of place)
+                if !known_name
+                    || !names::person_like(self.lex, &name)
+                    || (m.locative && gender == Gender::Unknown && !m.titled)
+                {
                     continue;
                 }
             } else if (sp.name == "they" || sp.name == "it") && !m.described {

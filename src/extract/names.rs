@@ -496,6 +496,8 @@ pub struct Mention {
     pub described: bool,
     /// A title stood before the name (`Sen.`, `Mr.`).
     pub titled: bool,
+    /// After `in`, `at`, `near` …: more likely a place than a person.
+    pub locative: bool,
 }
 
 /// Whether a name can be a person's: no place or institution word, not a plural group word.
@@ -537,6 +539,18 @@ pub fn person_like_flags(name: &str, flags: lexicon::Flags) -> bool {
     }
     true
 }
+
+/// Prepositions of place: a name after one is more likely a place (`in Palo Alto`).
+const LOCATIVES: &[&str] = &[
+    "in",
+    "at",
+    "near",
+    "outside",
+    "inside",
+    "across",
+    "throughout",
+    "around",
+];
 
 /// Words after which a name is an object, not a subject (`told Kasich`, `with Cruz`).
 const OBJECT_MARKERS: &[&str] = &[
@@ -758,6 +772,7 @@ pub(crate) fn mentions_from(
                     OBJECT_MARKERS.contains(&p.lower.as_str())
                         || (p.kind == Kind::Word && !p.cap && !subject)
                 });
+            let locative = prev.is_some_and(|p| LOCATIVES.contains(&p.lower.as_str()));
             out.push(Mention {
                 name: if described {
                     format!("the {name}")
@@ -768,6 +783,7 @@ pub(crate) fn mentions_from(
                 gender: if described { Gender::Plural } else { gender },
                 subject,
                 object,
+                locative,
                 speaks,
                 described,
                 titled,
