@@ -94,25 +94,36 @@ const DEPARTMENTS: &[&str] = &[
 /// Whether a lowercased word is a name particle (`de`, `van`, `bin`…). (Tested on every token
 /// of a paragraph: a match on length first, not a walk through a list.)
 fn is_particle(lower: &str) -> bool {
-    // (byte patterns: compared as numbers, not with a call per word)
-    matches!(
-        lower.as_bytes(),
-        b"de"
-            | b"al"
-            | b"la"
-            | b"le"
-            | b"du"
-            | b"da"
-            | b"di"
-            | b"van"
-            | b"von"
-            | b"der"
-            | b"den"
-            | b"bin"
-            | b"del"
-            | b"ibn"
-            | b"mac"
-    )
+    // (each particle as one number, with its length: a match on byte strings compares them
+    // one by one, and this runs on every token of a paragraph)
+    const fn key(w: &[u8]) -> u32 {
+        let mut k = w.len() as u32;
+        let mut i = 0;
+        while i < w.len() {
+            k = k << 8 | w[i] as u32;
+            i += 1;
+        }
+        k
+    }
+    const PARTICLES: [u32; 15] = [
+        key(b"de"),
+        key(b"al"),
+        key(b"la"),
+        key(b"le"),
+        key(b"du"),
+        key(b"da"),
+        key(b"di"),
+        key(b"van"),
+        key(b"von"),
+        key(b"der"),
+        key(b"den"),
+        key(b"bin"),
+        key(b"del"),
+        key(b"ibn"),
+        key(b"mac"),
+    ];
+    let b = lower.as_bytes();
+    (2..=3).contains(&b.len()) && PARTICLES.contains(&key(b))
 }
 
 fn is_initial(t: &Tok) -> bool {
