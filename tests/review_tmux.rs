@@ -519,3 +519,27 @@ fn more_context_from_the_articles_shows_their_paragraphs() {
     t.keys("s", &["q"]);
     assert_eq!(t.wait_exit("s"), 0);
 }
+
+#[test]
+fn typeahead_longer_than_one_read_is_not_held_back() {
+    // A paste (or keys typed while the screen is busy) can put more than the terminal
+    // library reads at once into the terminal's input. All of it must be handled without
+    // waiting for another key.
+    if !tmux_available() {
+        return;
+    }
+    let t = Tmux::new();
+    let file = fixture_copy(&t, "odd.csv");
+    t.start("p", &file, &[]);
+    t.wait_text("p", &reviewed(0, 4));
+    t.keys("p", &["n"]);
+    t.wait_text("p", "Note:");
+    let note = format!("{}the very end", "pasted words ".repeat(300));
+    t.type_text("p", &note);
+    t.wait_text("p", "the very end▏");
+    t.keys("p", &["Enter"]);
+    t.wait_text("p", &reviewed(0, 4));
+    t.keys("p", &["q"]);
+    assert_eq!(t.wait_exit("p"), 0);
+    assert_eq!(read(&file).records[0].note, note);
+}
