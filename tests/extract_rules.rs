@@ -839,3 +839,37 @@ fn places_are_no_antecedents_of_he_or_she() {
              to a park in Palo Alto.\n\n\u{201c}Anyone been there?\u{201d} he asked.";
     assert_ne!(speaker_of(t, "Anyone been"), "Palo Alto");
 }
+
+/// An inch mark right before the real closing mark (`he's like 6'2",”`) does not close the
+/// quotation, so the attribution after it is found.
+#[test]
+fn inch_mark_before_the_closing_mark() {
+    let t = "\u{201c}I admit, he\u{2019}s taller than me; he\u{2019}s like 6\u{2019}2\u{201d},\
+             \u{201d} Rubio said Sunday in Virginia.";
+    let rows = extract(t);
+    let r = quote(&rows, "I admit");
+    assert!(r.quote.ends_with("6\u{2019}2\u{201d},"), "{r:#?}");
+    assert_eq!(r.speaker, "Rubio");
+}
+
+/// Speakers named by what they are (`a young boy`, `his childhood friend`), by a forename in an
+/// appositive (`Schilling's son, Grant,`), as the agent of a passive (`was asked by host Bill
+/// Maher`), and with `went on` as the cue.
+#[test]
+fn more_ways_to_name_a_speaker() {
+    let t = "Early one evening, River Avenue Skate Park was loud, when a young boy shouted, \
+             \u{201c}Come here right now, all of you!\u{201d}\n\n\
+             Schilling\u{2019}s son, Grant, defended his father, saying: \u{201c}He is not the \
+             most well informed, but he is a good man.\u{201d}\n\n\
+             Sanders was asked by host Bill Maher, who is supporting Sanders, \u{201c}Now, were \
+             you tired of hearing about it?\u{201d}\n\n\
+             Kelly responded with a smile: \u{201c}Can happen when you\u{2019}re 45.\u{201d} She is \
+             45.\n\n\u{201c}You know, it happens, right?\u{201d} Trump went on, as if he didn\u{2019}t \
+             hear her.";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "Come here").speaker, "a young boy");
+    assert_eq!(quote(&rows, "He is not").speaker, "Grant");
+    assert_eq!(quote(&rows, "Now, were").speaker, "Bill Maher");
+    let r = quote(&rows, "You know");
+    assert_eq!((r.speaker.as_str(), r.cue.as_str()), ("Trump", "went on"));
+}

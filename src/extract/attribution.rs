@@ -368,7 +368,7 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
     // `His spokesman, Jason Miller, said`, `Another delegate on the slate, Jim Poolman, said`:
     // the name in the appositive names the described speaker
     if let Some((a, b)) = appositive
-        && phrase.is_none_or(|(s, _)| is_det(&toks[s]) || is_quant(&toks[s]))
+        && phrase.is_none_or(|(s, _)| is_det(&toks[s]) || is_quant(&toks[s]) || toks[s].possessive)
         && appositive_name(&toks[a..b])
     {
         return Some((a, b));
@@ -389,9 +389,10 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
 }
 
 /// Whether an appositive is a person's name: two to four capitalised name words (`Jason
-/// Miller`, `Sen. Jane Doe`), no organisation or date.
+/// Miller`, `Sen. Jane Doe`) or a known forename (`Grant`), no organisation or date.
 fn appositive_name(toks: &[Tok]) -> bool {
-    (2..=4).contains(&toks.len())
+    ((2..=4).contains(&toks.len())
+        || (toks.len() == 1 && toks[0].is(lexicon::MALE | lexicon::FEMALE)))
         && toks.iter().all(|t| {
             t.is_namey() && !t.is(lexicon::ORG | lexicon::MONTH | lexicon::TIME | lexicon::PRONOUN)
         })
@@ -635,7 +636,10 @@ fn match_after(toks: &[Tok]) -> Option<(usize, usize, usize)> {
         skipped += 1;
     }
     let c = toks.get(j)?;
-    if is_cue(c) || (skipped == 0 && plural_says(&toks[e - 1], c)) {
+    // (`"…," Trump went on`)
+    let went_on = matches!(c.lower.as_str(), "went" | "goes")
+        && toks.get(j + 1).is_some_and(|n| n.lower == "on");
+    if is_cue(c) || went_on || (skipped == 0 && plural_says(&toks[e - 1], c)) {
         return Some((i, e, j));
     }
     // `he will say`, `she would later write`: a modal and the base form
@@ -809,6 +813,17 @@ fn match_clause(toks: &[Tok]) -> Option<(usize, usize, usize)> {
         let t = &toks[k];
         if t.kind == TK::Mark {
             continue;
+        }
+        // `Sanders was asked by host Bill Maher, "…"`: the passive's agent
+        if matches!(
+            t.lower.as_str(),
+            "asked" | "told" | "questioned" | "pressed" | "challenged"
+        ) && k > 0
+            && toks[k - 1].is(lexicon::AUX)
+            && toks.get(k + 1).is_some_and(|n| n.lower == "by")
+            && let Some(e) = np_forward(toks, k + 2)
+        {
+            return Some((k + 2, e, k));
         }
         if is_cue(t)
             && !(k > 0 && toks[k - 1].possessive)
@@ -2344,6 +2359,11 @@ fn ascii_name_key(name: &[u8]) -> String {
 fn cue_text(toks: &[Tok], c: usize) -> String {
     if toks[c].lower == "according" {
         return "according to".into();
+    }
+    if matches!(toks[c].lower.as_str(), "went" | "goes")
+        && toks.get(c + 1).is_some_and(|n| n.lower == "on")
+    {
+        return format!("{} on", toks[c].lower.as_str());
     }
     if let TK::Punct(p) = toks[c].kind {
         return p.to_string();

@@ -419,6 +419,8 @@ fn pair_paragraph(
                 continue; // nested marks of another family
             }
             let closes = match h.mark {
+                // `he's like 6'2",”`: after a digit and before the real closer, an inch mark
+                Mark::Close2 | Mark::Straight2 if inch_before_close(text, h.pos, h.len) => false,
                 Mark::Close2 | Mark::CloseG => true,
                 // an opening curly mark used as a closer (`“It's unusual,“ said Noble`): it
                 // follows a word or punctuation and is followed by a space or the end
@@ -493,6 +495,20 @@ fn pair_paragraph(
     let continues = next_opens.is_some_and(|(s, _)| s == o.style);
     emit(text, &o, para_end, para_end, false, continues, out);
     if continues { Some(o.style) } else { None }
+}
+
+/// A double mark after a digit that is followed, past at most one punctuation mark, by another
+/// closing double mark: the first is an inch mark (`6'2",”`).
+fn inch_before_close(text: &str, pos: usize, len: usize) -> bool {
+    if !char_before(text, pos).is_some_and(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let mut rest = text[pos + len..].chars();
+    let mut next = rest.next();
+    if next.is_some_and(|c| matches!(c, ',' | '.' | '!' | '?' | ';')) {
+        next = rest.next();
+    }
+    matches!(next, Some('\u{201d}' | '"'))
 }
 
 fn emit(
