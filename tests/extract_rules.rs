@@ -873,3 +873,15 @@ fn more_ways_to_name_a_speaker() {
     let r = quote(&rows, "You know");
     assert_eq!((r.speaker.as_str(), r.cue.as_str()), ("Trump", "went on"));
 }
+
+/// The subject of a sentence behind a dateline (`WASHINGTON, Dec. 8 (UPI) — …`), one adverb
+/// (`And then Trump went …`) or an opening adverbial before a pronoun (`On Friday, he …`).
+#[test]
+fn sentence_subjects_behind_datelines_and_adverbs() {
+    let t = "WASHINGTON, Dec. 8 (UPI) \u{2014} Hillary Clinton rallied supporters, saying: \
+             \u{201c}We have to be ready to stop him.\u{201d}\n\nAnd then Trump went fully on \
+             the attack, saying, \u{201c}Is he going to finally mention the words?\u{201d}";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "We have to").speaker, "Hillary Clinton");
+    assert_eq!(quote(&rows, "Is he going").speaker, "Trump");
+}

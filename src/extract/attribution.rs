@@ -490,12 +490,40 @@ fn sentence_subject(toks: &[Tok]) -> Option<(usize, usize)> {
     let from = usize::from(toks.first().is_some_and(|t| {
         t.kind == TK::Word && matches!(t.lower.as_str(), "and" | "but" | "so" | "yet" | "or")
     }));
+    // `WASHINGTON, Dec. 8 (UPI) — …`: a dateline is no subject
+    let from = toks[from..]
+        .iter()
+        .take(16)
+        .position(Tok::is_dash)
+        .filter(|&d| {
+            d > 0
+                && toks[from..from + d].iter().all(|t| match t.kind {
+                    TK::Word => t.cap || t.lower.bytes().all(|b| b.is_ascii_digit() || b == b'.'),
+                    TK::Punct(c) => matches!(c, ',' | '(' | ')' | '.'),
+                    TK::Mark => false,
+                })
+        })
+        .map_or(from, |d| {
+            let mut e = from + d;
+            while toks.get(e).is_some_and(Tok::is_dash) {
+                e += 1;
+            }
+            e
+        });
     let toks_from = &toks[from..];
     sentence_subject_from(toks_from).map(|(s, e)| (s + from, e + from))
 }
 
 fn sentence_subject_from(toks: &[Tok]) -> Option<(usize, usize)> {
     let at = |i: usize| {
+        // `On Friday, he joined …`
+        if toks.get(i).is_some_and(subject_pronoun)
+            && toks
+                .get(i + 1)
+                .is_some_and(|t| t.kind == TK::Word && !t.cap)
+        {
+            return Some((i, i + 1));
+        }
         let e = np_forward(toks, i)?;
         // past a parenthesis and an appositive: `Gov. Chris Christie (R), a Trump ally, said`
         let mut v = e;
@@ -538,7 +566,13 @@ fn sentence_subject_from(toks: &[Tok]) -> Option<(usize, usize)> {
         }
         return comma.and_then(|c| at(c + 1)).or(Some(hit));
     }
-    at(comma? + 1)
+    // `(And) then Trump went on the attack, saying`: one adverb before the subject
+    comma.and_then(|c| at(c + 1)).or_else(|| {
+        toks.first()
+            .is_some_and(|t| t.is(lexicon::ADVERB) && !t.cap)
+            .then(|| at(1))
+            .flatten()
+    })
 }
 
 /// Tokens that may stand between a cue and the quotation it introduces: adjuncts such as
