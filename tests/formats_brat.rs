@@ -91,7 +91,16 @@ fn quotes_only_per_annotator_gives_the_same_rows_to_everyone() {
             r.quote_id,
             schema::QuoteRecord::make_id("council", r.start, r.end)
         );
+        // an annotator's source is an answer, not a prediction
+        assert_eq!(r.speaker, "");
     }
+    // so `diff` sees copies of one extraction, without a warning
+    qc().arg("diff")
+        .arg(outdir.join("ana.csv"))
+        .arg(outdir.join("ben.csv"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
 }
 
 #[test]

@@ -214,10 +214,10 @@ fn speaker_ok(pred: &QuoteRecord, gold: &QuoteRecord, mode: SpeakerMatch) -> (bo
 }
 
 /// Other speakers a gold row accepts (the `alt_speakers` column of a brat `--quotes-only` import:
-/// further attributions of the same quote). They are alternatives to `speaker`, so they lapse
-/// once a reviewer names someone else.
+/// further attributions of the same quote). They are alternatives to the annotator's source, so
+/// they lapse once a reviewer corrects the row.
 pub fn alt_speakers(r: &QuoteRecord) -> Vec<String> {
-    if row_speaker(r) != r.speaker {
+    if r.status == Some(Status::Corrected) {
         return Vec::new();
     }
     r.extra

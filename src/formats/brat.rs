@@ -988,7 +988,9 @@ fn quote_rows(
                 if let Some(u) = best {
                     if let Some(src) = &u.source {
                         set_source(&mut r, text, src);
-                        r.reviewed_speaker = r.speaker.clone();
+                        // the annotator's answer, not a prediction: every annotator's copy keeps
+                        // the same (empty) predicted speaker, so `diff` sees one extraction
+                        r.reviewed_speaker = std::mem::take(&mut r.speaker);
                     }
                     if !u.other_sources.is_empty() {
                         let names: Vec<String> = u
@@ -1345,7 +1347,10 @@ mod tests {
         let a = "T1\tSource 0 5\tOrtiz\nT2\tSource 6 10\tsaid\nT3\tContent 12 41\t\u{201c}We will rebuild the bridge.\u{201d}\nE1\tAttribution:T2 Content:T3 Source:T1\nE2\tAttribution:T2 Content:T3 Source:T2\nE3\tAttribution:T2 Content:T3 Source:T1\n";
         let p = parse_ann(Path::new("a.ann"), a, &text).unwrap();
         let rows = quote_rows("d", &text, &[("a".into(), "a.ann".into(), p)]);
-        assert_eq!(rows[0].speaker, "Ortiz");
+        assert_eq!(rows[0].reviewed_speaker, "Ortiz");
+        // (an answer, not a prediction: the predicted speaker stays empty in every copy)
+        assert_eq!(rows[0].speaker, "");
+        assert_eq!(rows[0].speaker_mention, "Ortiz");
         let alt: Vec<_> = rows[0]
             .extra
             .iter()
