@@ -134,7 +134,7 @@ pub fn run(args: Args, _g: Global) -> Result<i32> {
     for w in gold.warnings.iter().chain(&pred.warnings) {
         eprintln!(
             "quotecheck: warning: {}",
-            quotecheck::text::sanitize_one_line(w)
+            quotecheck::text::sanitize_one_line_for_screen(w)
         );
     }
     let pending = gold.records.iter().filter(|r| r.status.is_none()).count();

@@ -558,7 +558,7 @@ impl Report {
                     l.recall,
                     l.f1,
                     c.attributed().f1,
-                    crate::text::sanitize_one_line(d)
+                    crate::text::sanitize_one_line_for_screen(d)
                 );
             }
         }

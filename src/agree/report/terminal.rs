@@ -1,6 +1,7 @@
 //! The report for people at a terminal (the default format). Colour only when asked for (the
 //! command asks when standard output is a terminal); every piece of file content is passed
-//! through [`sanitize_one_line`] first.
+//! through [`crate::text::sanitize_one_line_for_screen`] first: control characters
+//! neutralised, invisible ones shown (`Lena⍽Ortiz` is not `LenaOrtiz`).
 
 use std::fmt::Write as _;
 
@@ -10,7 +11,7 @@ use super::{
     COEFFICIENTS, CONFUSION_LABELS, Coef, Report, documents_worst_first, fmt_coef, limited,
 };
 use crate::agree::metrics::Interval;
-use crate::text::sanitize_one_line;
+use crate::text::sanitize_one_line_for_screen as sanitize_one_line;
 
 struct Style {
     colour: bool,
@@ -443,6 +444,11 @@ mod tests {
         assert!(char_diff("x", "y", true).contains("\x1b[31;9mx"));
         // Control characters in names never reach the terminal.
         assert!(!char_diff("a", "a\x1b[2J", false).contains('\x1b'));
+        // and an invisible character in a name shows
+        assert_eq!(
+            char_diff("Lena Ortiz", "Lena\u{200b}Ortiz", false),
+            "Lena[- -]{+\u{237d}+}Ortiz"
+        );
     }
 
     #[test]
