@@ -885,3 +885,22 @@ fn sentence_subjects_behind_datelines_and_adverbs() {
     assert_eq!(quote(&rows, "We have to").speaker, "Hillary Clinton");
     assert_eq!(quote(&rows, "Is he going").speaker, "Trump");
 }
+
+/// A headline followed by its byline (news round-ups) is a title, not a quotation; a quoted
+/// word followed by `by` and a name inside a sentence is not a byline.
+#[test]
+fn headlines_with_bylines_are_titles() {
+    let t = "FAREWELL\u{2014}\u{201c}The Living Room to close at the end of December,\u{201d} by \
+             Times\u{2019} Ben Sisario: a nightclub closes.\n\nHe said Trump was \u{201c}anointed\
+             \u{201d} by God and \u{201c}a man who was raised for this moment in history.\u{201d}";
+    let rows = extract(t);
+    assert!(
+        rows.iter().all(|r| !r.quote.contains("Living Room")),
+        "{rows:#?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.quote.contains("a man who was raised")),
+        "{rows:#?}"
+    );
+}

@@ -1032,6 +1032,14 @@ const SMALL_WORDS: &[&str] = &[
     "vs", "vs.",
 ];
 
+/// Whether text right after a quotation (and its comma) is a byline (`," by Times' Ben
+/// Sisario`): `by` and a capitalised word.
+fn byline_after(rest: &str) -> bool {
+    let rest = rest.trim_start_matches([',', ' ']);
+    rest.strip_prefix("by ")
+        .is_some_and(|r| r.chars().next().is_some_and(char::is_uppercase))
+}
+
 /// A title or name in Title Case: every word capitalised, no sentence punctuation.
 fn is_title_case(s: &str) -> bool {
     let t = s.trim_end_matches([',', '.', ';', ':']);
@@ -1962,7 +1970,11 @@ impl<'a> Doc<'a> {
 
             // kind
             let kind = self.kind_of(&sent_before, &before, sp, content);
-            let title = is_title_case(content);
+            // (`"Met accused of whitewashing," by Post's Kathianne Boniello:`: a headline with
+            // its byline is a title too)
+            let title = is_title_case(content)
+                || ((content.ends_with(',') || self.text[sp.close..].starts_with(','))
+                    && byline_after(&self.text[sp.close..]));
             let rule = resolved.as_ref().map_or("none", |f| f.rule);
             let adjacent = matches!(rule, "adjacent-after" | "adjacent-before" | "split");
             let cue_strong = resolved.as_ref().is_some_and(|f| {
