@@ -904,3 +904,20 @@ fn headlines_with_bylines_are_titles() {
         "{rows:#?}"
     );
 }
+
+/// `"…," said X, adding that "…"`: the participle's subject is the inverted speaker; survey
+/// shares speak for their respondents (`21 percent said "not too likely"`); behind an opening
+/// participle clause with commas of its own, the subject is the phrase its verb follows.
+#[test]
+fn inverted_speakers_shares_and_subjects_after_commas() {
+    let t = "\u{201c}It\u{2019}s not new in Virginia,\u{201d} said Rep. Bobby Scott at the time, \
+             adding that \u{201c}we\u{2019}ve been electing African-Americans to office for a \
+             long time.\u{201d}\n\nAsked how likely Clinton was to win, 21 percent said \u{201c}not \
+             too likely\u{201d} and 14 percent said \u{201c}not at all likely.\u{201d}\n\nSpeaking \
+             at a town hall in Salem, New Hampshire, Trump went after Bush, saying: \u{201c}He is \
+             a total stiff and everybody knows it.\u{201d}";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "we\u{2019}ve been").speaker, "Bobby Scott");
+    assert_eq!(quote(&rows, "not too likely").speaker, "21 percent");
+    assert_eq!(quote(&rows, "He is a total").speaker, "Trump");
+}

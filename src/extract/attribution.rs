@@ -226,14 +226,19 @@ pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
         break;
     }
     // trim dangling connectors
-    while j > i
-        && matches!(
-            toks[j - 1].lower.as_str(),
-            "of" | "for" | "and" | "the" | "a" | "an" | "at"
-        )
-    {
-        j -= 1;
-    }
+    let dangling = |j: usize| {
+        let mut j = j;
+        while j > i
+            && matches!(
+                toks[j - 1].lower.as_str(),
+                "of" | "for" | "and" | "the" | "a" | "an" | "at"
+            )
+        {
+            j -= 1;
+        }
+        j
+    };
+    j = dangling(j);
     // a head noun is not followed by lowercase descriptors (`his campaign sent`)
     if let Some(h) = toks[i..j]
         .iter()
@@ -245,7 +250,8 @@ pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
     {
         j = i + h + 1;
     }
-    // a name is not followed by lowercase descriptors (`Others paid tribute`)
+    // a name is not followed by lowercase descriptors (`Others paid tribute`), nor by what they
+    // hung from (`said Bobby Scott at the time`)
     if toks[i].cap && nameish(&toks[i]) {
         while j > i + 1
             && is_descriptor(&toks[j - 1])
@@ -253,6 +259,7 @@ pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
         {
             j -= 1;
         }
+        j = dangling(j);
     }
     if j == i || (j == i + 1 && is_det(&toks[i])) {
         return None;
@@ -553,6 +560,27 @@ fn sentence_subject_from(toks: &[Tok]) -> Option<(usize, usize)> {
             || (t.cap && t.lower.ends_with("ing") && t.lower.len() > 5)
     });
     let comma = toks.iter().take(25).position(|t| t.is_punct(','));
+    if opens_with_adverbial {
+        // `Speaking at a town hall in Salem, New Hampshire, Trump went after Bush`: of the
+        // phrases after the opening commas, the one its verb follows directly
+        let direct = toks
+            .iter()
+            .take(40)
+            .enumerate()
+            .filter(|(_, t)| t.is_punct(','))
+            .take(3)
+            .find_map(|(c, _)| {
+                let e = np_forward(toks, c + 1)?;
+                toks.get(e)
+                    .is_some_and(|t| {
+                        t.kind == TK::Word && !t.cap && !t.is(lexicon::FUNCTION | lexicon::PREP)
+                    })
+                    .then_some((c + 1, e))
+            });
+        if direct.is_some() {
+            return direct;
+        }
+    }
     if !opens_with_adverbial && let Some(hit) = at(0) {
         // `Back in 1999, Mr. Trump …`, `Late last month, the company …`: one capitalised word
         // before a preposition or time word and a comma
@@ -847,6 +875,17 @@ fn match_clause(toks: &[Tok]) -> Option<(usize, usize, usize)> {
         let t = &toks[k];
         if t.kind == TK::Mark {
             continue;
+        }
+        // `"…," said Vice President Joe Biden, urging …`: the inverted speaker after an earlier
+        // quotation
+        if is_cue(t)
+            && t.is(lexicon::CUE_DIRECT)
+            && k > 0
+            && toks[k - 1].kind == TK::Mark
+            && let Some(e) = np_forward(toks, k + 1)
+            && toks[k + 1].cap
+        {
+            return Some((k + 1, e, k));
         }
         // `Sanders was asked by host Bill Maher, "…"`: the passive's agent
         if matches!(
