@@ -921,3 +921,15 @@ fn inverted_speakers_shares_and_subjects_after_commas() {
     assert_eq!(quote(&rows, "not too likely").speaker, "21 percent");
     assert_eq!(quote(&rows, "He is a total").speaker, "Trump");
 }
+
+/// After a quotation, the phrase after a cue that takes an object (`thanked Obama`, `called
+/// him`) is no inverted speaker.
+#[test]
+fn no_inverted_speaker_after_object_taking_cues() {
+    let t = "Washington, star of television\u{2019}s \u{201c}Scandal,\u{201d} thanked Obama for \
+             \u{201c}taking these steps to make us all safer.\u{201d}";
+    let all = Extractor::new(ExtractOptions::default()).extract("doc", t);
+    assert!(all.iter().all(|r| r.speaker != "Obama"), "{all:#?}");
+    let t = "\u{201c}We will win this state,\u{201d} said Jane Doe.";
+    assert_eq!(speaker_of(t, "We will win"), "Jane Doe");
+}

@@ -638,6 +638,11 @@ fn match_after(toks: &[Tok]) -> Option<(usize, usize, usize)> {
         return Some((i, e, i - 1));
     }
     if is_cue(t) {
+        // (`"…," thanked Obama`, `"…," told reporters`: the phrase after such a verb is its
+        // object)
+        if takes_object(t) {
+            return None;
+        }
         let e = np_forward(toks, i + 1)?;
         return Some((i + 1, e, i));
     }
@@ -962,6 +967,29 @@ fn match_clause(toks: &[Tok]) -> Option<(usize, usize, usize)> {
         }
     }
     None
+}
+
+/// A cue whose following phrase is its object, never an inverted speaker (`told X`, `called X`,
+/// `thanked X`).
+fn takes_object(t: &Tok) -> bool {
+    t.is(lexicon::CUE_TELL | lexicon::CUE_FRAME)
+        || matches!(
+            t.lower.as_str(),
+            "thanked"
+                | "thanks"
+                | "urged"
+                | "urges"
+                | "praised"
+                | "praises"
+                | "accused"
+                | "accuses"
+                | "blamed"
+                | "blames"
+                | "criticized"
+                | "criticizes"
+                | "attacked"
+                | "attacks"
+        )
 }
 
 /// `according to X` anywhere in `toks`.
