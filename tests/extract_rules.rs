@@ -933,3 +933,24 @@ fn no_inverted_speaker_after_object_taking_cues() {
     let t = "\u{201c}We will win this state,\u{201d} said Jane Doe.";
     assert_eq!(speaker_of(t, "We will win"), "Jane Doe");
 }
+
+/// A day ending a described speaker (`a campaign TV ad released Thursday`) is not the speaker's
+/// name; `22 Clinton emails` is a noun phrase, not `Clinton` reporting.
+#[test]
+fn days_and_plural_noun_cues_name_nobody() {
+    let t = "A campaign TV ad released Thursday accuses Trump of buying influence \u{201c}in a \
+             pattern of sleaze stretching back decades.\u{201d}\n\nThe State Department has said \
+             that it has classified 22 Clinton emails as \u{201c}top secret\u{201d} and will not \
+             release those emails.";
+    let all = Extractor::new(ExtractOptions::default()).extract("doc", t);
+    assert!(
+        all.iter()
+            .all(|r| r.speaker != "Thursday" && r.speaker != "Clinton"),
+        "{all:#?}"
+    );
+    assert!(
+        all.iter()
+            .any(|r| r.speaker == "a campaign TV ad released Thursday"),
+        "{all:#?}"
+    );
+}

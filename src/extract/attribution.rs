@@ -371,7 +371,34 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
         appositive = Some((open + 1, name_end));
     }
     let e = skip_parenthetical(toks, e, lo);
-    let phrase = phrase_before(toks, e, lo);
+    // `22 Clinton emails as "top secret"`: after a number, a name and a cue form that is also
+    // a plural noun are one noun phrase
+    let plural_noun = matches!(
+        toks[k].lower.as_str(),
+        "emails"
+            | "tweets"
+            | "posts"
+            | "notes"
+            | "claims"
+            | "reports"
+            | "remarks"
+            | "comments"
+            | "answers"
+            | "replies"
+            | "responses"
+            | "charges"
+            | "statements"
+            | "messages"
+    );
+    let phrase = phrase_before(toks, e, lo).filter(|&(s, _)| {
+        !plural_noun
+            || s == lo
+            || !(toks[s - 1].kind == TK::Word
+                && toks[s - 1]
+                    .lower
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b','))
+    });
     // `His spokesman, Jason Miller, said`, `Another delegate on the slate, Jim Poolman, said`:
     // the name in the appositive names the described speaker
     if let Some((a, b)) = appositive

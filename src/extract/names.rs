@@ -206,9 +206,13 @@ pub fn from_phrase(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<Spe
     {
         return from_phrase(text, toks, lo, of);
     }
-    // the trailing run of name words, before any lowercase head
+    // the trailing run of name words, before any lowercase head (and before a trailing day:
+    // `a fact sheet lawmakers released Monday`)
     let mut e = hi;
-    while e > lo && toks[e - 1].kind != Kind::Word {
+    while e > lo
+        && (toks[e - 1].kind != Kind::Word
+            || (e - 1 > lo && toks[e - 1].is(lexicon::TIME) && !toks[e - 1].is(lexicon::MONTH)))
+    {
         e -= 1;
     }
     let last = &toks[e.saturating_sub(1).max(lo)];
