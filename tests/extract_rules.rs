@@ -954,3 +954,13 @@ fn days_and_plural_noun_cues_name_nobody() {
         "{all:#?}"
     );
 }
+
+/// A lone capitalised word opening its sentence before a lowercase noun (`Good information`,
+/// `Partial transcript`) is an adjective, no speaker; a possessive name is still a name.
+#[test]
+fn sentence_opening_adjectives_are_no_speakers() {
+    let t = "Good information can still drive out bad, but usually only when \u{201c}the truth \
+             is sexier than the lie and everyone can see it.\u{201d}";
+    let all = Extractor::new(ExtractOptions::default()).extract("doc", t);
+    assert!(all.iter().all(|r| r.speaker != "Good"), "{all:#?}");
+}

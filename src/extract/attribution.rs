@@ -1369,6 +1369,31 @@ impl<'a> Doc<'a> {
         {
             return None;
         }
+        // `Good information can …`, `Partial transcript as follows:`: a lone capitalised word
+        // opening its sentence before a lowercase noun is an adjective of that noun, unless it
+        // is a known forename or the document names it elsewhere (`Marty Small … Small said`)
+        if e == s + 1
+            && toks[s].cap
+            && !toks[s].is(lexicon::TITLE
+                | lexicon::ROLE
+                | lexicon::ORG
+                | lexicon::PRONOUN
+                | lexicon::MALE
+                | lexicon::FEMALE)
+            && toks[s].lower.chars().any(char::is_lowercase)
+            && !toks[s].possessive
+            && toks.get(e).is_some_and(|n| {
+                is_descriptor(n)
+                    && !n.possessive
+                    && n.lower.chars().next().is_some_and(char::is_alphabetic)
+            })
+            && self.sentence_start(toks[s].start)
+            && self
+                .forms_of(&self.text[toks[s].start..toks[s].end])
+                .is_empty()
+        {
+            return None;
+        }
         names::from_phrase(self.text, toks, s, e)
     }
 
