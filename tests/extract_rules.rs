@@ -964,3 +964,12 @@ fn sentence_opening_adjectives_are_no_speakers() {
     let all = Extractor::new(ExtractOptions::default()).extract("doc", t);
     assert!(all.iter().all(|r| r.speaker != "Good"), "{all:#?}");
 }
+
+/// A party tag between a politician's name and an appositive (`Sen. Lindsey Graham, R-S.C., a
+/// candidate, said`) is skipped: the speaker is the name.
+#[test]
+fn party_tags_before_an_appositive() {
+    let t = "Sen. Lindsey Graham, R-S.C., a long-shot presidential candidate, said \u{201c}we \
+             are losing this war badly and everyone knows it.\u{201d}";
+    assert_eq!(speaker_of(t, "we are losing"), "Lindsey Graham");
+}

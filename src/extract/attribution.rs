@@ -345,6 +345,11 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
         }
         e = found?;
         appositive = Some((e + 1, j - 1));
+        // `Sen. Lindsey Graham, R-S.C., a candidate, said`: past a party tag to the name
+        if e >= lo + 2 && party_tag(&toks[e - 1]) && toks[e - 2].is_punct(',') {
+            e -= 2;
+            appositive = None;
+        }
     } else if j > lo && toks[j - 1].is_dash() {
         // `Gingrich — mentioned by Newsmax as a choice — told`, `A former candidate -- John
         // McCain, who lost in 2008 -- said`: a parenthesis between dashes, commas and all
@@ -420,6 +425,16 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
         return Some(outer);
     }
     Some((s, e))
+}
+
+/// A party and state tag after a politician's name (`R-S.C.`, `D-Ill.`, `I-Vt`).
+fn party_tag(t: &Tok) -> bool {
+    let b = t.lower.as_bytes();
+    t.cap
+        && b.len() >= 3
+        && matches!(b[0], b'r' | b'd' | b'i')
+        && b[1] == b'-'
+        && b[2].is_ascii_alphabetic()
 }
 
 /// Whether an appositive is a person's name: two to four capitalised name words (`Jason
