@@ -1208,17 +1208,21 @@ mod tests {
         for (r, a) in recs.iter_mut().zip(["1", "0.667", "", " "]) {
             r.extra = vec![("agreement".into(), a.into())];
         }
-        let reviews = vec![Review::default(); 4];
-        let view = select_rows(
-            &recs,
+        assert_eq!(disagreement_rows(&recs), vec![1, 2, 3]);
+    }
+
+    /// The rows `--only disagreements` shows of unreviewed `recs`.
+    fn disagreement_rows(recs: &[QuoteRecord]) -> Vec<usize> {
+        let reviews = vec![Review::default(); recs.len()];
+        select_rows(
+            recs,
             &reviews,
             &Filter {
                 only: Some(Only::Disagreements),
                 ..Default::default()
             },
         )
-        .unwrap();
-        assert_eq!(view, vec![1, 2, 3]);
+        .unwrap()
     }
 
     #[test]
@@ -1237,15 +1241,7 @@ mod tests {
         ];
         recs[1].extra = vec![("agreement".into(), "1".into())];
         let reviews = vec![Review::default(); 2];
-        let view = select_rows(
-            &recs,
-            &reviews,
-            &Filter {
-                only: Some(Only::Disagreements),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let view = disagreement_rows(&recs);
         assert_eq!(view, vec![0]);
         let s = Session::new(
             recs,
