@@ -973,3 +973,16 @@ fn party_tags_before_an_appositive() {
              are losing this war badly and everyone knows it.\u{201d}";
     assert_eq!(speaker_of(t, "we are losing"), "Lindsey Graham");
 }
+
+/// `retaliated` and `vented` report speech.
+#[test]
+fn retaliated_and_vented_are_cues() {
+    let t = "Trump said France had lost its identity. \u{201c}France will always be France,\u{201d} \
+             an angry Hollande retaliated.";
+    let rows = extract(t);
+    let r = quote(&rows, "France will always");
+    assert_eq!(
+        (r.speaker.as_str(), r.cue.as_str()),
+        ("Hollande", "retaliated")
+    );
+}

@@ -73,6 +73,8 @@ const SPEECH_LEMMAS: &[&str] = &[
     "gloat",
     "exult",
     "seethe",
+    "retaliate",
+    "vent",
     "post",
     "blog*",
     "text",
