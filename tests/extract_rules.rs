@@ -986,3 +986,21 @@ fn retaliated_and_vented_are_cues() {
         ("Hollande", "retaliated")
     );
 }
+
+/// A number with thousands commas is one word (`She greeted 2,000 supporters … and told them
+/// that "…"`); a comma after a party tag closes no appositive (`Gov. John Kasich (R-OH),
+/// said`); adverbs may stand between a name and its participle (`with Cruz recently
+/// promising to "…"`).
+#[test]
+fn thousands_party_parentheses_and_adverbs() {
+    let t = "She greeted 2,000 supporters at a rally in Houston and told them that they would \
+             \u{201c}build ladders of opportunity for every American family.\u{201d}\n\nTuesday \
+             in Berea, OH, after winning Ohio, Gov. John Kasich (R-OH), said, \u{201c}I am \
+             getting ready to rent a covered wagon.\u{201d}\n\nCruz and Trump have used the most \
+             aggressive language, with Cruz recently promising to \u{201c}carpet bomb them into \
+             oblivion.\u{201d}";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "build ladders").speaker_mention, "She");
+    assert_eq!(quote(&rows, "I am getting").speaker, "John Kasich");
+    assert_eq!(quote(&rows, "carpet bomb").speaker, "Cruz");
+}

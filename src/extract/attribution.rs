@@ -325,7 +325,22 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
     }
     let mut e = j;
     let mut appositive = None;
-    if j > lo && toks[j - 1].is_punct(',') {
+    // `Gov. John Kasich (R-OH), said`: a comma right after a party tag closes no appositive
+    let party_parenthesis = j > lo + 3
+        && toks[j - 1].is_punct(',')
+        && toks[j - 2].is_punct(')')
+        && (toks[j - 4].is_punct('(') || (j > lo + 4 && toks[j - 5].is_punct('(')))
+        && {
+            let first = if toks[j - 4].is_punct('(') {
+                &toks[j - 3]
+            } else {
+                &toks[j - 4]
+            };
+            party_tag(first) || matches!(first.lower.as_str(), "r" | "d" | "i")
+        };
+    if party_parenthesis {
+        e = j - 1;
+    } else if j > lo && toks[j - 1].is_punct(',') {
         // appositive: find the comma that opens it
         let mut c = j - 1;
         let mut found = None;
@@ -994,10 +1009,15 @@ fn match_clause(toks: &[Tok]) -> Option<(usize, usize, usize)> {
             }
             // `with Sen. John McCain calling it "…"`, `Ryan saying he was "…"`: a name right
             // before the participle is its subject
+            // (`with Trump reportedly yelling: "…"`: past adverbs)
+            let mut a = k;
+            while a > 1 && k - a < 2 && toks[a - 1].is(lexicon::ADVERB) && !toks[a - 1].cap {
+                a -= 1;
+            }
             if j == k
-                && toks[k - 1].is_namey()
-                && !toks[k - 1].possessive
-                && let Some((s, e)) = phrase_before(toks, k, 0)
+                && toks[a - 1].is_namey()
+                && !toks[a - 1].possessive
+                && let Some((s, e)) = phrase_before(toks, a, 0)
                 && toks[s].cap
                 && (s == 0
                     || toks[s - 1].is_punct(',')

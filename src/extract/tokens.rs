@@ -289,6 +289,7 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Vec<Tok>
             if d < 0x80 {
                 if WORD_BYTE[d as usize]
                     || (matches!(d, b'\'' | b'-' | b'.' | b'&') && alnum_at(e + 1))
+                    || (d == b',' && thousands_comma(b, e))
                 {
                     e += 1;
                 } else {
@@ -356,9 +357,19 @@ fn ascii_word_end(b: &[u8], mut e: usize, alnum_at: &impl Fn(usize) -> bool) -> 
         }
         match b.get(e) {
             Some(b'\'' | b'-' | b'.' | b'&') if alnum_at(e + 1) => e += 1,
+            Some(b',') if thousands_comma(b, e) => e += 1,
             _ => return e,
         }
     }
+}
+
+/// A comma between thousands (`2,000`, `1,500,000`): part of the number.
+fn thousands_comma(b: &[u8], e: usize) -> bool {
+    e > 0
+        && b[e - 1].is_ascii_digit()
+        && b.get(e + 1..e + 4)
+            .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
+        && !b.get(e + 4).is_some_and(u8::is_ascii_digit)
 }
 
 const ONES64: u64 = u64::from_le_bytes([0x01; 8]);
