@@ -668,6 +668,9 @@ fn appositive_name_of_a_described_speaker() {
     assert_eq!(quote(&rows, "very confident").speaker, "Jason Miller");
     assert_eq!(quote(&rows, "Nothing has changed").speaker, "Jane Doe");
     assert_eq!(quote(&rows, "leaning Cruz").speaker, "Jim Poolman");
+    let t = "One of the authors of that 2013 report, Ari Fleischer, said the nomination will \
+             \u{201c}test the validity of our conclusions at last.\u{201d}";
+    assert_eq!(speaker_of(t, "test the validity"), "Ari Fleischer");
     // a description without a name stays as written
     assert_eq!(
         speaker_of(

@@ -422,7 +422,12 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
     // `His spokesman, Jason Miller, said`, `Another delegate on the slate, Jim Poolman, said`:
     // the name in the appositive names the described speaker
     if let Some((a, b)) = appositive
-        && phrase.is_none_or(|(s, _)| is_det(&toks[s]) || is_quant(&toks[s]) || toks[s].possessive)
+        && phrase.is_none_or(|(s, e)| {
+            is_det(&toks[s])
+                || is_quant(&toks[s])
+                || toks[s].possessive
+                || !toks[s..e].iter().any(|t| t.cap && nameish(t))
+        })
         && appositive_name(&toks[a..b])
     {
         return Some((a, b));
