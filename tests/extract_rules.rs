@@ -1007,3 +1007,15 @@ fn thousands_party_parentheses_and_adverbs() {
     assert_eq!(quote(&rows, "I am getting").speaker, "John Kasich");
     assert_eq!(quote(&rows, "carpet bomb").speaker, "Cruz");
 }
+
+/// A described person with an affiliation speaks for themselves: the speaker is the whole
+/// description, not the institution.
+#[test]
+fn affiliated_descriptions_are_not_their_institution() {
+    let t = "\u{201c}It is old news for everyone here,\u{201d} said a professor at Harvard \
+             University.";
+    assert_eq!(
+        speaker_of(t, "It is old"),
+        "a professor at Harvard University"
+    );
+}

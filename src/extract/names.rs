@@ -216,7 +216,21 @@ pub fn from_phrase(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<Spe
         e -= 1;
     }
     let last = &toks[e.saturating_sub(1).max(lo)];
-    let ends_in_name = name_part(last) && !is_particle(&last.lower);
+    // `a professor at Harvard University`, `a senior fellow at Brookings`: a described person
+    // with an affiliation speaks for themselves (`a spokesman for the Pentagon` speaks for it)
+    let affiliated = toks
+        .get(lo)
+        .is_some_and(|t| matches!(t.lower.as_str(), "a" | "an" | "one" | "another"))
+        && toks[lo + 1..hi]
+            .iter()
+            .position(|t| matches!(t.lower.as_str(), "at" | "of" | "from" | "with"))
+            .is_some_and(|p| {
+                p > 0
+                    && toks[lo + 1..lo + 1 + p]
+                        .iter()
+                        .all(|t| t.kind == Kind::Word && !t.cap)
+            });
+    let ends_in_name = name_part(last) && !is_particle(&last.lower) && !affiliated;
     if ends_in_name {
         let mut s = e - 1;
         while s > lo && name_part(&toks[s - 1]) && !toks[s - 1].possessive {
