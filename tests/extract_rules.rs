@@ -1019,3 +1019,12 @@ fn affiliated_descriptions_are_not_their_institution() {
         "a professor at Harvard University"
     );
 }
+
+/// A capitalised function word inside a run of names (`CBS This Morning co-anchor DeMarco
+/// Morgan said`) does not cut the speaker phrase.
+#[test]
+fn programme_names_inside_a_speaker_phrase() {
+    let t = "\u{201c}But that was the first time in a long time, senator,\u{201d} CBS This \
+             Morning co-anchor DeMarco Morgan said.";
+    assert_eq!(speaker_of(t, "But that was"), "DeMarco Morgan");
+}

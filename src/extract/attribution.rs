@@ -162,9 +162,15 @@ pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
         if is_cue(t) || (j > i && plural_says(&toks[j - 1], t)) {
             break;
         }
-        // an acronym inside the phrase (`council IT director`) is not the pronoun `it`
+        // an acronym inside the phrase (`council IT director`) is not the pronoun `it`, nor a
+        // capitalised function word inside a run of names (`CBS This Morning co-anchor`)
         let acronym = t.cap && t.lower == "it" && j > i && content > 0;
-        if nameish(t) || acronym {
+        let in_title = t.cap
+            && j > i
+            && toks[j - 1].cap
+            && content > 0
+            && toks.get(j + 1).is_some_and(|n| n.cap && nameish(n));
+        if nameish(t) || acronym || in_title {
             j += 1;
             content += 1;
             if t.possessive && toks.get(j).is_some_and(|n| n.kind != TK::Word) {
