@@ -1028,3 +1028,21 @@ fn programme_names_inside_a_speaker_phrase() {
              Morning co-anchor DeMarco Morgan said.";
     assert_eq!(speaker_of(t, "But that was"), "DeMarco Morgan");
 }
+
+/// A source introduced before a colon (`From the report:`, `More from Jones:`, `Here's Clinton
+/// in December 1992:`) and the subject of a passive before `to say` (`Mr. Trump was prompted
+/// to say`).
+#[test]
+fn sources_before_a_colon_and_passives_before_to_say() {
+    let t = "From the report: \u{201c}In general, samples with more elaborate procedures \
+             produced more accurate results.\u{201d}\n\nWhat it means - More from Jones: \u{201c}The \
+             partisanship of the state population is a starting point.\u{201d}\n\nHere\u{2019}s \
+             Clinton in December 1992: \u{201c}Our new direction must rest on the new \
+             realities.\u{201d}\n\nThe debate was so subdued that Mr. Trump was prompted to say, \
+             \u{201c}So far, I cannot believe how civil it has been up here.\u{201d}";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "In general").speaker, "the report");
+    assert_eq!(quote(&rows, "The partisanship").speaker, "Jones");
+    assert_eq!(quote(&rows, "Our new direction").speaker, "Clinton");
+    assert_eq!(quote(&rows, "So far").speaker, "Trump");
+}

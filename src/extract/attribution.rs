@@ -872,6 +872,25 @@ fn match_colon(toks: &[Tok]) -> Option<(usize, usize)> {
     if n < 2 || !toks[n - 1].is_punct(':') {
         return None;
     }
+    // `From the report: "…"`, `More from Jones: "…"`, `Here's Clinton in December 1992: "…"`:
+    // the source after the opener
+    // (also after a dash: `What that means - More from Jones:`)
+    let b = toks.iter().rposition(Tok::is_dash).map_or(0, |d| d + 1);
+    let opener = match (toks.get(b), toks.get(b + 1).map(|t| t.lower.as_str())) {
+        (Some(t), _) if t.lower == "from" => Some(b + 1),
+        (Some(t), Some("from")) if t.lower == "more" => Some(b + 2),
+        (Some(t), Some("is")) if t.lower == "here" => Some(b + 2),
+        // (`Here's`: the tokenizer keeps `here` and marks the `'s`)
+        (Some(t), _) if t.lower == "here" && t.possessive => Some(b + 1),
+        _ => None,
+    };
+    if let Some(o) = opener
+        && toks[b].cap
+        && let Some(e) = np_forward(toks, o)
+        && (e + 1 == n || adjunct_only(&toks[e..n - 1]))
+    {
+        return Some((o, e));
+    }
     if let Some(e) = np_forward(toks, 0) {
         // allow adjuncts such as `on Twitter` between the phrase and the colon (not a verb
         // phrase: `The timing of his surge surprises pollster Daron Shaw:`)
@@ -989,6 +1008,16 @@ fn match_clause(toks: &[Tok]) -> Option<(usize, usize, usize)> {
                 || (k + 2 == toks.len() && toks[k + 1].is_punct(':'))))
             || (t.is(lexicon::CUE_BASE) && !t.cap && k > 0 && toks[k - 1].lower == "to")
         {
+            // `Mr. Trump was prompted to say "…"`: the subject of the passive before it
+            if k >= 4
+                && toks[k - 1].lower == "to"
+                && toks[k - 2].lower.ends_with("ed")
+                && toks[k - 3].is(lexicon::AUX)
+                && let Some((s, e)) = phrase_before(toks, k - 3, 0)
+                && toks[s..e].iter().any(|t| t.cap && nameish(t))
+            {
+                return Some((s, e, k));
+            }
             // `…, saying "…"`, `before saying "…"`, `was prompted to say "…"`: the subject of
             // the sentence — after an earlier quotation, the speaker of its cue (`"…," Hannity
             // said on his show, remarking that "…"`), and never a word inside quotation marks
