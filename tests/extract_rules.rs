@@ -1046,3 +1046,17 @@ fn sources_before_a_colon_and_passives_before_to_say() {
     assert_eq!(quote(&rows, "Our new direction").speaker, "Clinton");
     assert_eq!(quote(&rows, "So far").speaker, "Trump");
 }
+
+/// The owner of the words before a quotation (`after Clinton's March comment that, "…"`, `in
+/// Forbes' words, "…"`) is the speaker; directly before the quotation such a phrase is its
+/// subject instead (`saying Trump's comments "are based on his opinion"`).
+#[test]
+fn owners_of_words_before_a_quotation() {
+    let t = "The union is unlikely to endorse after Clinton\u{2019}s March comment that, \u{201c}We \
+             are going to put a lot of coal companies out of business.\u{201d}";
+    assert_eq!(speaker_of(t, "We are going"), "Clinton");
+    let t = "The town released a statement Wednesday saying Trump\u{2019}s comments \u{201c}are \
+             based on his opinion, not actual facts,\u{201d} and welcomed him.";
+    let all = Extractor::new(ExtractOptions::default()).extract("doc", t);
+    assert!(all.iter().all(|r| r.speaker != "Trump"), "{all:#?}");
+}

@@ -1094,6 +1094,54 @@ fn takes_object(t: &Tok) -> bool {
         )
 }
 
+/// `Clinton's March comment that, "…"`, `Trump's remark: "…"`: a noun for words owned by a named
+/// possessor right before the quotation (`that`, `,` or `:` between). Returns (possessor
+/// phrase start, end, noun index).
+fn match_possessed(toks: &[Tok]) -> Option<(usize, usize, usize)> {
+    let mut k = toks.len();
+    while k > 0 && (matches!(toks[k - 1].kind, TK::Punct(',' | ':')) || toks[k - 1].lower == "that")
+    {
+        k -= 1;
+    }
+    // (directly before the quotation the noun phrase is rather its subject: `Trump's comments
+    // "are based on his opinion"`)
+    if k == toks.len() {
+        return None;
+    }
+    let noun = toks.get(k.checked_sub(1)?)?;
+    if !matches!(
+        noun.lower.as_str(),
+        "comment"
+            | "comments"
+            | "remark"
+            | "remarks"
+            | "statement"
+            | "words"
+            | "claim"
+            | "promise"
+            | "pledge"
+            | "vow"
+            | "warning"
+            | "message"
+            | "tweet"
+            | "assertion"
+            | "quip"
+            | "boast"
+    ) {
+        return None;
+    }
+    // the possessor, past one modifier (`Clinton's March comment`)
+    let n = k - 1;
+    let p = (n.saturating_sub(2)..n)
+        .rev()
+        .find(|&i| toks[i].possessive && toks[i].cap)?;
+    if !toks[p + 1..n].iter().all(|t| t.kind == TK::Word) {
+        return None;
+    }
+    let (s, e) = phrase_before(toks, p + 1, 0)?;
+    Some((s, e, n))
+}
+
 /// `according to X` anywhere in `toks`.
 fn match_according(toks: &[Tok]) -> Option<(usize, usize, usize)> {
     for i in 0..toks.len().saturating_sub(2) {
@@ -1918,6 +1966,19 @@ impl<'a> Doc<'a> {
                     rule: "same-clause",
                     confidence: 0.7,
                     cue_pos: Some(after[c].start),
+                });
+            }
+            // `after Clinton's March comment that, "…"`: the owner of the words
+            if found.is_none()
+                && let Some((s, e, c)) = match_possessed(&before)
+                && let Some(spk) = self.speaker_from(&before, s, e)
+            {
+                found = Some(Found {
+                    speaker: spk,
+                    cue: cue_text(&before, c),
+                    rule: "same-clause",
+                    confidence: 0.7,
+                    cue_pos: Some(before[c].start),
                 });
             }
             // `Trump issued a statement, "…"`, `the Daily News focuses on …: "…"`: a quotation
