@@ -1477,6 +1477,23 @@ impl<'a> Doc<'a> {
             .is_some_and(|i| self.seg.sentences[i].start == pos)
     }
 
+    /// What a sieve found: the speaker of the phrase `s..e` of `toks`, with the cue at `c`.
+    fn found_at(
+        &self,
+        toks: &[Tok],
+        (s, e, c): (usize, usize, usize),
+        rule: &'static str,
+        confidence: f64,
+    ) -> Option<Found> {
+        Some(Found {
+            speaker: self.speaker_from(toks, s, e)?,
+            cue: cue_text(toks, c),
+            rule,
+            confidence,
+            cue_pos: Some(toks[c].start),
+        })
+    }
+
     fn speaker_from(&self, toks: &[Tok], s: usize, e: usize) -> Option<Speaker> {
         // `Back in 1999, …`, `Ever since …`, `Guns are "…"`: a lone capitalised word opening
         // its sentence that the document also writes in lowercase is a common word, no name —
@@ -1852,17 +1869,9 @@ impl<'a> Doc<'a> {
             let before_m = match_before(&before);
             let pick_after = after_m.is_some()
                 && (matches!(last_char, ',' | '?' | '!' | '\u{2014}' | '-') || before_m.is_none());
-            if pick_after {
-                let (s, e, c) = after_m.unwrap_or_default();
-                if let Some(spk) = self.speaker_from(&after, s, e) {
-                    found = Some(Found {
-                        speaker: spk,
-                        cue: cue_text(&after, c),
-                        rule: "adjacent-after",
-                        confidence: if cross { 0.85 } else { 0.95 },
-                        cue_pos: Some(after[c].start),
-                    });
-                }
+            if pick_after && let Some(m) = after_m {
+                let confidence = if cross { 0.85 } else { 0.95 };
+                found = self.found_at(&after, m, "adjacent-after", confidence);
             }
             // 2. split quotation: the cue between the previous part and this one
             if found.is_none()
@@ -1881,16 +1890,8 @@ impl<'a> Doc<'a> {
                 });
             }
             if found.is_none() {
-                if let Some((s, e, c)) = before_m {
-                    if let Some(spk) = self.speaker_from(&before, s, e) {
-                        found = Some(Found {
-                            speaker: spk,
-                            cue: cue_text(&before, c),
-                            rule: "adjacent-before",
-                            confidence: 0.92,
-                            cue_pos: Some(before[c].start),
-                        });
-                    }
+                if let Some(m) = before_m {
+                    found = self.found_at(&before, m, "adjacent-before", 0.92);
                 } else if let Some((s, e)) = match_colon(&before)
                     && let Some(spk) = self.speaker_from(&before, s, e)
                 {
@@ -1903,17 +1904,10 @@ impl<'a> Doc<'a> {
                     });
                 }
             }
-            if found.is_none() && after_m.is_some() {
-                let (s, e, c) = after_m.unwrap_or_default();
-                if let Some(spk) = self.speaker_from(&after, s, e) {
-                    found = Some(Found {
-                        speaker: spk,
-                        cue: cue_text(&after, c),
-                        rule: "adjacent-after",
-                        confidence: 0.85,
-                        cue_pos: Some(after[c].start),
-                    });
-                }
+            if found.is_none()
+                && let Some(m) = after_m
+            {
+                found = self.found_at(&after, m, "adjacent-after", 0.85);
             }
             // 3. according to
             if found.is_none() {
@@ -1944,42 +1938,17 @@ impl<'a> Doc<'a> {
                 } else {
                     &sent_before
                 };
-                if let Some((s, e, c)) = match_clause(toks)
-                    && let Some(spk) = self.speaker_from(toks, s, e)
-                {
-                    found = Some(Found {
-                        speaker: spk,
-                        cue: cue_text(toks, c),
-                        rule: "same-clause",
-                        confidence: 0.75,
-                        cue_pos: Some(toks[c].start),
-                    });
-                }
+                found =
+                    match_clause(toks).and_then(|m| self.found_at(toks, m, "same-clause", 0.75));
             }
-            if found.is_none()
-                && let Some((s, e, c)) = match_after_clause(&after)
-                && let Some(spk) = self.speaker_from(&after, s, e)
-            {
-                found = Some(Found {
-                    speaker: spk,
-                    cue: cue_text(&after, c),
-                    rule: "same-clause",
-                    confidence: 0.7,
-                    cue_pos: Some(after[c].start),
-                });
+            if found.is_none() {
+                found = match_after_clause(&after)
+                    .and_then(|m| self.found_at(&after, m, "same-clause", 0.7));
             }
             // `after Clinton's March comment that, "…"`: the owner of the words
-            if found.is_none()
-                && let Some((s, e, c)) = match_possessed(&before)
-                && let Some(spk) = self.speaker_from(&before, s, e)
-            {
-                found = Some(Found {
-                    speaker: spk,
-                    cue: cue_text(&before, c),
-                    rule: "same-clause",
-                    confidence: 0.7,
-                    cue_pos: Some(before[c].start),
-                });
+            if found.is_none() {
+                found = match_possessed(&before)
+                    .and_then(|m| self.found_at(&before, m, "same-clause", 0.7));
             }
             // `Trump issued a statement, "…"`, `the Daily News focuses on …: "…"`: a quotation
             // introduced by a comma or colon with no cue belongs to the sentence's named subject
