@@ -853,7 +853,7 @@ fn match_before(toks: &[Tok]) -> Option<(usize, usize, usize)> {
             // `But, said Solovey, "…"`; (without the comma a described phrase is the subject of
             // the report: `… said the president "offered no changes"`; after `called`,
             // `thanked`, `told` the phrase is the object)
-            if !t.is(lexicon::CUE_DIRECT) || t.is(lexicon::CUE_TELL) {
+            if !t.is(lexicon::CUE_DIRECT) || takes_object(t) {
                 return None;
             }
             let e = np_forward(toks, k + 1)?;
