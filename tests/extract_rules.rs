@@ -966,6 +966,9 @@ fn sentence_opening_adjectives_are_no_speakers() {
              is sexier than the lie and everyone can see it.\u{201d}";
     let all = Extractor::new(ExtractOptions::default()).extract("doc", t);
     assert!(all.iter().all(|r| r.speaker != "Good"), "{all:#?}");
+    let t = "Marco Rubio ran against Crist.\n\nRubio\u{2019}s catch phrase in that election was \
+             that Crist \u{201c}would say or do anything to win an election.\u{201d}";
+    assert_eq!(speaker_of(t, "would say"), "Marco Rubio");
 }
 
 /// A party tag between a politician's name and an appositive (`Sen. Lindsey Graham, R-S.C., a
