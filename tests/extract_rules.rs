@@ -832,6 +832,25 @@ fn mojibake_inside_a_name_keeps_it_whole() {
         speaker_of(t, "We will not"),
         "Enrique Pe\u{c3}\u{b1}a Nieto"
     );
+    // the same with the `Ã` decomposed (`A` and a combining tilde), as some pages carry it:
+    // `±a` is no article `a` before a surname
+    let t = "President Enrique Pe\u{41}\u{303}\u{b1}a Nieto met Trump. Later, Pe\u{41}\u{303}\u{b1}a Nieto said \
+             that the meeting went well. \u{201c}Mexicans deserve respect,\u{201d} he said.";
+    assert_eq!(
+        speaker_of(t, "Mexicans deserve"),
+        "Enrique Pe\u{41}\u{303}\u{b1}a Nieto"
+    );
+}
+
+/// A two-word surname is mapped to the fullest name that ends with both words, as a one-word
+/// surname is to any longer form.
+#[test]
+fn two_word_surnames_resolve_to_the_fullest_name() {
+    let t = "Rep. Debbie Wasserman Schultz opened the meeting. Later, Wasserman Schultz said: \
+             \u{201c}We will win in November.\u{201d}\n\n\u{201c}Not this way,\u{201d} \
+             Schultz said.";
+    assert_eq!(speaker_of(t, "We will win"), "Debbie Wasserman Schultz");
+    assert_eq!(speaker_of(t, "Not this way"), "Debbie Wasserman Schultz");
 }
 
 /// A name of unknown gender after a preposition of place (`in Palo Alto`, `at Chez Vachon`) is

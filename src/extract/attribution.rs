@@ -1395,7 +1395,7 @@ impl<'a> Doc<'a> {
 
     /// What the runner-up search makes of a mention: its fullest name, if it can be offered.
     fn candidate(&self, m: &names::Mention) -> Option<Cand> {
-        let full = if !m.described && !m.name.contains(' ') {
+        let full = if !m.described {
             self.fullest(&m.name, m.pos, Gender::Unknown)
         } else {
             None
@@ -1430,14 +1430,39 @@ impl<'a> Doc<'a> {
         f
     }
 
-    /// The fullest form of a one-word name near `pos` whose gender fits `want`.
-    fn fullest(&self, word: &str, pos: usize, want: Gender) -> Option<String> {
-        let forms = self.forms_of(word);
-        if want == Gender::Unknown {
-            // any gender fits
-            return names::pick_form(&forms, pos, |_| true);
+    /// The fullest form of a name near `pos` whose gender fits `want`: of a one-word name any
+    /// longer form (`Ortiz` → `Lena Ortiz`); of a two-word name without a forename one that
+    /// ends with both words (`Wasserman Schultz` → `Debbie Wasserman Schultz`, not another
+    /// `Schultz`). A name with a forename is full already: a longer form of it is a headline's
+    /// words (`Bush Hits Marco Rubio`) far more often than a middle name.
+    fn fullest(&self, name: &str, pos: usize, want: Gender) -> Option<String> {
+        let (last, whole) = match name.rsplit_once(' ') {
+            Some((first, last)) => {
+                // (two words only: a longer name with no known forename in it is most often
+                // a headline's already)
+                if first.contains(' ')
+                    || self.lex.get_folded(first) & (lexicon::MALE | lexicon::FEMALE) != 0
+                {
+                    return None;
+                }
+                (last, true)
+            }
+            None => (name, false),
+        };
+        let forms = self.forms_of(last);
+        let fits = |f: &str| {
+            (!whole
+                || (f.len() > name.len()
+                    && f.ends_with(name)
+                    && f[..f.len() - name.len()].ends_with(' ')))
+                && (want == Gender::Unknown || want.compatible(self.gender(f)))
+        };
+        let full = names::pick_form(&forms, pos, fits)?;
+        // `Schultz` → `Wasserman Schultz` → `Debbie Wasserman Schultz`
+        if !whole && let Some(fuller) = self.fullest(&full, pos, want) {
+            return Some(fuller);
         }
-        names::pick_form(&forms, pos, |f| want.compatible(self.gender(f)))
+        Some(full)
     }
 
     /// Whether the document also writes this capitalised word in lowercase (a common word,
@@ -1547,9 +1572,7 @@ impl<'a> Doc<'a> {
             What::Pronoun => self.resolve_pronoun(sp, history),
             What::Person => {
                 let mut sp = sp;
-                if !sp.name.contains(' ')
-                    && let Some(full) = self.fullest(&sp.name, sp.mention.0, sp.gender)
-                {
+                if let Some(full) = self.fullest(&sp.name, sp.mention.0, sp.gender) {
                     sp.name = full;
                 }
                 if sp.gender == Gender::Unknown {
@@ -1603,42 +1626,25 @@ impl<'a> Doc<'a> {
         // each mention with its fullest name and gender, if it can be the pronoun's antecedent
         let mut cands: Vec<(&names::Mention, String, Gender)> = Vec::new();
         for m in ms.iter() {
-            let mut name = m.name.clone();
-            let mut gender = m.gender;
-            if !m.described
-                && !name.contains(' ')
-                && let Some(full) = self.fullest(&name, m.pos, sp.gender)
-            {
-                name = full;
-            }
-            if !m.described && gender == Gender::Unknown {
-                gender = self.gender(&name);
-            }
-            if want_person {
-                if m.described || !sp.gender.compatible(gender) || gender == Gender::Plural {
-                    continue;
+            let full = if m.described {
+                None
+            } else {
+                self.fullest(&m.name, m.pos, sp.gender)
+            };
+            // the tests on the fullest name, else on the name as written (`Suu Kyi` may pass
+            // where `Aung San Suu Kyi`, with a place word in it, does not)
+            let fits = |name: &str| {
+                let mut gender = m.gender;
+                if !m.described && gender == Gender::Unknown {
+                    gender = self.gender(name);
                 }
-                // a name of unknown gender must look like a person's: not `FULL TEXT`, and no
-                // word that the document also uses in lowercase (`Special Operations`)
-                let known_name = m.titled
-                    || gender != Gender::Unknown
-                    || history.iter().any(|(_, h)| h.name == name)
-                    || (name.contains(' ')
-                        && !name.split(' ').any(|w| {
-                            w.chars().filter(|c| c.is_alphabetic()).count() > 1
-                                && w.chars().all(|c| !c.is_lowercase())
-                                || self.used_in_lowercase(w)
-                        }));
-                // (`in Palo Alto`: a name of unknown gender after a preposition of place)
-                if !known_name
-                    || !names::person_like(self.lex, &name)
-                    || (m.locative && gender == Gender::Unknown && !m.titled)
-                {
-                    continue;
-                }
-            } else if (sp.name == "they" || sp.name == "it") && !m.described {
+                self.may_be_antecedent(m, name, gender, &sp, want_person, history)
+                    .then_some(gender)
+            };
+            let Some(gender) = full.as_deref().and_then(fits).or_else(|| fits(&m.name)) else {
                 continue;
-            }
+            };
+            let name = full.unwrap_or_else(|| m.name.clone());
             cands.push((m, name, gender));
         }
         let mut scored: Vec<(f64, String, Gender)> = Vec::new();
@@ -1689,6 +1695,40 @@ impl<'a> Doc<'a> {
                 )
             }
             None => (sp, Vec::new()),
+        }
+    }
+
+    /// Whether a mention, as `name` of `gender`, can be the antecedent of the pronoun `sp`.
+    fn may_be_antecedent(
+        &self,
+        m: &names::Mention,
+        name: &str,
+        gender: Gender,
+        sp: &Speaker,
+        want_person: bool,
+        history: &[(usize, Speaker)],
+    ) -> bool {
+        if want_person {
+            if m.described || !sp.gender.compatible(gender) || gender == Gender::Plural {
+                return false;
+            }
+            // a name of unknown gender must look like a person's: not `FULL TEXT`, and no
+            // word that the document also uses in lowercase (`Special Operations`)
+            let known_name = m.titled
+                || gender != Gender::Unknown
+                || history.iter().any(|(_, h)| h.name == name)
+                || (name.contains(' ')
+                    && !name.split(' ').any(|w| {
+                        w.chars().filter(|c| c.is_alphabetic()).count() > 1
+                            && w.chars().all(|c| !c.is_lowercase())
+                            || self.used_in_lowercase(w)
+                    }));
+            // (`in Palo Alto`: a name of unknown gender after a preposition of place)
+            known_name
+                && names::person_like(self.lex, name)
+                && !(m.locative && gender == Gender::Unknown && !m.titled)
+        } else {
+            !((sp.name == "they" || sp.name == "it") && !m.described)
         }
     }
 
@@ -2219,7 +2259,11 @@ impl<'a> Doc<'a> {
             {
                 let sent_end = self.seg.sentences[close_si].end.max(sp.close);
                 if let Some((cs, ce)) = self.reported_clause(cp, sp.close, sent_end)
-                    && self.quoted_share(cs, ce) < MIXED_SHARE
+                    && self.quoted_share(cs, ce)
+                        < std::env::var("QC_MS")
+                            .ok()
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(MIXED_SHARE)
                 {
                     kind = Kind::Indirect;
                     out_span = Span {
@@ -2480,7 +2524,13 @@ impl<'a> Doc<'a> {
         let nonspace = |a: usize, b: usize| {
             self.text[a..b]
                 .chars()
-                .filter(|c| c.is_alphanumeric())
+                .filter(|c| {
+                    if std::env::var_os("QC_NS").is_some() {
+                        !c.is_whitespace()
+                    } else {
+                        c.is_alphanumeric()
+                    }
+                })
                 .count()
         };
         let total = nonspace(s, e);
@@ -2494,7 +2544,11 @@ impl<'a> Doc<'a> {
                 break;
             }
             // the quoted words, without their marks
-            let (a, b) = (q.start.max(s), q.end.min(e));
+            let (a, b) = if std::env::var_os("QC_NS").is_some() {
+                (q.open.max(s), q.close.min(e))
+            } else {
+                (q.start.max(s), q.end.min(e))
+            };
             if a < b {
                 quoted += nonspace(a, b);
             }

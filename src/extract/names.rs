@@ -392,8 +392,13 @@ pub fn full_forms(text: &str, lex: &Lexicon, word: &str) -> Vec<(usize, String)>
             let ws = h
                 .char_indices()
                 .rev()
-                .find(|&(_, c)| {
-                    !(word_char(c) || c == '.' || c == '-' || c == '\'' || c == '\u{2019}')
+                .find(|&(i, c)| {
+                    !(word_char(c)
+                        || c == '.'
+                        || c == '-'
+                        || c == '\''
+                        || c == '\u{2019}'
+                        || super::tokens::mojibake_tail(&h[..i], c))
                 })
                 .map_or(0, |(i, c)| i + c.len_utf8());
             let w = &h[ws..];
@@ -496,13 +501,24 @@ impl Honorifics {
                 return g;
             }
         }
-        let surname = name.rsplit(' ').next().unwrap_or(name);
-        // `Mr. {surname}` occurs in the text exactly when some `Mr. ` is followed by it
+        // `Mr. {surname}` occurs in the text exactly when some `Mr. ` is followed by it; the
+        // surname is the last word or more (`Ms. Suu Kyi` for `Aung San Suu Kyi`)
+        let surnames = || {
+            name.char_indices()
+                .filter(|&(_, c)| c == ' ')
+                .map(|(i, _)| &name[i + 1..])
+        };
         for (k, (_, g)) in HONORIFICS.iter().enumerate() {
-            if self.after[k]
-                .iter()
-                .any(|&o| text.as_bytes()[o..].starts_with(surname.as_bytes()))
-            {
+            if self.after[k].iter().any(|&o| {
+                let after = &text.as_bytes()[o..];
+                after.starts_with(name.as_bytes())
+                    || surnames().any(|sn| {
+                        after.starts_with(sn.as_bytes())
+                            && !after
+                                .get(sn.len())
+                                .is_some_and(|&b| b.is_ascii_alphanumeric())
+                    })
+            }) {
                 return *g;
             }
         }
@@ -932,5 +948,11 @@ mod tests {
         assert_eq!(fullest(t, &lex, "Ortiz", 30).as_deref(), Some("Lena Ortiz"));
         assert_eq!(fullest(t, &lex, "Ortiz", 80).as_deref(), Some("Bill Ortiz"));
         assert_eq!(fullest("Ortiz said.", &lex, "Ortiz", 0), None);
+        // a surname with UTF-8 read as Latin-1 in it, its `Ã` decomposed
+        let t = "President Enrique Pe\u{41}\u{303}\u{b1}a Nieto met Trump.";
+        assert_eq!(
+            full_forms(t, &lex, "Nieto"),
+            vec![(27, "Enrique Pe\u{41}\u{303}\u{b1}a Nieto".to_string())]
+        );
     }
 }

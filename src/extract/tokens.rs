@@ -539,9 +539,14 @@ fn has_byte(w: u128, x: u8) -> bool {
 }
 
 /// UTF-8 read as Latin-1 (`PeÃ±a` for `Peña`, common in scraped text): the second character
-/// of such a pair, after `Â` or `Ã`, is part of the word although it is no letter.
-fn mojibake_tail(word: &str, c: char) -> bool {
-    ('\u{80}'..='\u{bf}').contains(&c) && word.ends_with(['\u{c2}', '\u{c3}'])
+/// of such a pair, after `Â` or `Ã`, is part of the word although it is no letter; so it is
+/// after their decomposed forms (`A` and a combining circumflex or tilde), which pages that
+/// normalise text to NFD carry.
+pub(crate) fn mojibake_tail(word: &str, c: char) -> bool {
+    ('\u{80}'..='\u{bf}').contains(&c)
+        && (word.ends_with(['\u{c2}', '\u{c3}'])
+            || word.ends_with("A\u{302}")
+            || word.ends_with("A\u{303}"))
 }
 
 fn byte_at(w: u128, i: usize) -> u8 {
