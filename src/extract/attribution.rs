@@ -2259,11 +2259,7 @@ impl<'a> Doc<'a> {
             {
                 let sent_end = self.seg.sentences[close_si].end.max(sp.close);
                 if let Some((cs, ce)) = self.reported_clause(cp, sp.close, sent_end)
-                    && self.quoted_share(cs, ce)
-                        < std::env::var("QC_MS")
-                            .ok()
-                            .and_then(|v| v.parse().ok())
-                            .unwrap_or(MIXED_SHARE)
+                    && self.quoted_share(cs, ce) < MIXED_SHARE
                 {
                     kind = Kind::Indirect;
                     out_span = Span {
@@ -2524,13 +2520,7 @@ impl<'a> Doc<'a> {
         let nonspace = |a: usize, b: usize| {
             self.text[a..b]
                 .chars()
-                .filter(|c| {
-                    if std::env::var_os("QC_NS").is_some() {
-                        !c.is_whitespace()
-                    } else {
-                        c.is_alphanumeric()
-                    }
-                })
+                .filter(|c| c.is_alphanumeric())
                 .count()
         };
         let total = nonspace(s, e);
@@ -2544,11 +2534,7 @@ impl<'a> Doc<'a> {
                 break;
             }
             // the quoted words, without their marks
-            let (a, b) = if std::env::var_os("QC_NS").is_some() {
-                (q.open.max(s), q.close.min(e))
-            } else {
-                (q.start.max(s), q.end.min(e))
-            };
+            let (a, b) = (q.start.max(s), q.end.min(e));
             if a < b {
                 quoted += nonspace(a, b);
             }
