@@ -134,8 +134,20 @@ pub const INVISIBLE_STAND_IN: char = '⍽';
 /// before them, which terminals disagree about, are left out: the emoji and text presentation
 /// selectors (U+FE0F, U+FE0E), skin-tone modifiers after another character, and the joiner
 /// between two pictographs (a family emoji shows as its members side by side). What is left
-/// measures the same code point by code point as grapheme by grapheme.
+/// measures the same code point by code point as grapheme by grapheme; the halfwidth sound
+/// marks (`ﾞ`, `ﾟ`), measured one way by the layout and another by terminals, are shown as
+/// their spacing forms (`゛`, `゜`). Where a cluster still does not measure alike, the
+/// characters after its first are shown as [`INVISIBLE_STAND_IN`] each.
 pub fn screen_chars(chars: &[char]) -> Vec<Option<char>> {
+    let mut out = screen_chars_per_char(chars);
+    // (a stand-in can join a new cluster only in contrived text; each round replaces at least
+    // one more character, so this ends)
+    while agree_by_cluster(&mut out) {}
+    out
+}
+
+/// Each character on its own: stand-ins for invisible ones, width changers left out.
+fn screen_chars_per_char(chars: &[char]) -> Vec<Option<char>> {
     use finl_unicode::categories::CharacterCategories;
     let pictograph = |c: char| c.is_symbol_other() || c.is_symbol_modifier();
     let presentation = |c: char| matches!(c, '\u{FE0E}' | '\u{FE0F}');
@@ -166,9 +178,46 @@ pub fn screen_chars(chars: &[char]) -> Vec<Option<char>> {
             if c.is_format() {
                 return Some(INVISIBLE_STAND_IN);
             }
+            // the halfwidth sound marks extend a cluster yet take a cell of their own, and
+            // the layout and terminals measure them differently: their spacing forms do not
+            match c {
+                '\u{FF9E}' => return Some('\u{309B}'),
+                '\u{FF9F}' => return Some('\u{309C}'),
+                _ => {}
+            }
             Some(c)
         })
         .collect()
+}
+
+/// Breaks up every grapheme cluster of the kept characters whose width as a cluster differs
+/// from the sum of its characters' widths (a one-character cluster becomes the stand-in);
+/// whether it changed any.
+fn agree_by_cluster(out: &mut [Option<char>]) -> bool {
+    // (the cluster measured as the screen layout measures it)
+    use ratatui::buffer::CellWidth;
+    use unicode_segmentation::UnicodeSegmentation;
+    use unicode_width::UnicodeWidthChar;
+    let (kept, at): (String, Vec<usize>) = out
+        .iter()
+        .enumerate()
+        // (line breaks and tabs reach the screen as spaces, which a mark can extend)
+        .filter_map(|(i, c)| c.map(|c| (if c.is_whitespace() { ' ' } else { c }, i)))
+        .unzip();
+    let mut k = 0;
+    let mut changed = false;
+    for g in kept.graphemes(true) {
+        let n = g.chars().count();
+        if g.cell_width() as usize != g.chars().map(|c| c.width().unwrap_or(0)).sum::<usize>() {
+            // (a lone mark is measured wider than it is drawn, too)
+            for &i in &at[k + usize::from(n > 1)..k + n] {
+                changed |= out[i] != Some(INVISIBLE_STAND_IN);
+                out[i] = Some(INVISIBLE_STAND_IN);
+            }
+        }
+        k += n;
+    }
+    changed
 }
 
 /// [`sanitize_for_terminal`] and then [`screen_chars`]: text ready for a cell grid whose layout
@@ -259,6 +308,14 @@ mod tests {
             sanitize_for_screen("\u{1F3FD}\u{1F3D7}\u{FE0F} \u{1F44D}\u{1F3FD}"),
             "\u{1F3FD}\u{1F3D7} \u{1F44D}"
         );
+        // The halfwidth sound marks (`ｶﾞ`) show as their spacing forms, which every measure
+        // takes as wide as a terminal draws them, alone or after any character.
+        assert_eq!(sanitize_for_screen("\u{ff76}\u{ff9e}"), "\u{ff76}\u{309b}");
+        assert_eq!(
+            sanitize_for_screen("\u{201c}\u{ff9f}x"),
+            "\u{201c}\u{309c}x"
+        );
+        assert_eq!(sanitize_for_screen("a\n\u{ff9f}"), "a\n\u{309c}");
         // Escape sequences are still neutralised.
         assert!(
             !sanitize_for_screen("\u{1b}[2J\u{9b}")
@@ -271,7 +328,7 @@ mod tests {
         /// What is left for the screen measures the same code point by code point (as a
         /// terminal advances) as grapheme by grapheme (as the layout measures).
         #[test]
-        fn screen_text_measures_alike(s in "(\\PC|[\u{200B}-\u{200D}\u{2060}\u{FEFF}\u{FE0F}\u{FE0E}\u{1F3FB}-\u{1F3FF}\u{1F468}\u{1F469}\u{1F3D7}\u{2764}a ]){0,20}") {
+        fn screen_text_measures_alike(s in "(\\PC|[\u{200B}-\u{200D}\u{2060}\u{FEFF}\u{FE0F}\u{FE0E}\u{FF9E}\u{FF9F}\u{1F3FB}-\u{1F3FF}\u{1F468}\u{1F469}\u{1F3D7}\u{2764}a ]){0,20}") {
             use ratatui::buffer::CellWidth;
             use unicode_segmentation::UnicodeSegmentation;
             use unicode_width::UnicodeWidthChar;
