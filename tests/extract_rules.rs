@@ -853,6 +853,15 @@ fn two_word_surnames_resolve_to_the_fullest_name() {
     assert_eq!(speaker_of(t, "Not this way"), "Debbie Wasserman Schultz");
 }
 
+/// A name whose head is an organisation word (`Partnership`, `Agreement`, `Coalition`) is no
+/// antecedent of `he` or `she`.
+#[test]
+fn agreements_and_partnerships_are_no_antecedents() {
+    let t = "Thousands marched against the Transatlantic Trade and Investment Partnership on \
+             Sunday.\n\n\u{201c}It is not going to happen any time soon,\u{201d} he warned.";
+    assert_eq!(speaker_of(t, "It is not"), "he");
+}
+
 /// A name of unknown gender after a preposition of place (`in Palo Alto`, `at Chez Vachon`) is
 /// no antecedent for `he` or `she`.
 #[test]
