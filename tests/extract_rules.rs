@@ -862,6 +862,18 @@ fn agreements_and_partnerships_are_no_antecedents() {
     assert_eq!(speaker_of(t, "It is not"), "he");
 }
 
+/// A question that a cue and a colon introduce belongs to that speaker, not to the subject of
+/// the next sentence.
+#[test]
+fn a_colon_introduced_question_is_not_attributed_to_the_next_sentence() {
+    let t = "Clinton, exasperated, famously responded: \"What difference does it make?\" Her \
+             critics cited it as evidence of indifference.";
+    assert_eq!(speaker_of(t, "What difference"), "Clinton");
+    // without the colon, a name after the question is still its speaker
+    let t = "Reporters kept asking. \"Why now?\" Trump asked the crowd.";
+    assert_eq!(speaker_of(t, "Why now"), "Trump");
+}
+
 /// A name of unknown gender after a preposition of place (`in Palo Alto`, `at Chez Vachon`) is
 /// no antecedent for `he` or `she`.
 #[test]

@@ -1907,8 +1907,13 @@ impl<'a> Doc<'a> {
                     || (matches!(last_char, '!' | '?') && c.max(e) <= 16)
             });
             let before_m = match_before(&before);
+            // (`Clinton responded: "What difference does it make?" Her critics cited it`: a
+            // question or exclamation that a cue and a colon introduce is theirs)
+            let colon_before = before.last().is_some_and(|t| t.is_punct(':'));
             let pick_after = after_m.is_some()
-                && (matches!(last_char, ',' | '?' | '!' | '\u{2014}' | '-') || before_m.is_none());
+                && (before_m.is_none()
+                    || matches!(last_char, ',' | '\u{2014}' | '-')
+                    || (matches!(last_char, '?' | '!') && !colon_before));
             if pick_after && let Some(m) = after_m {
                 let confidence = if cross { 0.85 } else { 0.95 };
                 found = self.found_at(&after, m, "adjacent-after", confidence);
