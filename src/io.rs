@@ -78,6 +78,21 @@ impl Output {
         }
     }
 
+    /// Lets escape sequences through to a terminal on standard output, for a report that
+    /// styles its own text and has neutralised every piece of untrusted text in it (the colours
+    /// of `diff`'s terminal report, which would otherwise show as `␛[1m`). Other outputs are
+    /// unchanged.
+    pub fn styled(self) -> Output {
+        let inner = match self.inner {
+            OutputInner::Terminal(w) => OutputInner::Stdout(w.into_inner()),
+            inner => inner,
+        };
+        Output {
+            inner,
+            path: self.path,
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -158,6 +173,12 @@ impl<W: Write> TerminalWriter<W> {
             out,
             carry: Vec::new(),
         }
+    }
+
+    /// The writer underneath; a character held back for the next write is dropped, so call
+    /// this before anything is written.
+    fn into_inner(self) -> W {
+        self.out
     }
 
     fn emit(&mut self, bytes: &[u8]) -> io::Result<()> {

@@ -334,3 +334,60 @@ fn documents_without_answers_come_after_those_with_the_least_agreement() {
     let b = md.find("| b |").unwrap_or(0);
     assert!(a < b, "{md}");
 }
+
+/// Runs `quotecheck ARGS` (in the fixture folder) with its standard output on a
+/// pseudo-terminal made by `script` (util-linux) and returns what reached the terminal, or
+/// `None` when `script` is not installed.
+fn on_a_terminal(args: &str, env: &[(&str, &str)]) -> Option<Vec<u8>> {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("typescript");
+    let bin = assert_cmd::cargo::cargo_bin("quotecheck");
+    let cmd = format!("'{}' {args}", bin.display());
+    let mut c = std::process::Command::new("script");
+    c.args(["-q", "-e", "-c", &cmd])
+        .arg(&log)
+        .current_dir(DIR)
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    assert!(c.status().unwrap().success(), "{args}");
+    Some(std::fs::read(&log).unwrap())
+}
+
+#[test]
+fn terminal_report_on_a_terminal_is_coloured_not_shown_as_escape_codes() {
+    // The report's own colours reach the terminal as colours; the escape sequence inside a
+    // speaker name still arrives neutralised.
+    let Some(raw) = on_a_terminal("diff escape_ana.csv escape_ben.csv", &[]) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.contains("\x1b[1mCoverage\x1b[0m"), "{text}");
+    assert!(!text.contains("␛[1m"), "colour codes shown as text: {text}");
+    assert!(!text.contains("␛[0m"), "colour codes shown as text: {text}");
+    assert!(text.contains("Raj ␛[2JPatel"), "{text}");
+    assert!(
+        !text.contains("\x1b[2J"),
+        "a raw escape from the data: {text}"
+    );
+
+    // NO_COLOR: plain text, nothing for the terminal to interpret
+    let Some(raw) = on_a_terminal("diff escape_ana.csv escape_ben.csv", &[("NO_COLOR", "1")])
+    else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&raw);
+    assert!(!raw.contains(&0x1b), "{text}");
+    assert!(text.contains("Raj ␛[2JPatel"), "{text}");
+}

@@ -143,9 +143,24 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
         }
     }
 
+    let colour = args.format == ReportFormat::Terminal
+        && match args.color {
+            Colour::Always => true,
+            Colour::Never => false,
+            Colour::Auto => {
+                !to_file
+                    && std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
     // Opened before the merged file is written, so that a report that cannot be written (a
     // missing folder) stops the command before any output is in place.
     let mut out = Output::create(args.output.as_deref())?;
+    if colour {
+        // The terminal report neutralises the text from the files itself; its colours must
+        // reach the terminal as colours.
+        out = out.styled();
+    }
     if let Some(m) = &args.merge {
         agree::merge::write_merged(
             m,
@@ -159,18 +174,7 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
 
     let mut tm = agree::Timings::start();
     let text = match args.format {
-        ReportFormat::Terminal => {
-            let colour = match args.color {
-                Colour::Always => true,
-                Colour::Never => false,
-                Colour::Auto => {
-                    !to_file
-                        && std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            report::terminal::render(&rep, colour)
-        }
+        ReportFormat::Terminal => report::terminal::render(&rep, colour),
         // Written straight to the output below.
         ReportFormat::Json => String::new(),
         ReportFormat::Markdown => report::markdown::render(&rep),
