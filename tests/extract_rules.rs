@@ -874,6 +874,26 @@ fn a_colon_introduced_question_is_not_attributed_to_the_next_sentence() {
     assert_eq!(speaker_of(t, "Why now"), "Trump");
 }
 
+/// The second part of a report may open a new sentence after a long appositive; a new
+/// sentence with a cue of its own is a new report, though.
+#[test]
+fn second_part_after_a_long_appositive_and_a_sentence_end() {
+    let t = "\u{201c}It's an enormous moment,\u{201d} said Steve Schmidt, a top Republican \
+             strategist on John McCain's presidential campaign in 2008 and George W Bush's in \
+             2004. Unless further rivals immediately quit the race, \u{201c}it's very difficult \
+             to see how he is stopped on his way to the nomination.\u{201d}";
+    assert_eq!(speaker_of(t, "it's very difficult"), "Steve Schmidt");
+    let t = "\"Hey, hey! Rahm Emanuel's got to go!\" some protesters chanted, three days after \
+             the video's release, on Black Friday, as they marched down Michigan Avenue. Others, \
+             reacting to the gap between the shooting and the video's release, shouted, \
+             \"Stop the coverup!\"";
+    assert!(
+        !extract(t)
+            .iter()
+            .any(|r| r.quote.starts_with("Stop") && r.speaker == "some protesters")
+    );
+}
+
 /// A name of unknown gender after a preposition of place (`in Palo Alto`, `at Chez Vachon`) is
 /// no antecedent for `he` or `she`.
 #[test]

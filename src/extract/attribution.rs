@@ -2434,8 +2434,19 @@ impl<'a> Doc<'a> {
         if matches!(last.kind, TK::Punct('.' | '?' | '!')) || last.lower.ends_with('.') {
             return true;
         }
-        // inside the sentence: only the attribution and a few adjuncts before it
-        let words = rest.iter().filter(|t| t.kind == TK::Word).count();
+        // inside the sentence: only the attribution and a few adjuncts before it (counted
+        // from the last sentence end: `…, said X, a strategist in 2008. Unless rivals quit
+        // the race, "…"`)
+        let from = rest
+            .iter()
+            .rposition(|t| matches!(t.kind, TK::Punct('.' | '?' | '!')))
+            .map_or(0, |p| p + 1);
+        // (a new sentence with a cue of its own is a new report: `Others, reacting to the
+        // delay, shouted, "…"`)
+        if from > 0 && rest[from..].iter().any(|t| is_cue(t)) {
+            return false;
+        }
+        let words = rest[from..].iter().filter(|t| t.kind == TK::Word).count();
         (words <= 25
             && matches!(
                 last.kind,
