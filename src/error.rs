@@ -47,23 +47,31 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.path {
             Some(p) if p.as_os_str() == "-" => write!(f, "<stdin>")?,
-            Some(p) => write!(f, "{}", p.display())?,
+            Some(p) => write!(f, "{}", shown_path(p))?,
             None => write!(f, "<input>")?,
         }
         if let Some(l) = self.line {
             write!(f, ":{l}")?;
         }
         if let Some(field) = &self.field {
-            write!(f, ": field `{field}`")?;
+            write!(f, ": field `{}`", crate::text::sanitize_one_line(field))?;
         }
         Ok(())
     }
 }
 
+/// A path as an error message shows it. File names are untrusted too (a folder of downloaded
+/// articles, a glob): an escape sequence in one must not reach the terminal.
+fn shown_path(p: &Path) -> String {
+    crate::text::sanitize_one_line(&p.display().to_string())
+}
+
+// Every message is shown on a terminal, so each variant neutralises what it carries from outside
+// (paths, values, names) when it is displayed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", shown_path(path))]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -72,13 +80,13 @@ pub enum Error {
     #[error("{loc}: {msg}")]
     Input { loc: Location, msg: String },
     /// The command line asks for something that cannot be done.
-    #[error("{0}")]
+    #[error("{}", crate::text::sanitize_for_terminal(.0))]
     Usage(String),
     /// Writing to stdout failed because the reader went away (`quotecheck … | head`).
     #[error("broken pipe")]
     BrokenPipe,
     /// Anything else that is not the user's fault.
-    #[error("{0}")]
+    #[error("{}", crate::text::sanitize_for_terminal(.0))]
     Other(String),
 }
 

@@ -391,3 +391,39 @@ fn terminal_report_on_a_terminal_is_coloured_not_shown_as_escape_codes() {
     assert!(!raw.contains(&0x1b), "{text}");
     assert!(text.contains("Raj ␛[2JPatel"), "{text}");
 }
+
+#[test]
+fn warnings_and_error_messages_neutralise_escape_sequences() {
+    // An annotator name from the file in a warning
+    let out = qc()
+        .args(["diff", "escape_annotators.csv", "escape_ben.csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("zed␛]0;PWNED␇"), "{err}");
+    assert!(!out.stderr.contains(&0x1b), "{err}");
+    assert!(!out.stderr.contains(&0x07), "{err}");
+
+    // File names in error messages: a missing file, and a bad row of a file
+    let dir = tempfile::tempdir().unwrap();
+    let named = dir.path().join("ana\x1b[2J.csv");
+    std::fs::copy(format!("{DIR}/bad_status.csv"), &named).unwrap();
+    let missing = dir.path().join("ben\x1b]0;T\x07.csv");
+    for args in [
+        vec![named.clone(), format!("{DIR}/ben.csv").into()],
+        vec![format!("{DIR}/ana.csv").into(), missing.clone()],
+    ] {
+        let out = Command::cargo_bin("quotecheck")
+            .unwrap()
+            .arg("diff")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("␛"), "{err}");
+        assert!(!out.stderr.contains(&0x1b), "{err}");
+        assert!(!out.stderr.contains(&0x07), "{err}");
+    }
+}

@@ -127,7 +127,10 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
     };
     let loaded = agree::load(&input)?;
     for w in &loaded.warnings {
-        eprintln!("quotecheck: warning: {w}");
+        eprintln!(
+            "quotecheck: warning: {}",
+            quotecheck::text::sanitize_one_line_for_screen(w)
+        );
     }
     let opts = report::Options {
         speaker_match: args.speaker_match,
@@ -139,7 +142,10 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
     let to_file = args.output.as_deref().is_some_and(|p| p != Path::new("-"));
     if args.format != ReportFormat::Terminal || to_file {
         for w in &rep.warnings {
-            eprintln!("quotecheck: warning: {w}");
+            eprintln!(
+                "quotecheck: warning: {}",
+                quotecheck::text::sanitize_one_line_for_screen(w)
+            );
         }
     }
 

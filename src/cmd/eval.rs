@@ -141,7 +141,7 @@ pub fn run(args: Args, _g: Global) -> Result<i32> {
     if pending > 0 && pending < gold.records.len() {
         eprintln!(
             "quotecheck: warning: {}: {pending} of {} rows are pending (never reviewed) while the others were reviewed; they count as gold quotes with their predicted speaker — finish the review (`quotecheck review FILE --only pending`) for a gold file",
-            args.gold.display(),
+            quotecheck::text::sanitize_one_line(&args.gold.display().to_string()),
             gold.records.len()
         );
     }

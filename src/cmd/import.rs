@@ -89,7 +89,7 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
         let n = formats::write_per_annotator(&args.input, &col.records, dir, format, g.write)?;
         eprintln!(
             "quotecheck: wrote {n} annotator file(s) to {}",
-            dir.display()
+            quotecheck::text::sanitize_one_line(&dir.display().to_string())
         );
         return Ok(0);
     }
