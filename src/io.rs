@@ -292,6 +292,41 @@ pub fn check_not_an_input<'a>(
     Ok(())
 }
 
+/// Refuses two outputs of one command that would land at the same place (`diff --merge m.csv
+/// -o m.csv`, or both on standard output): the second would replace or run into the first.
+/// `-` is standard output. Two names of one device or pipe (`/dev/null`) are allowed.
+pub fn check_distinct_outputs(first: &Path, second: &Path) -> Result<()> {
+    let stdout = |p: &Path| p.as_os_str() == "-";
+    let same = match (stdout(first), stdout(second)) {
+        (true, true) => true,
+        (false, false) => {
+            let special = std::fs::metadata(first).is_ok_and(|m| !m.is_file() && !m.is_dir());
+            !special && resolved(first).is_some_and(|a| resolved(second) == Some(a))
+        }
+        _ => false,
+    };
+    if same {
+        return Err(Error::usage(format!(
+            "{} and {}: two outputs at the same place; one would replace the other, so nothing was written; choose different outputs",
+            first.display(),
+            second.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Where a path that may not exist yet points: the file itself when it exists (links
+/// followed), else its file name in its resolved folder.
+fn resolved(p: &Path) -> Option<PathBuf> {
+    if let Ok(full) = std::fs::canonicalize(p) {
+        return Some(full);
+    }
+    let name = p.file_name()?;
+    std::fs::canonicalize(parent_dir(p))
+        .ok()
+        .map(|d| d.join(name))
+}
+
 fn parent_dir(p: &Path) -> PathBuf {
     match p.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),

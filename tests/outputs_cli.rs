@@ -235,3 +235,84 @@ fn an_output_in_a_folder_that_does_not_exist_names_the_folder() {
         assert!(!d.path().join("missing").exists(), "{args:?}");
     }
 }
+
+#[test]
+fn two_outputs_of_one_command_at_the_same_place_are_refused() {
+    // The report would replace the merged file (or the errors file) without a word.
+    let d = workdir();
+    std::fs::create_dir(d.path().join("sub")).unwrap();
+    std::fs::write(d.path().join("old.csv"), "kept\n").unwrap();
+    let cases: &[&[&str]] = &[
+        &[
+            "diff", "ana.csv", "ben.csv", "--merge", "m.csv", "-o", "m.csv",
+        ],
+        &[
+            "diff",
+            "ana.csv",
+            "ben.csv",
+            "--merge",
+            "m.csv",
+            "-o",
+            "sub/../m.csv",
+        ],
+        &[
+            "diff",
+            "ana.csv",
+            "ben.csv",
+            "--merge",
+            "old.csv",
+            "-o",
+            "./old.csv",
+        ],
+        // both on standard output: the report would be mixed into the CSV
+        &["diff", "ana.csv", "ben.csv", "--merge", "-"],
+        &["diff", "ana.csv", "ben.csv", "--merge", "-", "-o", "-"],
+        &[
+            "eval", "--gold", "gold.csv", "--pred", "pred.csv", "--errors", "e.csv", "-o", "e.csv",
+        ],
+        &[
+            "eval", "--gold", "gold.csv", "--pred", "pred.csv", "--errors", "-",
+        ],
+    ];
+    for args in cases {
+        let before = listing(d.path());
+        qc(d.path())
+            .args(*args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("the same place"));
+        assert_eq!(listing(d.path()), before, "{args:?}");
+        assert_eq!(
+            std::fs::read_to_string(d.path().join("old.csv")).unwrap(),
+            "kept\n"
+        );
+    }
+    // /dev/null may take both
+    qc(d.path())
+        .args([
+            "diff",
+            "ana.csv",
+            "ben.csv",
+            "--merge",
+            "/dev/null",
+            "-o",
+            "/dev/null",
+        ])
+        .assert()
+        .success();
+    // one output on standard output and the other in a file is fine
+    qc(d.path())
+        .args([
+            "diff",
+            "ana.csv",
+            "ben.csv",
+            "--merge",
+            "-",
+            "-o",
+            "report.txt",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("quote_id,"));
+}

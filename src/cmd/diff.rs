@@ -121,6 +121,10 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
     for out in [args.output.as_deref(), args.merge.as_deref()] {
         quotecheck::io::check_not_an_input(out, args.files.iter().map(PathBuf::as_path))?;
     }
+    if let Some(merge) = &args.merge {
+        let report = args.output.as_deref().unwrap_or(Path::new("-"));
+        quotecheck::io::check_distinct_outputs(merge, report)?;
+    }
     let input = agree::Input {
         files: args.files.clone(),
         names: args.names.clone(),

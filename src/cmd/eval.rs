@@ -124,6 +124,10 @@ pub fn run(args: Args, _g: Global) -> Result<i32> {
     for out in [args.output.as_deref(), args.errors.as_deref()] {
         quotecheck::io::check_not_an_input(out, [args.gold.as_path(), args.pred.as_path()])?;
     }
+    if let Some(errors) = &args.errors {
+        let report = args.output.as_deref().unwrap_or(std::path::Path::new("-"));
+        quotecheck::io::check_distinct_outputs(errors, report)?;
+    }
     let gold_opts = ImportOptions {
         quotes_only: args.gold_quotes_only,
         annotator: args.gold_annotator.clone(),
