@@ -277,6 +277,17 @@ fn bad_input_names_file_line_and_reason_and_writes_nothing() {
             "jsonl_not_json.jsonl",
             "jsonl_not_json.jsonl:1: not valid JSON",
         ),
+        // two spans under one id: a relation to it could mean either
+        (
+            "doccano",
+            "doccano_duplicate_id.jsonl",
+            "doccano_duplicate_id.jsonl:2: span id \"2\" names two different spans (0-3 Speaker, 9-12 Speaker)",
+        ),
+        (
+            "labelstudio",
+            "ls_duplicate_id.json",
+            "ls_duplicate_id.json:2: span id \"s\" names two different spans (0-3 Speaker, 9-12 Speaker)",
+        ),
     ];
     for (format, file, want) in cases {
         let dir = tempfile::tempdir().unwrap();

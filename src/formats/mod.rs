@@ -335,6 +335,31 @@ mod tests {
         assert_eq!(paragraph_context(&t, 6, 7), ("c d e".to_string(), 4));
         assert_eq!(paragraph_context(&t, 0, 1), ("a b".to_string(), 0));
     }
+
+    #[test]
+    fn one_id_may_label_one_span_twice() {
+        // a Label Studio region labelled by two controls: the relation finds its Speaker label
+        let text: Vec<char> = "Ann said \"yes\".".chars().collect();
+        let span = |id: &str, label: &str, s: Span| LabelledSpan {
+            id: id.into(),
+            label: label.into(),
+            span: s,
+            meta: None,
+        };
+        let spans = [
+            span("q", "Quote", (10, 13)),
+            span("s", "Speaker", (0, 3)),
+            span("s", "Person", (0, 3)),
+        ];
+        let links = [Link {
+            from: "q".into(),
+            to: "s".into(),
+        }];
+        let recs =
+            records_from_spans("d", "", &text, &spans, &links, Path::new("x.json"), 1).unwrap();
+        assert_eq!(recs.len(), 1);
+        assert_eq!(recs[0].speaker, "Ann");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -681,10 +706,22 @@ pub fn records_from_spans(
     input: &Path,
     line: u64,
 ) -> Result<Vec<QuoteRecord>> {
-    let by_id: std::collections::HashMap<&str, &LabelledSpan> =
-        spans.iter().map(|s| (s.id.as_str(), s)).collect();
+    // One id may carry several labels of the same span (Label Studio gives a region labelled
+    // by two controls one result each); one id for two different spans makes every relation
+    // to it ambiguous.
+    let mut by_id: std::collections::HashMap<&str, Vec<&LabelledSpan>> =
+        std::collections::HashMap::new();
     for s in spans {
-        if s.span.1 > text.len() || s.span.0 > s.span.1 {
+        if s.span.0 > s.span.1 {
+            return Err(Error::input(
+                Location::file(input).line(line),
+                format!(
+                    "span {}-{} ({}) ends before it starts",
+                    s.span.0, s.span.1, s.label
+                ),
+            ));
+        }
+        if s.span.1 > text.len() {
             return Err(Error::input(
                 Location::file(input).line(line),
                 format!(
@@ -696,6 +733,17 @@ pub fn records_from_spans(
                 ),
             ));
         }
+        let same_id = by_id.entry(s.id.as_str()).or_default();
+        if let Some(o) = same_id.iter().find(|o| o.span != s.span) {
+            return Err(Error::input(
+                Location::file(input).line(line),
+                format!(
+                    "span id {:?} names two different spans ({}-{} {}, {}-{} {}); every span needs its own id",
+                    s.id, o.span.0, o.span.1, o.label, s.span.0, s.span.1, s.label
+                ),
+            ));
+        }
+        same_id.push(s);
     }
     for l in links {
         for end in [&l.from, &l.to] {
@@ -722,8 +770,9 @@ pub fn records_from_spans(
                     return None;
                 };
                 by_id
-                    .get(other.as_str())
-                    .filter(|o| label_is(&o.label, names))
+                    .get(other.as_str())?
+                    .iter()
+                    .find(|o| label_is(&o.label, names))
                     .map(|o| o.span)
             })
         };
