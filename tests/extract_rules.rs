@@ -894,6 +894,19 @@ fn second_part_after_a_long_appositive_and_a_sentence_end() {
     );
 }
 
+/// Forenames beyond the extractor's own lists (census data) give a person's sex, so `he` is
+/// not resolved to a woman the document names only by her forename and surname, and a
+/// sentence-opening forename is part of the fullest name.
+#[test]
+fn census_forenames_give_the_sex_and_the_fullest_name() {
+    let t = "Cecile Richards spoke first at the rally in Ohio.\n\n\
+             \u{201c}We will win this state,\u{201d} he said.";
+    assert_eq!(speaker_of(t, "We will win"), "he");
+    let t = "Sebastian Gorka spoke first. The crowd listened.\n\n\
+             \u{201c}We will win this state,\u{201d} Gorka said.";
+    assert_eq!(speaker_of(t, "We will win"), "Sebastian Gorka");
+}
+
 /// A name of unknown gender after a preposition of place (`in Palo Alto`, `at Chez Vachon`) is
 /// no antecedent for `he` or `she`.
 #[test]
