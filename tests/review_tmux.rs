@@ -543,3 +543,51 @@ fn typeahead_longer_than_one_read_is_not_held_back() {
     assert_eq!(t.wait_exit("p"), 0);
     assert_eq!(read(&file).records[0].note, note);
 }
+
+#[test]
+fn a_file_reached_through_a_symbolic_link_is_reviewed_where_it_lives() {
+    // Saving used to rename the new file over the link: the link became a copy, and the file
+    // it pointed at never got the decisions. A session through the link and one on the file
+    // itself must also see each other's lock.
+    if !tmux_available() {
+        return;
+    }
+    let t = Tmux::new();
+    let real_dir = t.dir.path().join("shared");
+    std::fs::create_dir(&real_dir).unwrap();
+    let real = real_dir.join("odd.csv");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/review/odd.csv"),
+        &real,
+    )
+    .unwrap();
+    let link = t.dir.path().join("mine.csv");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+
+    t.start("a", &link, &[]);
+    t.wait_text("a", &reviewed(0, 4));
+    t.keys("a", &["x"]);
+    t.wait_text("a", &reviewed(1, 4));
+
+    t.start("b", &real, &[]);
+    assert_eq!(t.wait_exit("b"), 2);
+    let s = t.screen("b");
+    assert!(s.contains("is being reviewed by ana"), "{s}");
+
+    t.keys("a", &["q"]);
+    assert_eq!(t.wait_exit("a"), 0);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link was replaced by a file"
+    );
+    assert_eq!(statuses(&real)[0], Some(Status::Rejected));
+    let leftovers: Vec<_> = std::fs::read_dir(t.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".lock") || n.contains(".journal"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

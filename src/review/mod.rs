@@ -88,8 +88,21 @@ pub fn load(path: &Path, write: WriteOptions) -> Result<Loaded> {
             path.display()
         )));
     }
-    let (store, dataset) = CsvStore::open(path, write)?;
+    let (store, dataset) = CsvStore::open(&through_link(path), write)?;
     Ok(Loaded { store, dataset })
+}
+
+/// A file named through a symbolic link is reviewed where it lives: saving renames the new
+/// file over the real one (renaming over the link would turn it into a private copy, and the
+/// file it points at would never get the decisions), and the lock and journal sit beside the
+/// real file, so sessions opened by either name see each other.
+fn through_link(path: &Path) -> PathBuf {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    }
 }
 
 impl Loaded {
