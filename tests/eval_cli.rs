@@ -190,3 +190,36 @@ fn a_gold_file_with_pending_rows_among_reviewed_ones_is_warned_about() {
     assert_eq!(run("eval/gold.csv"), "");
     assert_eq!(run("eval/pred.csv"), "");
 }
+
+/// A merged file left half adjudicated: its pending rows with a suggested (majority) speaker in
+/// `reviewed_speaker` count with that speaker, not the extractor's, and the warning says so.
+#[test]
+fn pending_rows_of_a_merged_gold_count_with_their_suggested_speaker_and_the_warning_says_so() {
+    let out = qc()
+        .args(["eval", "--format", "json", "--gold"])
+        .arg(fixture("eval/gold_merged_pending.csv"))
+        .arg("--pred")
+        .arg(fixture("eval/pred.csv"))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("gold_merged_pending.csv: 2 of 4 rows are pending"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 with the speaker suggested in `reviewed_speaker`"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("count as gold quotes with their predicted speaker —"),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // right: Lena Ortiz (row 1) and the suggested Lena Ortiz (row 2); wrong: Patel for Raj
+    // Patel under `normalized`; row 4 names nobody
+    assert_eq!(v["speaker"]["n"], 3);
+    assert_eq!(v["speaker"]["correct"], 2);
+}

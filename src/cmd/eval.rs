@@ -143,8 +143,23 @@ pub fn run(args: Args, _g: Global) -> Result<i32> {
     }
     let pending = gold.records.iter().filter(|r| r.status.is_none()).count();
     if pending > 0 && pending < gold.records.len() {
+        // A merged file's undecided rows carry the majority speaker in `reviewed_speaker`,
+        // which is the speaker they are scored with (`eval::row_speaker`).
+        let suggested = gold
+            .records
+            .iter()
+            .filter(|r| r.status.is_none() && !r.reviewed_speaker.trim().is_empty())
+            .count();
+        let speakers = if suggested == 0 {
+            "with their predicted speaker".to_string()
+        } else {
+            format!(
+                "{} with their predicted speaker, {suggested} with the speaker suggested in `reviewed_speaker`",
+                pending - suggested
+            )
+        };
         eprintln!(
-            "quotecheck: warning: {}: {pending} of {} rows are pending (never reviewed) while the others were reviewed; they count as gold quotes with their predicted speaker — finish the review (`quotecheck review FILE --only pending`) for a gold file",
+            "quotecheck: warning: {}: {pending} of {} rows are pending (no decision) while the others have one; they count as gold quotes, {speakers} — finish the review (`quotecheck review FILE --only pending`) for a gold file",
             quotecheck::text::sanitize_one_line(&args.gold.display().to_string()),
             gold.records.len()
         );
