@@ -10,6 +10,8 @@
 # (all kinds, CSV written to a file) and prints MB/s, the ratio, peak resident memory, and the
 # CPU seconds quotecheck used (user + system, all threads): on a machine shared with other work
 # the wall-clock figures depend on the load (printed before and after), the CPU time much less.
+# QUOTECHECK_BIN=path measures that binary instead of building this checkout (to compare two
+# builds on the same corpus).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,8 +23,12 @@ if [[ -z "$src" || ! -d "$src" ]]; then
 fi
 [[ -d "$src/train/text" ]] && src="$src/train/text"
 
-cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-bin="${CARGO_TARGET_DIR:-$root/target}/release/quotecheck"
+if [[ -n "${QUOTECHECK_BIN:-}" ]]; then
+    bin="$QUOTECHECK_BIN"
+else
+    cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+    bin="${CARGO_TARGET_DIR:-$root/target}/release/quotecheck"
+fi
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
