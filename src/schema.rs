@@ -289,6 +289,12 @@ pub fn format_confidence(c: f64) -> String {
 
 pub fn join_candidates(c: &[String]) -> String {
     let mut out = String::with_capacity(c.iter().map(|n| n.len() + 1).sum());
+    push_candidates(&mut out, c);
+    out
+}
+
+/// Appends [`join_candidates`] of `c` to `out`.
+fn push_candidates(out: &mut String, c: &[String]) {
     for (i, n) in c.iter().enumerate() {
         if i > 0 {
             out.push(CANDIDATE_SEPARATOR);
@@ -299,7 +305,6 @@ pub fn join_candidates(c: &[String]) -> String {
             out.push_str(n);
         }
     }
-    out
 }
 
 pub fn split_candidates(s: &str) -> Vec<String> {
@@ -1044,6 +1049,77 @@ pub struct CsvRows {
     text: Vec<bool>,
     /// Confidences already formatted, by their bits (as in [`CsvWriter`]).
     confidences: Vec<(u64, String)>,
+    /// A made cell (a quote id, joined candidates), kept for the next.
+    scratch: String,
+}
+
+/// The cells of one row, by column.
+struct Cells<'a> {
+    /// `None`: made from the row's document and offsets.
+    quote_id: Option<&'a str>,
+    row: NewRow<'a>,
+    status: Option<Status>,
+    reviewed_speaker: &'a str,
+    annotator: &'a str,
+    reviewed_at: &'a str,
+    note: &'a str,
+}
+
+/// A row as the extractor makes it, borrowing its text: a [`QuoteRecord`] that nobody has
+/// reviewed (no status, reviewer fields or extra columns) whose `quote_id` is
+/// [`QuoteRecord::make_id`] of its document and offsets. [`CsvRows::write_new`] writes it
+/// without the copies of the article's text that a record holds.
+#[derive(Debug, Clone, Copy)]
+pub struct NewRow<'a> {
+    pub doc_id: &'a str,
+    pub kind: Kind,
+    pub quote: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub speaker: &'a str,
+    pub speaker_mention: &'a str,
+    pub speaker_start: Option<usize>,
+    pub speaker_end: Option<usize>,
+    pub cue: &'a str,
+    pub confidence: f64,
+    pub rule: &'a str,
+    pub candidates: &'a [String],
+    pub context: &'a str,
+    pub context_start: Option<usize>,
+}
+
+impl NewRow<'_> {
+    /// The record of this row.
+    pub fn to_record(&self) -> QuoteRecord {
+        let mut quote_id = String::with_capacity(self.doc_id.len() + 42);
+        push_quote_id(&mut quote_id, self.doc_id, self.start, self.end);
+        QuoteRecord {
+            quote_id,
+            doc_id: self.doc_id.to_string(),
+            kind: self.kind,
+            quote: self.quote.to_string(),
+            start: self.start,
+            end: self.end,
+            speaker: self.speaker.to_string(),
+            speaker_mention: self.speaker_mention.to_string(),
+            speaker_start: self.speaker_start,
+            speaker_end: self.speaker_end,
+            cue: self.cue.to_string(),
+            confidence: self.confidence,
+            rule: self.rule.to_string(),
+            candidates: self.candidates.to_vec(),
+            context: self.context.to_string(),
+            context_start: self.context_start,
+            ..Default::default()
+        }
+    }
+}
+
+/// Appends [`QuoteRecord::make_id`] of `doc_id`, `start` and `end` to `out`.
+fn push_quote_id(out: &mut String, doc_id: &str, start: usize, end: usize) {
+    use std::fmt::Write as _;
+    out.push_str(doc_id);
+    let _ = write!(out, ":{start}-{end}");
 }
 
 impl CsvRows {
@@ -1052,10 +1128,59 @@ impl CsvRows {
             opts,
             text: COLUMNS.iter().map(|c| TEXT_COLUMNS.contains(c)).collect(),
             confidences: Vec::new(),
+            scratch: String::new(),
         }
     }
 
     pub fn write(&mut self, out: &mut Vec<u8>, r: &QuoteRecord) {
+        self.write_cells(
+            out,
+            &Cells {
+                quote_id: Some(&r.quote_id),
+                row: NewRow {
+                    doc_id: &r.doc_id,
+                    kind: r.kind,
+                    quote: &r.quote,
+                    start: r.start,
+                    end: r.end,
+                    speaker: &r.speaker,
+                    speaker_mention: &r.speaker_mention,
+                    speaker_start: r.speaker_start,
+                    speaker_end: r.speaker_end,
+                    cue: &r.cue,
+                    confidence: r.confidence,
+                    rule: &r.rule,
+                    candidates: &r.candidates,
+                    context: &r.context,
+                    context_start: r.context_start,
+                },
+                status: r.status,
+                reviewed_speaker: &r.reviewed_speaker,
+                annotator: &r.annotator,
+                reviewed_at: &r.reviewed_at,
+                note: &r.note,
+            },
+        );
+    }
+
+    /// [`CsvRows::write`] of `r.to_record()`, without making the record.
+    pub fn write_new(&mut self, out: &mut Vec<u8>, r: &NewRow<'_>) {
+        self.write_cells(
+            out,
+            &Cells {
+                quote_id: None,
+                row: *r,
+                status: None,
+                reviewed_speaker: "",
+                annotator: "",
+                reviewed_at: "",
+                note: "",
+            },
+        );
+    }
+
+    fn write_cells(&mut self, out: &mut Vec<u8>, c: &Cells<'_>) {
+        let r = &c.row;
         let opt = |out: &mut Vec<u8>, v: Option<usize>| {
             if let Some(v) = v {
                 push_decimal(out, v);
@@ -1067,10 +1192,21 @@ impl CsvRows {
             }
             // (in the order of COLUMNS; `csv_rows_are_what_the_csv_writer_writes` checks it)
             let v: &str = match i {
-                0 => &r.quote_id,
-                1 => &r.doc_id,
+                0 => match c.quote_id {
+                    Some(id) => id,
+                    None => {
+                        // (made in a buffer kept for the next row: no allocation per row)
+                        let mut id = std::mem::take(&mut self.scratch);
+                        id.clear();
+                        push_quote_id(&mut id, r.doc_id, r.start, r.end);
+                        self.text_field(out, text, &id);
+                        self.scratch = id;
+                        continue;
+                    }
+                },
+                1 => r.doc_id,
                 2 => r.kind.as_str(),
-                3 => &r.quote,
+                3 => r.quote,
                 4 => {
                     push_decimal(out, r.start);
                     continue;
@@ -1079,8 +1215,8 @@ impl CsvRows {
                     push_decimal(out, r.end);
                     continue;
                 }
-                6 => &r.speaker,
-                7 => &r.speaker_mention,
+                6 => r.speaker,
+                7 => r.speaker_mention,
                 8 => {
                     opt(out, r.speaker_start);
                     continue;
@@ -1089,7 +1225,7 @@ impl CsvRows {
                     opt(out, r.speaker_end);
                     continue;
                 }
-                10 => &r.cue,
+                10 => r.cue,
                 11 => {
                     let bits = r.confidence.to_bits();
                     let k = match self.confidences.iter().position(|(b, _)| *b == bits) {
@@ -1106,22 +1242,29 @@ impl CsvRows {
                     csv_field(out, self.confidences[k].1.as_bytes());
                     continue;
                 }
-                12 => &r.rule,
-                13 => {
-                    let c = r.cell("candidates").unwrap_or_default();
-                    self.text_field(out, text, &c);
-                    continue;
-                }
-                14 => &r.context,
+                12 => r.rule,
+                13 => match r.candidates {
+                    [] => "",
+                    [one] if !one.contains(CANDIDATE_SEPARATOR) => one,
+                    many => {
+                        let mut joined = std::mem::take(&mut self.scratch);
+                        joined.clear();
+                        push_candidates(&mut joined, many);
+                        self.text_field(out, text, &joined);
+                        self.scratch = joined;
+                        continue;
+                    }
+                },
+                14 => r.context,
                 15 => {
                     opt(out, r.context_start);
                     continue;
                 }
-                16 => r.status.map_or("", |st| st.as_str()),
-                17 => &r.reviewed_speaker,
-                18 => &r.annotator,
-                19 => &r.reviewed_at,
-                20 => &r.note,
+                16 => c.status.map_or("", |st| st.as_str()),
+                17 => c.reviewed_speaker,
+                18 => c.annotator,
+                19 => c.reviewed_at,
+                20 => c.note,
                 21 => {
                     push_decimal(out, SCHEMA_VERSION as usize);
                     continue;
@@ -1398,6 +1541,44 @@ mod tests {
                 }
                 let want = w.into_inner().unwrap();
                 prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&want));
+            }
+
+            #[test]
+            fn new_rows_are_written_as_their_records(
+                r in record(),
+                escape_formulas in any::<bool>(),
+            ) {
+                let row = NewRow {
+                    doc_id: &r.doc_id,
+                    kind: r.kind,
+                    quote: &r.quote,
+                    start: r.start,
+                    end: r.end,
+                    speaker: &r.speaker,
+                    speaker_mention: &r.speaker_mention,
+                    speaker_start: r.speaker_start,
+                    speaker_end: r.speaker_end,
+                    cue: &r.cue,
+                    confidence: r.confidence,
+                    rule: &r.rule,
+                    candidates: &r.candidates,
+                    context: &r.context,
+                    context_start: r.context_start,
+                };
+                let rec = row.to_record();
+                prop_assert_eq!(&rec.quote_id, &QuoteRecord::make_id(&r.doc_id, r.start, r.end));
+                prop_assert!(rec.status.is_none() && rec.note.is_empty() && rec.extra.is_empty());
+                let opts = WriteOptions { escape_formulas };
+                let mut w = CsvWriter::headerless(Vec::new(), &[], opts);
+                w.write(&rec).unwrap();
+                let want = w.into_inner().unwrap();
+                // twice through one writer: the buffer it keeps for made cells starts clean
+                let (mut rows, mut fast) = (CsvRows::new(opts), Vec::new());
+                for _ in 0..2 {
+                    fast.clear();
+                    rows.write_new(&mut fast, &row);
+                    prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&want));
+                }
             }
         }
     }

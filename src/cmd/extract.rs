@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, mpsc};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use quotecheck::extract::{ExtractOptions, Extractor};
+use quotecheck::extract::{ExtractOptions, Extractor, Rows};
 use quotecheck::input::{Document, DocumentStream, InputFormat, JsonlFields, expand_paths};
 use quotecheck::io::Output;
-use quotecheck::schema::{self, DataFormat, Kind, QuoteRecord};
+use quotecheck::schema::{self, DataFormat, Kind};
 use quotecheck::{Error, Result};
 
 use crate::cli::Global;
@@ -164,7 +164,7 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
                 // is made about that large at once instead of grown and copied)
                 let text: usize = docs.iter().map(|d| d.text.len()).sum();
                 let piece = serialise(
-                    docs.iter().map(|d| extractor.extract(&d.doc_id, &d.text)),
+                    docs.iter().map(|d| extractor.rows(&d.doc_id, &d.text)),
                     format,
                     g.write,
                     text + text / 2,
@@ -309,28 +309,28 @@ fn take_chunk(work: &Mutex<Work>, sink: &Mutex<Sink>) -> Option<(usize, Vec<Docu
 
 /// The rows of some documents, in order, as output bytes (in a buffer of `capacity` bytes to
 /// begin with).
-fn serialise(
-    docs: impl Iterator<Item = Vec<QuoteRecord>>,
+fn serialise<'a>(
+    docs: impl Iterator<Item = Rows<'a>>,
     format: DataFormat,
     opts: schema::WriteOptions,
     capacity: usize,
 ) -> std::io::Result<Vec<u8>> {
     match format {
         DataFormat::Csv => {
-            let mut rows = schema::CsvRows::new(opts);
+            let mut csv = schema::CsvRows::new(opts);
             let mut buf = Vec::with_capacity(capacity);
-            for records in docs {
-                for r in &records {
-                    rows.write(&mut buf, r);
+            for rows in docs {
+                for r in rows.iter() {
+                    csv.write_new(&mut buf, &r);
                 }
             }
             Ok(buf)
         }
         DataFormat::Jsonl => {
             let mut buf = Vec::with_capacity(capacity);
-            for records in docs {
-                for r in &records {
-                    schema::write_jsonl_record(&mut buf, r)?;
+            for rows in docs {
+                for r in rows.iter() {
+                    schema::write_jsonl_record(&mut buf, &r.to_record())?;
                 }
             }
             Ok(buf)

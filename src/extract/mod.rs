@@ -19,7 +19,7 @@ pub mod tokens;
 
 use std::cell::Cell;
 
-use crate::schema::{Kind, QuoteRecord};
+use crate::schema::{Kind, NewRow, QuoteRecord};
 
 use attribution::Doc;
 use indirect::IndirectCues;
@@ -65,15 +65,30 @@ impl Extractor {
 
     /// All quotations of one document, ordered by start offset, with stable ids.
     pub fn extract(&self, doc_id: &str, text: &str) -> Vec<QuoteRecord> {
+        self.rows(doc_id, text)
+            .iter()
+            .map(|r| r.to_record())
+            .collect()
+    }
+
+    /// [`Extractor::extract`] as rows that borrow the document's text: for writers that
+    /// serialise the rows at once (a record would copy the quote, the context and the mention
+    /// out of the text first, only to be written and dropped).
+    pub fn rows<'a>(&self, doc_id: &'a str, text: &'a str) -> Rows<'a> {
+        let mut rows = Rows {
+            doc_id,
+            text,
+            found: Vec::new(),
+        };
         let want = |k: Kind| self.opts.kinds.contains(&k);
         let spans = self.scanner.scan(text);
         if spans.is_empty() && !want(Kind::Indirect) {
-            return Vec::new();
+            return rows;
         }
         let doc = Doc::new(text, &self.lex, Segments::new(text, &self.lex), spans);
         let pos = CharPos::new(text);
         let ch = |b: usize| pos.of(b);
-        let mut out = Vec::new();
+        let out = &mut rows.found;
         // (with `indirect` alone too: a reported clause holding a short quoted fragment is an
         // indirect row found from its quotation)
         if !doc.spans.is_empty() {
@@ -82,33 +97,23 @@ impl Extractor {
                     continue;
                 }
                 let (start, end) = (ch(a.span.start), ch(a.span.end));
-                let (speaker, speaker_mention, ss, se) = match (&a.speaker, a.mention) {
-                    (Some(s), Some((m0, m1))) => (
-                        s.name.clone(),
-                        text[m0..m1].to_string(),
-                        Some(ch(m0)),
-                        Some(ch(m1)),
-                    ),
-                    _ => (String::new(), String::new(), None, None),
+                let (speaker, mention) = match (a.speaker, a.mention) {
+                    (Some(s), Some((m0, m1))) => (s.name, Some((m0, m1, ch(m0), ch(m1)))),
+                    _ => (String::new(), None),
                 };
-                out.push(QuoteRecord {
-                    quote_id: quote_id(doc_id, start, end),
-                    doc_id: doc_id.to_string(),
+                out.push(Found {
                     kind: a.kind,
-                    quote: text[a.span.start..a.span.end].to_string(),
+                    quote: (a.span.start, a.span.end),
                     start,
                     end,
                     speaker,
-                    speaker_mention,
-                    speaker_start: ss,
-                    speaker_end: se,
+                    mention,
                     cue: a.cue,
                     confidence: a.confidence.clamp(0.0, 1.0),
-                    rule: a.rule.to_string(),
+                    rule: a.rule,
                     candidates: a.candidates,
-                    context: text[a.context.0..a.context.1].to_string(),
-                    context_start: Some(ch(a.context.0)),
-                    ..Default::default()
+                    context: a.context,
+                    context_start: ch(a.context.0),
                 });
             }
         }
@@ -124,42 +129,90 @@ impl Extractor {
                 let (start, end) = (ch(ind.start), ch(ind.end));
                 let (m0, m1) = ind.speaker.mention;
                 let conf = if spk.resolved_pronoun { 0.6 } else { 0.7 };
-                out.push(QuoteRecord {
-                    quote_id: quote_id(doc_id, start, end),
-                    doc_id: doc_id.to_string(),
+                out.push(Found {
                     kind: Kind::Indirect,
-                    quote: text[ind.start..ind.end].to_string(),
+                    quote: (ind.start, ind.end),
                     start,
                     end,
                     speaker: spk.name,
-                    speaker_mention: text[m0..m1].to_string(),
-                    speaker_start: Some(ch(m0)),
-                    speaker_end: Some(ch(m1)),
+                    mention: Some((m0, m1, ch(m0), ch(m1))),
                     cue: ind.cue,
                     confidence: conf,
-                    rule: "indirect".into(),
+                    rule: "indirect",
                     candidates,
-                    context: text[ind.context.0..ind.context.1].to_string(),
-                    context_start: Some(ch(ind.context.0)),
-                    ..Default::default()
+                    context: ind.context,
+                    context_start: ch(ind.context.0),
                 });
             }
         }
         out.sort_by_key(|a| (a.start, a.end));
-        out.dedup_by(|a, b| a.quote_id == b.quote_id);
-        out
+        // (one document: the same offsets are the same quote id)
+        out.dedup_by_key(|a| (a.start, a.end));
+        rows
     }
 }
 
-/// [`QuoteRecord::make_id`], written into a buffer made its final size at once (`format!`
-/// grows its buffer piece by piece, and every row has an id).
-fn quote_id(doc_id: &str, start: usize, end: usize) -> String {
-    use std::fmt::Write;
-    // (two offsets of up to 20 digits, `:` and `-`)
-    let mut id = String::with_capacity(doc_id.len() + 42);
-    id.push_str(doc_id);
-    let _ = write!(id, ":{start}-{end}");
-    id
+/// The rows of one document: what the sieves found, with the document they point into.
+pub struct Rows<'a> {
+    doc_id: &'a str,
+    text: &'a str,
+    found: Vec<Found>,
+}
+
+/// One row in byte offsets of the text, with the code-point offsets it is written with.
+struct Found {
+    kind: Kind,
+    /// The quotation's bytes.
+    quote: (usize, usize),
+    start: usize,
+    end: usize,
+    speaker: String,
+    /// The mention's bytes and code points.
+    mention: Option<(usize, usize, usize, usize)>,
+    cue: String,
+    confidence: f64,
+    rule: &'static str,
+    candidates: Vec<String>,
+    /// The context's bytes.
+    context: (usize, usize),
+    context_start: usize,
+}
+
+impl<'a> Rows<'a> {
+    pub fn len(&self) -> usize {
+        self.found.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.found.is_empty()
+    }
+
+    /// The rows, in order.
+    pub fn iter(&self) -> impl Iterator<Item = NewRow<'_>> {
+        self.found.iter().map(|f| {
+            let (speaker_mention, speaker_start, speaker_end) = match f.mention {
+                Some((m0, m1, c0, c1)) => (&self.text[m0..m1], Some(c0), Some(c1)),
+                None => ("", None, None),
+            };
+            NewRow {
+                doc_id: self.doc_id,
+                kind: f.kind,
+                quote: &self.text[f.quote.0..f.quote.1],
+                start: f.start,
+                end: f.end,
+                speaker: &f.speaker,
+                speaker_mention,
+                speaker_start,
+                speaker_end,
+                cue: &f.cue,
+                confidence: f.confidence,
+                rule: f.rule,
+                candidates: &f.candidates,
+                context: &self.text[f.context.0..f.context.1],
+                context_start: Some(f.context_start),
+            }
+        })
+    }
 }
 
 /// Code-point offsets of byte offsets. The offsets asked for in one document lie close to each
@@ -205,20 +258,8 @@ impl<'a> CharPos<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{CharPos, quote_id};
-    use crate::schema::QuoteRecord;
+    use super::CharPos;
     use crate::text::CharIndex;
-
-    #[test]
-    fn quote_ids_are_those_of_the_schema() {
-        for (doc, s, e) in [
-            ("a", 0, 0),
-            ("doc#12", 7, 1234),
-            ("東京", usize::MAX - 1, usize::MAX),
-        ] {
-            assert_eq!(quote_id(doc, s, e), QuoteRecord::make_id(doc, s, e));
-        }
-    }
 
     #[test]
     fn char_positions_match_the_full_index_in_any_order() {
