@@ -316,3 +316,36 @@ fn two_outputs_of_one_command_at_the_same_place_are_refused() {
         .success()
         .stdout(predicate::str::starts_with("quote_id,"));
 }
+
+#[test]
+fn every_help_example_is_one_whole_line() {
+    // A line too long for the help's width is wrapped by clap, and a wrapped example cannot be
+    // copied; a hard line break in the middle of a sentence shows as a ragged paragraph.
+    let d = workdir();
+    for cmd in ["extract", "review", "diff", "eval", "import", "export"] {
+        let out = qc(d.path()).args([cmd, "--help"]).output().unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        let examples = help
+            .split("Examples:\n")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{cmd}: no examples"));
+        for line in examples.lines().take_while(|l| !l.is_empty()) {
+            assert!(
+                line.starts_with("  ") && line.contains("quotecheck "),
+                "{cmd}: an example is wrapped: {line:?}\n{help}"
+            );
+        }
+        for para in help.split("\n\n") {
+            let lines: Vec<&str> = para.lines().collect();
+            for w in lines.windows(2) {
+                let prose = |l: &str| !l.starts_with(' ') && !l.ends_with(':');
+                assert!(
+                    !(prose(w[0]) && prose(w[1]) && w[0].len() < 30 && w[1].len() > 60),
+                    "{cmd}: a sentence broken in the middle of a paragraph: {:?} / {:?}",
+                    w[0],
+                    w[1]
+                );
+            }
+        }
+    }
+}

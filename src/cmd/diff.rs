@@ -17,7 +17,7 @@ Examples:
   quotecheck diff ana.csv ben.csv cy.csv --bootstrap 1000 --seed 7
   quotecheck diff *.csv --format json -o agreement.json
   quotecheck diff ana.csv ben.csv --format html -o agreement.html
-  quotecheck diff ana.csv ben.csv --merge merged.csv    # then: quotecheck review merged.csv --only disagreements
+  quotecheck diff ana.csv ben.csv --merge merged.csv    # then: review --only disagreements
   quotecheck diff ana.csv ben.csv --speaker-match surname --fail-under 0.8
 
 Rows line up by quote_id; rows in only some files are paired by document and span overlap

@@ -31,9 +31,8 @@ Speaker accuracy: over lenient matches whose gold row names a speaker (the revie
 a reviewer set one). Attributed quote: lenient match with the right speaker (a gold row naming
 nobody wants a prediction naming nobody). --speaker-match overlap is the PolNeAR scorer's rule
 without coreference (a shared content word; see docs/eval.md). Rows with status `rejected` are not
-quotes. Every
-document of the gold (for brat, every annotated text) and of the predictions counts, unless
---gold-docs-only.
+quotes. Every document of the gold (for brat, every annotated text) and of the predictions
+counts, unless --gold-docs-only.
 
 Exit codes: 0 ok; 1 a --min-* threshold was not reached; 2 bad input or usage.";
 
