@@ -907,6 +907,29 @@ fn census_forenames_give_the_sex_and_the_fullest_name() {
     assert_eq!(speaker_of(t, "We will win"), "Sebastian Gorka");
 }
 
+/// A capitalised compound adjective (`Korean-born`, `Texas-based`) describes a person and is
+/// no part of the name.
+#[test]
+fn compound_adjectives_are_no_part_of_a_name() {
+    let t = "The judge ruled against Korean-born Monte Haines in 2012.\n\n\
+             \u{201c}I was, like, shocked,\u{201d} said Haines, 44.";
+    assert_eq!(speaker_of(t, "I was, like"), "Monte Haines");
+    let t = "\u{201c}It is over,\u{201d} said Texas-based strategist Matt Mackowiak.";
+    assert_eq!(speaker_of(t, "It is over"), "Matt Mackowiak");
+}
+
+/// `the Obama administration`: a name before an organisation noun is part of that mention;
+/// before another noun (`the Clinton hearing`) it is no mention of its own.
+#[test]
+fn a_name_modifying_a_noun_is_no_mention_of_its_own() {
+    let t = "The newspaper writes that the system is broken under the Obama administration.\n\n\
+             \u{201c}The attacks show that many oppose any immigrants,\u{201d} they conclude.";
+    assert_ne!(speaker_of(t, "The attacks"), "the Obama");
+    let t = "The panel has kept a low profile since the Clinton hearing in November.\n\n\
+             \u{201c}So far, 59 of the 75 witnesses were new,\u{201d} it said.";
+    assert_ne!(speaker_of(t, "So far"), "the Clinton");
+}
+
 /// A name of unknown gender after a preposition of place (`in Palo Alto`, `at Chez Vachon`) is
 /// no antecedent for `he` or `she`.
 #[test]

@@ -144,6 +144,30 @@ fn name_part(t: &Tok) -> bool {
     (t.cap || lower.starts_with('@'))
         && !t.is(lexicon::NOT_NAME | lexicon::TITLE | lexicon::PRONOUN | lexicon::MONTH)
         && !lower.as_bytes().first().is_some_and(u8::is_ascii_digit)
+        && !compound_adjective(lower)
+}
+
+/// A lowercase word that is a noun rather than a verb, as far as the word lists tell.
+fn describes_noun(t: &Tok) -> bool {
+    describes(t) && !t.lower.ends_with('s')
+}
+
+/// `Korean-born`, `Texas-based`, `GOP-led`: a capitalised compound adjective before a name
+/// describes the person and is no part of the name.
+fn compound_adjective(lower: &str) -> bool {
+    const SUFFIXES: [&str; 10] = [
+        "-born",
+        "-based",
+        "-backed",
+        "-led",
+        "-owned",
+        "-funded",
+        "-leaning",
+        "-controlled",
+        "-affiliated",
+        "-allied",
+    ];
+    lower.len() > 5 && lower.contains('-') && SUFFIXES.iter().any(|x| lower.ends_with(x))
 }
 
 /// The speaker named by the phrase `toks[lo..hi]`, unresolved.
@@ -411,8 +435,9 @@ pub fn full_forms(text: &str, lex: &Lexicon, word: &str) -> Vec<(usize, String)>
                 w.len() == 2 && w.ends_with('.') && w.starts_with(|c: char| c.is_uppercase());
             let cap = w.starts_with(|c: char| c.is_uppercase());
             let particle = is_particle(&lower);
-            // `Secretary of State John Kerry`: a ministry is not part of the name
-            if DEPARTMENTS.contains(&lower.as_str()) {
+            // `Secretary of State John Kerry`: a ministry is not part of the name; nor is
+            // `Korean-born`
+            if DEPARTMENTS.contains(&lower.as_str()) || compound_adjective(&lower) {
                 break;
             }
             if w.ends_with(['\'', '\u{2019}'])
@@ -761,8 +786,19 @@ pub(crate) fn mentions_from(
             k -= 1;
         }
         let described = k > 0 && toks[k - 1].lower == "the" && !titled;
-        if !(lone_starter || (described && j - i > 3)) {
-            let name = join_words(text, &toks[i..j]);
+        // `the Obama administration`: the name modifies the noun after it, which is the
+        // mention; `the Clinton hearing`: a noun that names no one, so no mention at all
+        let head = toks
+            .get(j)
+            .filter(|n| described && n.kind == Kind::Word && !n.cap && !n.possessive);
+        let org_head = head.is_some_and(|n| n.is(lexicon::ORG));
+        let modifier = !org_head && head.is_some_and(describes_noun);
+        if !(lone_starter || (described && j - i > 3) || modifier) {
+            let mut name = join_words(text, &toks[i..j]);
+            if org_head && let Some(n) = head {
+                name.push(' ');
+                name.push_str(&text[n.start..n.end]);
+            }
             if gender == Gender::Unknown && j - i >= 2 {
                 gender = Gender::of_flags(toks[i].flags & (lexicon::MALE | lexicon::FEMALE));
             }
