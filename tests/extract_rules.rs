@@ -930,6 +930,15 @@ fn a_name_modifying_a_noun_is_no_mention_of_its_own() {
     assert_ne!(speaker_of(t, "So far"), "the Clinton");
 }
 
+/// `actress`, `comedian`, `rapper` before a name are titles, stripped like `Sen.`.
+#[test]
+fn entertainment_titles_are_stripped() {
+    let t = "\u{201c}I will vote for him,\u{201d} said Comedian Sarah Silverman.";
+    assert_eq!(speaker_of(t, "I will vote"), "Sarah Silverman");
+    let t = "\u{201c}I will not,\u{201d} actress Rosario Dawson said.";
+    assert_eq!(speaker_of(t, "I will not"), "Rosario Dawson");
+}
+
 /// A name of unknown gender after a preposition of place (`in Palo Alto`, `at Chez Vachon`) is
 /// no antecedent for `he` or `she`.
 #[test]
