@@ -11,8 +11,8 @@ use unicode_normalization::UnicodeNormalization;
 pub enum SpeakerMatch {
     /// Byte-for-byte equal after trimming.
     Exact,
-    /// Equal after [`normalize`]: case, punctuation, titles, possessives and a leading article
-    /// are ignored.
+    /// Equal once normalised: case, punctuation, titles, possessives and a leading article are
+    /// ignored (see `normalize`).
     #[default]
     Normalized,
     /// Normalized, and also equal when one name's words are all in the other ("Kerry" = "John

@@ -325,6 +325,11 @@ fn every_help_example_is_one_whole_line() {
     for cmd in ["extract", "review", "diff", "eval", "import", "export"] {
         let out = qc(d.path()).args([cmd, "--help"]).output().unwrap();
         let help = String::from_utf8(out.stdout).unwrap();
+        // (doc comments are help text too: no intra-doc link syntax in them)
+        assert!(
+            !help.contains("[`"),
+            "{cmd}: rustdoc link syntax in --help\n{help}"
+        );
         let examples = help
             .split("Examples:\n")
             .nth(1)
