@@ -455,6 +455,7 @@ pub fn read_csv<R: Read>(rdr: R, path: &Path) -> Result<Dataset> {
         records.push(record);
         lines.push(line);
     }
+    check_unique_rows(&records, Some(&lines), path)?;
     Ok(Dataset {
         headers: reader.headers,
         records,
@@ -930,11 +931,51 @@ pub fn read_jsonl<R: Read>(rdr: R, path: &Path) -> Result<Dataset> {
     if records.is_empty() {
         return Err(Error::input(Location::file(path), "no records"));
     }
+    check_unique_rows(&records, Some(&lines), path)?;
     Ok(Dataset {
         headers,
         records,
         lines,
     })
+}
+
+/// Refuses a file that holds one annotator's row for one quote twice (the same `quote_id` and
+/// `annotator`): every reader would count or decide it twice. One quote_id with different
+/// annotators is the shape of an `import --all-annotators` file and is fine. `lines` are the
+/// rows' lines, for the message; without them rows are counted from 1.
+pub fn check_unique_rows(
+    records: &[QuoteRecord],
+    lines: Option<&[u64]>,
+    path: &Path,
+) -> Result<()> {
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::with_capacity(records.len());
+    for (i, r) in records.iter().enumerate() {
+        if let Some(first) = seen.insert((&r.quote_id, &r.annotator), i) {
+            let at = |k: usize| lines.and_then(|l| l.get(k)).copied();
+            let (loc, first_at) = match (at(i), at(first)) {
+                (Some(l), Some(f)) => (Location::file(path).line(l), format!("line {f}")),
+                _ => (Location::file(path), format!("row {}", first + 1)),
+            };
+            let who = if r.annotator.is_empty() {
+                String::new()
+            } else {
+                format!(" of annotator {:?}", r.annotator)
+            };
+            let row = if at(i).is_some() {
+                String::new()
+            } else {
+                format!("row {}: ", i + 1)
+            };
+            return Err(Error::input(
+                loc.field("quote_id"),
+                format!(
+                    "{row}duplicate quote_id {:?}{who} (first on {first_at}); every row needs its own id",
+                    r.quote_id
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn json_value_to_cell(v: Option<&Value>) -> String {
@@ -1682,13 +1723,13 @@ mod tests {
     fn line_numbers_are_right_for_crlf_and_lf_files() {
         for nl in ["\n", "\r\n"] {
             let data = format!(
-                "doc_id,quote,start,end{nl}d,q,1,2{nl}d,\"two{nl}lines\",1,2{nl}{nl}d,q,x,2{nl}"
+                "doc_id,quote,start,end{nl}d,q,1,2{nl}d,\"two{nl}lines\",3,4{nl}{nl}d,q,x,6{nl}"
             );
             let err = read_csv(data.as_bytes(), Path::new("g.csv"))
                 .unwrap_err()
                 .to_string();
             assert!(err.starts_with("g.csv:6: field `start`"), "{nl:?}: {err}");
-            let ok = data.replace(",x,", ",1,");
+            let ok = data.replace(",x,", ",5,");
             assert_eq!(
                 read_csv(ok.as_bytes(), Path::new("g.csv")).unwrap().lines,
                 vec![2, 3, 6]

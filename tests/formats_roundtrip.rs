@@ -283,6 +283,12 @@ fn bad_input_names_file_line_and_reason_and_writes_nothing() {
             "doccano_duplicate_id.jsonl",
             "doccano_duplicate_id.jsonl:2: span id \"2\" names two different spans (0-3 Speaker, 9-12 Speaker)",
         ),
+        // one quote twice: every reader would count it twice
+        (
+            "jsonl",
+            "jsonl_duplicate_quote.jsonl",
+            "jsonl_duplicate_quote.jsonl: field `quote_id`: row 2: duplicate quote_id \"x\" (first on row 1)",
+        ),
         (
             "labelstudio",
             "ls_duplicate_id.json",

@@ -354,3 +354,31 @@ fn every_help_example_is_one_whole_line() {
         }
     }
 }
+
+#[test]
+fn a_row_given_twice_is_refused_by_every_reader() {
+    // The same quote_id for the same annotator twice would be counted (eval), exported or
+    // decided (review) twice; diff refused it already.
+    let d = workdir();
+    let gold = std::fs::read_to_string(d.path().join("gold.csv")).unwrap();
+    let second = gold.lines().nth(1).unwrap();
+    let lines = gold.lines().count();
+    std::fs::write(d.path().join("twice.csv"), format!("{gold}{second}\n")).unwrap();
+    let want = format!(
+        "twice.csv:{}: field `quote_id`: duplicate quote_id",
+        lines + 1
+    );
+    for args in [
+        vec!["eval", "--gold", "twice.csv", "--pred", "pred.csv"],
+        vec!["eval", "--gold", "gold.csv", "--pred", "twice.csv"],
+        vec!["export", "jsonl", "twice.csv", "-o", "out.jsonl"],
+        vec!["diff", "twice.csv", "ana.csv"],
+    ] {
+        qc(d.path())
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(want.as_str()));
+    }
+    assert!(!d.path().join("out.jsonl").exists());
+}

@@ -53,11 +53,18 @@ pub fn import(format: FormatName, input: &Path, opts: &ImportOptions) -> Result<
     match format {
         FormatName::Brat => brat::import(input, opts),
         _ if opts.quotes_only => Err(Error::usage("--quotes-only applies to brat input only")),
-        FormatName::Labelstudio => filter_annotator(labelstudio::import(input)?, opts),
-        FormatName::Doccano => filter_annotator(doccano::import(input)?, opts),
-        FormatName::Prodigy => filter_annotator(prodigy::import(input)?, opts),
-        FormatName::Jsonl => filter_annotator(jsonl::import(input)?, opts),
+        FormatName::Labelstudio => checked(labelstudio::import(input)?, opts, input),
+        FormatName::Doccano => checked(doccano::import(input)?, opts, input),
+        FormatName::Prodigy => checked(prodigy::import(input)?, opts, input),
+        FormatName::Jsonl => checked(jsonl::import(input)?, opts, input),
     }
+}
+
+/// An imported collection with one row per quote and annotator ([`schema::check_unique_rows`]),
+/// narrowed to the annotator asked for.
+fn checked(col: Collection, opts: &ImportOptions, input: &Path) -> Result<Collection> {
+    schema::check_unique_rows(&col.records, None, input)?;
+    filter_annotator(col, opts)
 }
 
 fn filter_annotator(mut col: Collection, opts: &ImportOptions) -> Result<Collection> {
@@ -153,16 +160,18 @@ pub fn load(path: &Path, format: Option<SourceFormat>, opts: &ImportOptions) -> 
         SourceFormat::Prodigy => prodigy::import(path)?,
         SourceFormat::Jsonl => jsonl::import(path)?,
     };
+
     if opts.quotes_only && format != SourceFormat::Brat {
         return Err(Error::usage(format!(
             "{}: --gold-quotes-only applies to brat input only",
             path.display()
         )));
     }
-    if format == SourceFormat::Brat {
-        Ok(col)
-    } else {
-        filter_annotator(col, opts)
+    match format {
+        SourceFormat::Brat => Ok(col),
+        // (quotecheck files were checked with their lines as they were read)
+        SourceFormat::Csv | SourceFormat::Records => filter_annotator(col, opts),
+        _ => checked(col, opts, path),
     }
 }
 
