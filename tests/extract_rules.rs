@@ -851,6 +851,10 @@ fn two_word_surnames_resolve_to_the_fullest_name() {
              Schultz said.";
     assert_eq!(speaker_of(t, "We will win"), "Debbie Wasserman Schultz");
     assert_eq!(speaker_of(t, "Not this way"), "Debbie Wasserman Schultz");
+    // a particle is no forename
+    let t = "The far-right leader Marine Le Pen spoke.\n\n\u{201c}I would choose him,\u{201d} \
+             said Le Pen.";
+    assert_eq!(speaker_of(t, "I would choose"), "Marine Le Pen");
 }
 
 /// A name whose head is an organisation word (`Partnership`, `Agreement`, `Coalition`) is no
