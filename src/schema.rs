@@ -1129,7 +1129,28 @@ pub struct NewRow<'a> {
     pub context_start: Option<usize>,
 }
 
-impl NewRow<'_> {
+impl<'a> NewRow<'a> {
+    /// The row of a record, borrowing its cells.
+    pub fn of(r: &'a QuoteRecord) -> Self {
+        NewRow {
+            doc_id: &r.doc_id,
+            kind: r.kind,
+            quote: &r.quote,
+            start: r.start,
+            end: r.end,
+            speaker: &r.speaker,
+            speaker_mention: &r.speaker_mention,
+            speaker_start: r.speaker_start,
+            speaker_end: r.speaker_end,
+            cue: &r.cue,
+            confidence: r.confidence,
+            rule: &r.rule,
+            candidates: &r.candidates,
+            context: &r.context,
+            context_start: r.context_start,
+        }
+    }
+
     /// The record of this row.
     pub fn to_record(&self) -> QuoteRecord {
         let mut quote_id = String::with_capacity(self.doc_id.len() + 42);
@@ -1178,23 +1199,7 @@ impl CsvRows {
             out,
             &Cells {
                 quote_id: Some(&r.quote_id),
-                row: NewRow {
-                    doc_id: &r.doc_id,
-                    kind: r.kind,
-                    quote: &r.quote,
-                    start: r.start,
-                    end: r.end,
-                    speaker: &r.speaker,
-                    speaker_mention: &r.speaker_mention,
-                    speaker_start: r.speaker_start,
-                    speaker_end: r.speaker_end,
-                    cue: &r.cue,
-                    confidence: r.confidence,
-                    rule: &r.rule,
-                    candidates: &r.candidates,
-                    context: &r.context,
-                    context_start: r.context_start,
-                },
+                row: NewRow::of(r),
                 status: r.status,
                 reviewed_speaker: &r.reviewed_speaker,
                 annotator: &r.annotator,
@@ -1589,23 +1594,7 @@ mod tests {
                 r in record(),
                 escape_formulas in any::<bool>(),
             ) {
-                let row = NewRow {
-                    doc_id: &r.doc_id,
-                    kind: r.kind,
-                    quote: &r.quote,
-                    start: r.start,
-                    end: r.end,
-                    speaker: &r.speaker,
-                    speaker_mention: &r.speaker_mention,
-                    speaker_start: r.speaker_start,
-                    speaker_end: r.speaker_end,
-                    cue: &r.cue,
-                    confidence: r.confidence,
-                    rule: &r.rule,
-                    candidates: &r.candidates,
-                    context: &r.context,
-                    context_start: r.context_start,
-                };
+                let row = NewRow::of(&r);
                 let rec = row.to_record();
                 prop_assert_eq!(&rec.quote_id, &QuoteRecord::make_id(&r.doc_id, r.start, r.end));
                 prop_assert!(rec.status.is_none() && rec.note.is_empty() && rec.extra.is_empty());
