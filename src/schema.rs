@@ -814,6 +814,22 @@ impl RawRow<'_> {
         }
         let speaker_start = opt_usize("speaker_start")?;
         let speaker_end = opt_usize("speaker_end")?;
+        // (a span is both ends or none: one end alone says nothing about where the speaker is)
+        match (speaker_start, speaker_end) {
+            (Some(_), None) => {
+                return Err(Error::input(
+                    loc("speaker_end"),
+                    "speaker_start is given without speaker_end",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(Error::input(
+                    loc("speaker_start"),
+                    "speaker_end is given without speaker_start",
+                ));
+            }
+            _ => {}
+        }
         if let (Some(s), Some(e)) = (speaker_start, speaker_end)
             && e < s
         {

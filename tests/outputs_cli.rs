@@ -382,3 +382,41 @@ fn a_row_given_twice_is_refused_by_every_reader() {
     }
     assert!(!d.path().join("out.jsonl").exists());
 }
+
+#[test]
+fn a_speaker_span_with_one_end_is_refused_by_every_reader() {
+    // One end alone says nothing about where the speaker is; the fast reader of diff and the
+    // schema reader agree on it.
+    let d = workdir();
+    let ana = std::fs::read_to_string(d.path().join("ana.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(ana.as_bytes());
+    let headers = rdr.headers().unwrap().clone();
+    let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
+    let (ss, se) = (col("speaker_start"), col("speaker_end"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&headers).unwrap();
+    for (i, rec) in rdr.records().enumerate() {
+        let mut rec: Vec<String> = rec.unwrap().iter().map(String::from).collect();
+        if i == 0 {
+            rec[ss] = "4".into();
+            rec[se] = String::new();
+        }
+        w.write_record(&rec).unwrap();
+    }
+    std::fs::write(d.path().join("half.csv"), w.into_inner().unwrap()).unwrap();
+    for args in [
+        vec!["eval", "--gold", "half.csv", "--pred", "pred.csv"],
+        vec!["export", "jsonl", "half.csv", "-o", "out.jsonl"],
+        vec!["diff", "half.csv", "ben.csv"],
+        vec!["diff", "ben.csv", "half.csv"],
+    ] {
+        qc(d.path())
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "half.csv:2: field `speaker_end`: speaker_start is given without speaker_end",
+            ));
+    }
+    assert!(!d.path().join("out.jsonl").exists());
+}

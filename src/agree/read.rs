@@ -3128,6 +3128,9 @@ fn push_row_quick(
     };
     let ss = ok!(number(cols.speaker_start));
     let se = ok!(number(cols.speaker_end));
+    if ss.is_some() != se.is_some() {
+        return false;
+    }
     if let (Some(s), Some(e)) = (ss, se)
         && e < s
     {
@@ -3231,6 +3234,9 @@ fn push_row(
         } else {
             Some(parse_usize(&se)?)
         };
+        if ss.is_some() != se.is_some() {
+            return None;
+        }
         if let (Some(s), Some(e)) = (ss, se)
             && e < s
         {

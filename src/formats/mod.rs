@@ -64,6 +64,20 @@ pub fn import(format: FormatName, input: &Path, opts: &ImportOptions) -> Result<
 /// narrowed to the annotator asked for.
 fn checked(col: Collection, opts: &ImportOptions, input: &Path) -> Result<Collection> {
     schema::check_unique_rows(&col.records, None, input)?;
+    // (a file the readers would refuse is not written: a speaker span is both ends or none)
+    if let Some(i) = col
+        .records
+        .iter()
+        .position(|r| r.speaker_start.is_some() != r.speaker_end.is_some())
+    {
+        return Err(Error::input(
+            Location::file(input),
+            format!(
+                "row {}: a speaker span needs both speaker_start and speaker_end",
+                i + 1
+            ),
+        ));
+    }
     filter_annotator(col, opts)
 }
 
