@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 
@@ -33,15 +35,6 @@ fn workdir() -> tempfile::TempDir {
         std::fs::copy(fixture(from), d.path().join(to)).unwrap();
     }
     d
-}
-
-fn listing(d: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(d)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]
@@ -105,7 +98,7 @@ fn an_output_that_is_one_of_the_inputs_is_refused_and_the_input_kept() {
     for (args, input) in cases {
         let d = workdir();
         let before = std::fs::read(d.path().join(input)).unwrap();
-        let files = listing(d.path());
+        let files = common::listing(d.path());
         qc(d.path()).args(*args).assert().code(2).stderr(
             predicate::str::contains(*input)
                 .and(predicate::str::contains("is also an input"))
@@ -116,7 +109,7 @@ fn an_output_that_is_one_of_the_inputs_is_refused_and_the_input_kept() {
             before,
             "{args:?}"
         );
-        assert_eq!(listing(d.path()), files, "{args:?}");
+        assert_eq!(common::listing(d.path()), files, "{args:?}");
     }
 }
 
@@ -166,9 +159,9 @@ fn when_one_of_two_outputs_cannot_be_written_neither_is_left() {
     ];
     for args in cases {
         let d = workdir();
-        let files = listing(d.path());
+        let files = common::listing(d.path());
         qc(d.path()).args(*args).assert().code(2);
-        assert_eq!(listing(d.path()), files, "{args:?}");
+        assert_eq!(common::listing(d.path()), files, "{args:?}");
     }
 }
 
@@ -275,14 +268,14 @@ fn two_outputs_of_one_command_at_the_same_place_are_refused() {
         ],
     ];
     for args in cases {
-        let before = listing(d.path());
+        let before = common::listing(d.path());
         qc(d.path())
             .args(*args)
             .assert()
             .code(2)
             .stdout("")
             .stderr(predicate::str::contains("the same place"));
-        assert_eq!(listing(d.path()), before, "{args:?}");
+        assert_eq!(common::listing(d.path()), before, "{args:?}");
         assert_eq!(
             std::fs::read_to_string(d.path().join("old.csv")).unwrap(),
             "kept\n"

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 
@@ -26,15 +28,6 @@ fn qc() -> Command {
     c
 }
 
-fn folder_listing(d: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(d)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
-
 #[test]
 fn without_a_terminal_it_says_so_and_exits_2() {
     let (d, p) = copy("odd.csv");
@@ -47,7 +40,7 @@ fn without_a_terminal_it_says_so_and_exits_2() {
         .stderr(predicate::str::contains("needs a terminal"));
     assert_eq!(std::fs::read(&p).unwrap(), before);
     assert_eq!(
-        folder_listing(d.path()),
+        common::listing(d.path()),
         vec!["odd.csv"],
         "no lock or journal left"
     );
@@ -178,5 +171,5 @@ fn articles_that_cannot_be_shown_are_reported_before_the_terminal_check() {
     )
     .unwrap();
     refused(&arts, "do not hold the rows' quotes");
-    assert_eq!(folder_listing(d.path()), vec!["articles", "odd.csv"]);
+    assert_eq!(common::listing(d.path()), vec!["articles", "odd.csv"]);
 }
