@@ -2,7 +2,8 @@
 //!
 //! Outputs are never half-written: [`Output`] writes to a temporary file in the target's folder,
 //! fsyncs it, renames it over the target and fsyncs the folder, so a crash leaves either the old
-//! file or the complete new one. `-` means standard output.
+//! file or the complete new one. `-` means standard output. An output named through a symbolic
+//! link is written where the link points (see [`output_target`]): the link stays.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
@@ -13,7 +14,10 @@ use crate::error::{Error, Location, Result};
 /// A destination that is either stdout or a file committed atomically.
 pub struct Output {
     inner: OutputInner,
+    /// The name the output was given, for messages.
     path: PathBuf,
+    /// Where a file output is renamed to: `path` with symbolic links followed.
+    target: PathBuf,
 }
 
 enum OutputInner {
@@ -42,14 +46,19 @@ impl Output {
                 Ok(Output {
                     inner: OutputInner::Special(BufWriter::with_capacity(1 << 16, f)),
                     path: p.to_path_buf(),
+                    target: p.to_path_buf(),
                 })
             }
             Some(p) => {
-                let dir = parent_dir(p);
+                let target = output_target(p)?;
+                // the temp file must be in the target's folder: a rename cannot cross file
+                // systems, and one beside the link would replace the link
+                let dir = parent_dir(&target);
                 let tmp = tempfile::Builder::new()
                     .prefix(&format!(
                         ".{}.",
-                        p.file_name()
+                        target
+                            .file_name()
                             .map(|s| s.to_string_lossy())
                             .unwrap_or_default()
                     ))
@@ -62,6 +71,7 @@ impl Output {
                         EarlyWriteback::new(tmp),
                     )),
                     path: p.to_path_buf(),
+                    target,
                 })
             }
         }
@@ -78,6 +88,7 @@ impl Output {
         Output {
             inner,
             path: PathBuf::from("-"),
+            target: PathBuf::from("-"),
         }
     }
 
@@ -93,6 +104,7 @@ impl Output {
         Output {
             inner,
             path: self.path,
+            target: self.target,
         }
     }
 
@@ -121,15 +133,17 @@ impl Output {
                     .file;
                 // a temp file is created private (0600); the output gets the mode a normally
                 // created file would have, or keeps the mode of the file it replaces
-                let mode = std::fs::metadata(&path)
+                let target = self.target;
+                let mode = std::fs::metadata(&target)
                     .map(|m| m.permissions())
                     .unwrap_or_else(|_| default_permissions());
                 tmp.as_file()
                     .set_permissions(mode)
                     .map_err(|e| Error::io(&path, e))?;
                 tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
-                tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
-                sync_dir(&parent_dir(&path));
+                tmp.persist(&target)
+                    .map_err(|e| Error::io(&path, e.error))?;
+                sync_dir(&parent_dir(&target));
                 Ok(())
             }
         }
@@ -290,6 +304,37 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     out.commit()
 }
 
+/// Where an output named `p` is written: `p` itself, or, when `p` is a symbolic link, the file
+/// the link names with every link on the way followed, also when that file does not exist yet
+/// (a dangling link whose folder exists names the file to create). Replacing the link itself
+/// would leave the file it names unchanged and turn the link into a private copy. A link's
+/// result is canonical (its folder, when the file does not exist yet).
+pub fn output_target(p: &Path) -> Result<PathBuf> {
+    // as many links as the kernel follows before it gives up (Linux: 40)
+    const MAX_LINKS: usize = 40;
+    // without a trailing slash, which would make the link's metadata its target's
+    let mut cur: PathBuf = p.components().collect();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&cur) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = std::fs::read_link(&cur).map_err(|e| Error::io(p, e))?;
+                cur = if to.is_absolute() {
+                    to
+                } else {
+                    parent_dir(&cur).join(to)
+                };
+            }
+            // a file (or nothing yet) at the end of the links
+            _ if cur == p => return Ok(p.to_path_buf()),
+            _ => return Ok(resolved(&cur).unwrap_or(cur)),
+        }
+    }
+    Err(Error::usage(format!(
+        "{}: cannot write it: too many levels of symbolic links",
+        p.display()
+    )))
+}
+
 /// The permissions of a newly created file: 0666 less the process umask.
 #[cfg(unix)]
 fn default_permissions() -> std::fs::Permissions {
@@ -389,13 +434,18 @@ pub fn check_distinct_outputs(first: &Path, second: &Path) -> Result<()> {
 }
 
 /// Where a path that may not exist yet points: the file itself when it exists (links
-/// followed), else its file name in its resolved folder.
+/// followed), else its file name in its resolved folder; a dangling link names the file it
+/// would create (see [`output_target`]).
 fn resolved(p: &Path) -> Option<PathBuf> {
     if let Ok(full) = std::fs::canonicalize(p) {
         return Some(full);
     }
-    let name = p.file_name()?;
-    std::fs::canonicalize(parent_dir(p))
+    let target = match std::fs::symlink_metadata(p) {
+        Ok(m) if m.file_type().is_symlink() => output_target(p).ok()?,
+        _ => p.to_path_buf(),
+    };
+    let name = target.file_name()?;
+    std::fs::canonicalize(parent_dir(&target))
         .ok()
         .map(|d| d.join(name))
 }
@@ -575,6 +625,33 @@ mod tests {
         w.flush().unwrap();
         let out = String::from_utf8(w.out).unwrap();
         assert_eq!(out, "a,\"␛[31mred\u{fffd}\u{fffd}é\",b\r\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_output_through_links_replaces_the_file_at_their_end() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("a/b")).unwrap();
+        // a chain of relative links across folders, ending at a file that does not exist yet
+        symlink("a/one", d.join("start")).unwrap();
+        symlink("b/two", d.join("a/one")).unwrap();
+        symlink("../final.csv", d.join("a/b/two")).unwrap();
+        write_atomic(&d.join("start"), b"x").unwrap();
+        assert_eq!(std::fs::read(d.join("a/final.csv")).unwrap(), b"x");
+        for link in ["start", "a/one", "a/b/two"] {
+            assert!(
+                std::fs::symlink_metadata(d.join(link))
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+        }
+        symlink("loop2", d.join("loop1")).unwrap();
+        symlink("loop1", d.join("loop2")).unwrap();
+        let e = write_atomic(&d.join("loop1"), b"x").unwrap_err();
+        assert!(e.to_string().contains("too many levels"), "{e}");
     }
 
     #[test]

@@ -413,3 +413,229 @@ fn a_speaker_span_with_one_end_is_refused_by_every_reader() {
     }
     assert!(!d.path().join("out.jsonl").exists());
 }
+
+/// The commands that write one file, with `OUT` where the output goes: each run in a
+/// [`workdir`] that has `hf.jsonl` (for the import).
+const ONE_FILE_OUTPUTS: &[&[&str]] = &[
+    &["extract", "council.txt", "-o", "OUT"],
+    &["diff", "ana.csv", "ben.csv", "--merge", "OUT"],
+    &["diff", "ana.csv", "ben.csv", "-o", "OUT"],
+    &[
+        "eval", "--gold", "gold.csv", "--pred", "pred.csv", "--errors", "OUT",
+    ],
+    &[
+        "eval", "--gold", "gold.csv", "--pred", "pred.csv", "-o", "OUT",
+    ],
+    &[
+        "export",
+        "labelstudio",
+        "extracted.csv",
+        "--text",
+        ".",
+        "-o",
+        "OUT",
+    ],
+    &["import", "jsonl", "hf.jsonl", "-o", "OUT"],
+];
+
+/// A [`workdir`] with `hf.jsonl` for the import and an empty folder `real/` for link targets.
+fn workdir_with_links() -> tempfile::TempDir {
+    let d = workdir();
+    qc(d.path())
+        .args([
+            "export",
+            "jsonl",
+            "extracted.csv",
+            "--text",
+            ".",
+            "-o",
+            "hf.jsonl",
+        ])
+        .assert()
+        .success();
+    std::fs::create_dir(d.path().join("real")).unwrap();
+    d
+}
+
+fn with_out<'a>(args: &[&'a str], out: &'a str) -> Vec<&'a str> {
+    args.iter()
+        .map(|a| if *a == "OUT" { out } else { a })
+        .collect()
+}
+
+fn assert_still_a_link(link: &Path, target: &str, args: &[&str]) {
+    let meta = std::fs::symlink_metadata(link).unwrap();
+    assert!(
+        meta.file_type().is_symlink(),
+        "{args:?}: the link was replaced by a file"
+    );
+    assert_eq!(
+        std::fs::read_link(link).unwrap(),
+        Path::new(target),
+        "{args:?}"
+    );
+}
+
+#[test]
+fn an_output_named_through_a_symbolic_link_replaces_the_file_it_names() {
+    // Writing used to rename the new file over the link itself: the link became a private
+    // copy and the file it named kept its old content.
+    for args in ONE_FILE_OUTPUTS {
+        let d = workdir_with_links();
+        std::fs::write(d.path().join("real/out"), "old\n").unwrap();
+        std::os::unix::fs::symlink("real/out", d.path().join("link")).unwrap();
+        // a link whose file does not exist yet: the file is made where the link says
+        std::os::unix::fs::symlink("real/new", d.path().join("dangling")).unwrap();
+        for (name, target) in [("link", "real/out"), ("dangling", "real/new")] {
+            let args = with_out(args, name);
+            qc(d.path()).args(&args).assert().success();
+            assert_still_a_link(&d.path().join(name), target, &args);
+            let written = std::fs::read(d.path().join(target)).unwrap();
+            assert!(
+                !written.is_empty() && written != b"old\n",
+                "{args:?}: the linked file did not get the output"
+            );
+        }
+        assert_eq!(common::listing(&d.path().join("real")), ["new", "out"]);
+        assert!(
+            !common::listing(d.path())
+                .iter()
+                .any(|n| n.ends_with(".tmp")),
+            "{args:?}: a temporary file was left"
+        );
+    }
+}
+
+#[test]
+fn a_brat_export_through_a_symbolic_link_fills_the_folder_it_names() {
+    let d = workdir_with_links();
+    std::fs::create_dir(d.path().join("real/empty")).unwrap();
+    std::os::unix::fs::symlink("real/empty", d.path().join("link")).unwrap();
+    std::os::unix::fs::symlink("real/new", d.path().join("dangling")).unwrap();
+    for (name, target) in [("link", "real/empty"), ("dangling", "real/new")] {
+        let args = ["export", "brat", "extracted.csv", "--text", ".", "-o", name];
+        qc(d.path()).args(args).assert().success();
+        assert_still_a_link(&d.path().join(name), target, &args);
+        let files = common::listing(&d.path().join(target));
+        assert!(
+            files.iter().any(|f| f.ends_with(".ann")),
+            "{args:?}: {files:?}"
+        );
+    }
+    assert_eq!(common::listing(&d.path().join("real")), ["empty", "new"]);
+}
+
+#[test]
+fn an_output_that_is_an_input_through_a_symbolic_link_is_refused() {
+    let d = workdir_with_links();
+    std::os::unix::fs::symlink("ana.csv", d.path().join("link-to-ana.csv")).unwrap();
+    std::os::unix::fs::symlink("gold.csv", d.path().join("link-to-gold.csv")).unwrap();
+    std::os::unix::fs::symlink("hf.jsonl", d.path().join("link-to-hf.jsonl")).unwrap();
+    let before = std::fs::read(d.path().join("ana.csv")).unwrap();
+    for args in [
+        &["diff", "ana.csv", "ben.csv", "--merge", "link-to-ana.csv"][..],
+        &["diff", "link-to-ana.csv", "ben.csv", "-o", "ana.csv"],
+        &[
+            "eval",
+            "--gold",
+            "gold.csv",
+            "--pred",
+            "pred.csv",
+            "--errors",
+            "link-to-gold.csv",
+        ],
+        &["import", "jsonl", "hf.jsonl", "-o", "link-to-hf.jsonl"],
+    ] {
+        let files = common::listing(d.path());
+        qc(d.path())
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("is also an input"));
+        assert_eq!(common::listing(d.path()), files, "{args:?}");
+    }
+    assert_eq!(std::fs::read(d.path().join("ana.csv")).unwrap(), before);
+}
+
+#[test]
+fn two_outputs_at_one_place_through_a_symbolic_link_are_refused() {
+    // A link to a file that does not exist yet names that file: the two outputs would still
+    // land at one place.
+    let d = workdir_with_links();
+    std::os::unix::fs::symlink("real/m.csv", d.path().join("dangling")).unwrap();
+    std::fs::write(d.path().join("real/old.csv"), "kept\n").unwrap();
+    std::os::unix::fs::symlink("real/old.csv", d.path().join("link")).unwrap();
+    for args in [
+        &[
+            "diff",
+            "ana.csv",
+            "ben.csv",
+            "--merge",
+            "dangling",
+            "-o",
+            "real/m.csv",
+        ][..],
+        &[
+            "diff",
+            "ana.csv",
+            "ben.csv",
+            "--merge",
+            "real/old.csv",
+            "-o",
+            "link",
+        ],
+        &[
+            "eval",
+            "--gold",
+            "gold.csv",
+            "--pred",
+            "pred.csv",
+            "--errors",
+            "real/m.csv",
+            "-o",
+            "dangling",
+        ],
+    ] {
+        qc(d.path())
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("the same place"));
+        assert_eq!(
+            common::listing(&d.path().join("real")),
+            ["old.csv"],
+            "{args:?}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(d.path().join("real/old.csv")).unwrap(),
+            "kept\n"
+        );
+    }
+}
+
+#[test]
+fn a_per_annotator_file_that_is_the_input_is_refused() {
+    // The annotator's file used to replace the input it was read from.
+    let d = workdir();
+    std::fs::create_dir(d.path().join("by")).unwrap();
+    std::os::unix::fs::symlink("by", d.path().join("link-to-by")).unwrap();
+    std::fs::write(
+        d.path().join("by/ana.jsonl"),
+        r#"{"doc_id":"d","annotator":"ana","text":"He said hi","quotes":[{"start":8,"end":10}]}"#,
+    )
+    .unwrap();
+    let before = std::fs::read(d.path().join("by/ana.jsonl")).unwrap();
+    for out in ["by", "link-to-by"] {
+        qc(d.path())
+            .args(["import", "jsonl", "by/ana.jsonl", "--to", "jsonl"])
+            .args(["--per-annotator", out])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("is also an input"));
+        assert_eq!(common::listing(&d.path().join("by")), ["ana.jsonl"]);
+        assert_eq!(
+            std::fs::read(d.path().join("by/ana.jsonl")).unwrap(),
+            before
+        );
+    }
+}

@@ -91,23 +91,26 @@ pub fn run(args: Args, _g: Global) -> Result<i32> {
 }
 
 /// Writes every file into a fresh folder beside OUTPUT, then renames it into place: a failure
-/// leaves nothing behind.
+/// leaves nothing behind. An OUTPUT that is a symbolic link is filled where it points (renaming
+/// over the link itself would fail, a folder cannot replace a link).
 fn write_brat(
     ds: &schema::Dataset,
     texts: &std::collections::BTreeMap<String, Vec<char>>,
     scheme: brat::Scheme,
     input: &Path,
-    out: &Path,
+    shown: &Path,
 ) -> Result<()> {
+    let target = quotecheck::io::output_target(shown)?;
+    let out = target.as_path();
     if out.exists() {
         let empty = std::fs::read_dir(out)
-            .map_err(|e| Error::io(out, e))?
+            .map_err(|e| Error::io(shown, e))?
             .next()
             .is_none();
         if !empty {
             return Err(Error::usage(format!(
                 "{}: the output folder exists and is not empty; choose a new one",
-                out.display()
+                shown.display()
             )));
         }
     }
@@ -128,7 +131,7 @@ fn write_brat(
     let tmp = tempfile::Builder::new()
         .prefix(".quotecheck-export.")
         .tempdir_in(&parent)
-        .map_err(|e| quotecheck::io::cannot_create_in(out, &parent, e))?;
+        .map_err(|e| quotecheck::io::cannot_create_in(shown, &parent, e))?;
     for (name, body) in &files {
         let p = tmp.path().join(name);
         std::fs::write(&p, body).map_err(|e| Error::io(&p, e))?;
@@ -140,7 +143,7 @@ fn write_brat(
     );
     if let Err(e) = set_mode.and_then(|_| std::fs::rename(&tmp_path, out)) {
         let _ = std::fs::remove_dir_all(&tmp_path);
-        return Err(Error::io(out, e));
+        return Err(Error::io(shown, e));
     }
     quotecheck::io::sync_dir(&parent);
     Ok(())

@@ -240,6 +240,8 @@ pub fn write_per_annotator(
             ));
         }
         let path = dir.join(format!("{who}.{ext}"));
+        // `import jsonl by/ana.jsonl --per-annotator by --to jsonl` would replace its input
+        crate::io::check_not_an_input(Some(&path), [input])?;
         let bytes = schema::write_records(Vec::new(), recs, format, opts)
             .map_err(|e| Error::io(&path, e))?;
         files.push((path, bytes));
