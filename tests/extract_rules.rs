@@ -1172,3 +1172,17 @@ fn owners_of_words_before_a_quotation() {
     let all = Extractor::new(ExtractOptions::default()).extract("doc", t);
     assert!(all.iter().all(|r| r.speaker != "Trump"), "{all:#?}");
 }
+
+/// A name after a speech verb and before an auxiliary is the subject of the reported clause,
+/// not an inverted speaker (`Earnest said Obama has kept …`), so a later `he said` goes to the
+/// one who spoke.
+#[test]
+fn a_reported_subject_is_no_inverted_speaker() {
+    let t = "President Barack Obama opened a fence-mending mission on Wednesday.\n\n\
+             In New York, Obama was raising money for Democrats.\n\n\
+             White House spokesman Josh Earnest said Obama has deliberately kept in close touch \
+             with his supporters.\n\n\
+             \u{201c}I would think that would have some influence on those voters,\u{201d} he \
+             said.";
+    assert_eq!(speaker_of(t, "I would think"), "Josh Earnest");
+}

@@ -677,6 +677,13 @@ fn describes(t: &Tok) -> bool {
 }
 
 /// Words after which a name starts a clause: it is probably its subject.
+/// Auxiliary verbs: after a name they make it the subject of a clause (`said Obama has kept`
+/// reports what Obama did; `said Obama.` names the speaker).
+const AUXILIARIES: &[&str] = &[
+    "is", "are", "was", "were", "has", "have", "had", "does", "did", "will", "would", "can",
+    "could", "should", "might", "must", "shall", "may",
+];
+
 const CLAUSE_OPENERS: &[&str] = &[
     "and", "but", "that", "when", "while", "because", "although", "though", "if", "since", "after",
     "before", "so", "where", "whereas", "until", "once", "as",
@@ -821,7 +828,10 @@ pub(crate) fn mentions_from(
                 ) || CLAUSE_OPENERS.contains(&p.lower.as_str())
             });
             // `said Sanders.` is an inverted speaker; `suggested Trump went` is not the subject
-            let inverted = prev.is_some_and(|p| p.is(lexicon::CUE)) && !verb_follows;
+            let aux_follows =
+                next_tok.is_some_and(|n| AUXILIARIES.contains(&n.lower.as_str()) && !n.cap);
+            let inverted =
+                prev.is_some_and(|p| p.is(lexicon::CUE)) && !verb_follows && !aux_follows;
             let after_comma = prev.is_some_and(|p| p.is_punct(','));
             let subject = !possessive
                 && (first == 0
