@@ -283,6 +283,18 @@ fn bad_input_names_file_line_and_reason_and_writes_nothing() {
             "doccano_duplicate_id.jsonl",
             "doccano_duplicate_id.jsonl:2: span id \"2\" names two different spans (0-3 Speaker, 9-12 Speaker)",
         ),
+        // a quote of another document (or annotator) than its line's: it used to be taken as
+        // the line's without a word
+        (
+            "jsonl",
+            "jsonl_other_doc.jsonl",
+            "jsonl_other_doc.jsonl:2: field `quotes[1].doc_id`: the quote names document \"e\", but its line is document \"d\"",
+        ),
+        (
+            "jsonl",
+            "jsonl_other_annotator.jsonl",
+            "jsonl_other_annotator.jsonl:1: field `quotes[1].annotator`: the quote names annotator \"ben\", but its line is annotator \"ana\"",
+        ),
         // one quote twice: every reader would count it twice
         (
             "jsonl",
@@ -500,4 +512,37 @@ fn a_cue_or_speaker_on_another_quote_s_characters_round_trips() {
     b.speaker_start = Some(12);
     b.speaker_end = Some(15);
     round_trips(text, &[a, b]).unwrap();
+}
+
+#[test]
+fn a_json_lines_quote_may_repeat_its_line_s_document_and_annotator() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("hf.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"doc_id":"d","annotator":"ana","text":"He said hi. She said no.","quotes":["#,
+            r#"{"doc_id":"d","annotator":"ana","start":8,"end":10},"#,
+            r#"{"doc_id":"","annotator":null,"start":21,"end":23}]}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let out = qc()
+        .args(["import", "jsonl"])
+        .arg(&input)
+        .args(["--to", "jsonl"])
+        .assert()
+        .success()
+        .stderr("")
+        .get_output()
+        .stdout
+        .clone();
+    let ds = quotecheck::schema::read_jsonl(&out[..], Path::new("out.jsonl")).unwrap();
+    let got: Vec<(&str, &str, &str)> = ds
+        .records
+        .iter()
+        .map(|r| (r.doc_id.as_str(), r.annotator.as_str(), r.quote.as_str()))
+        .collect();
+    assert_eq!(got, [("d", "ana", "hi"), ("d", "ana", "no")]);
 }

@@ -23,6 +23,9 @@ Formats are described in docs/formats.md. brat input is a folder of <doc>.txt + 
 attributions/ (PolNeAR). When a document has several annotators' files, the first-sorting
 annotator is taken unless --annotator or --per-annotator says otherwise.
 
+jsonl input is one line per document and annotator (doc_id, annotator, text, quotes): a quote
+that names another doc_id or annotator than its line's is refused.
+
 --quotes-only (brat): one row per quoted segment of each text, the same rows with the same ids for
 every annotator; `confirmed` when the annotator made it part of a direct-quote attribution (a
 content piece at least half inside quotation marks), with the source as `reviewed_speaker`;

@@ -70,6 +70,24 @@ pub fn import(path: &Path) -> Result<Collection> {
         }
         for (i, q) in o.array("quotes")?.iter().enumerate() {
             let qo = o.child(q, &format!("quotes[{i}]"))?;
+            // A quote may repeat its line's document and annotator; one that names others
+            // belongs to another line, and taking it as this line's would change its data.
+            for (key, what, line_value) in [
+                ("doc_id", "document", doc.as_str()),
+                ("annotator", "annotator", annotator.as_str()),
+            ] {
+                if let Some(own) = qo.opt_str(key)?
+                    && !own.is_empty()
+                    && own != line_value
+                {
+                    return Err(qo.err(
+                        key,
+                        format!(
+                            "the quote names {what} {own:?}, but its line is {what} {line_value:?}; a line holds the quotes of its own document and annotator"
+                        ),
+                    ));
+                }
+            }
             let mut m = qo.map.clone();
             m.insert("doc_id".into(), doc.clone().into());
             m.insert("annotator".into(), annotator.clone().into());
