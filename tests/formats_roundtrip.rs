@@ -546,3 +546,108 @@ fn a_json_lines_quote_may_repeat_its_line_s_document_and_annotator() {
         .collect();
     assert_eq!(got, [("d", "ana", "hi"), ("d", "ana", "no")]);
 }
+
+#[test]
+fn a_quotecheck_object_that_contradicts_its_span_or_document_is_refused() {
+    // Such a field used to become an extra column of the same name: the output had two
+    // `doc_id` (or `start` …) columns, which every reader refuses.
+    // (the JSON Lines format has no such object: its quotes hold the schema's fields)
+    for (format, ext) in ALL.into_iter().filter(|(f, _)| *f != "jsonl") {
+        for (key, value) in [
+            ("doc_id", r#""other""#),
+            ("start", "3"),
+            ("kind", r#""mixed""#),
+        ] {
+            if format != "brat" && key == "kind" {
+                // kind travels in the object itself there
+                continue;
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let exported = dir.path().join(if ext.is_empty() {
+                "out".into()
+            } else {
+                format!("out.{ext}")
+            });
+            qc().args(["export", format])
+                .arg(fixture("extracted.csv"))
+                .arg("--text")
+                .arg(fixture("texts"))
+                .arg("-o")
+                .arg(&exported)
+                .assert()
+                .success();
+            let (file, open) = if format == "brat" {
+                (exported.join("council.ann"), "AnnotatorNotes T1\t{")
+            } else if format == "labelstudio" {
+                (exported.clone(), "\"quotecheck\": {")
+            } else {
+                (exported.clone(), "\"quotecheck\":{")
+            };
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert!(text.contains(open), "{format}: {open:?} not in the export");
+            std::fs::write(
+                &file,
+                text.replacen(open, &format!("{open}\"{key}\":{value},"), 1),
+            )
+            .unwrap();
+            let out = dir.path().join("back.csv");
+            qc().args(["import", format])
+                .arg(&exported)
+                .arg("-o")
+                .arg(&out)
+                .assert()
+                .code(2)
+                .stderr(
+                    predicate::str::contains(format!("field `quotecheck.{key}`"))
+                        .and(predicate::str::contains(value.trim_matches('"')))
+                        .and(predicate::str::contains(
+                            file.file_name().unwrap().to_str().unwrap(),
+                        )),
+                );
+            assert!(!out.exists(), "{format} {key}");
+        }
+    }
+}
+
+#[test]
+fn a_quotecheck_object_may_repeat_what_its_span_and_document_say() {
+    for (format, ext) in ALL
+        .into_iter()
+        .filter(|(f, _)| !["brat", "jsonl"].contains(f))
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let exported = dir.path().join(format!("out.{ext}"));
+        qc().args(["export", format])
+            .arg(fixture("extracted.csv"))
+            .arg("--text")
+            .arg(fixture("texts"))
+            .arg("-o")
+            .arg(&exported)
+            .assert()
+            .success();
+        let open = if format == "labelstudio" {
+            "\"quotecheck\": {"
+        } else {
+            "\"quotecheck\":{"
+        };
+        let text = std::fs::read_to_string(&exported).unwrap();
+        // every quote of the fixture is of document council
+        let same = r#""doc_id":"council","schema_version":1,"extra":{"doc_id":"council"},"#;
+        std::fs::write(&exported, text.replacen(open, &format!("{open}{same}"), 1)).unwrap();
+        let out = dir.path().join("back.csv");
+        qc().args(["import", format])
+            .arg(&exported)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        let header = std::fs::read_to_string(&out).unwrap();
+        let header = header.lines().next().unwrap();
+        assert_eq!(header.matches("doc_id").count(), 1, "{format}: {header}");
+        assert_eq!(
+            header.matches("schema_version").count(),
+            1,
+            "{format}: {header}"
+        );
+    }
+}

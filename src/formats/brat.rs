@@ -75,6 +75,8 @@ pub struct Attribute {
 pub struct Note {
     pub target: String,
     pub text: String,
+    /// The line of the `.ann` file it is on.
+    pub line: u64,
 }
 
 /// One parsed `.ann` file.
@@ -312,6 +314,7 @@ pub fn parse_ann(path: &Path, src: &str, text: &[char]) -> Result<AnnFile> {
                 ann.notes.push(Note {
                     target: items[1].to_string(),
                     text: note.to_string(),
+                    line: lineno,
                 });
             }
             // Normalisations and equivalences carry nothing the schema holds.
@@ -629,7 +632,9 @@ fn apply_annotations(ann: &AnnFile, anchor: &str, r: &mut QuoteRecord, path: &Pa
                 // A note written by quotecheck holds the context as it was.
                 r.context.clear();
                 r.context_start = None;
-                apply_note_fields(r, &m)
+                apply_note_fields(r, &m).map_err(|(field, msg)| {
+                    Error::input(Location::file(path).line(n.line).field(field), msg)
+                })?
             }
             _ => {
                 if !r.note.is_empty() {
@@ -693,11 +698,33 @@ pub(crate) fn note_fields(r: &QuoteRecord, skip_extra: &[&str]) -> Map<String, V
 }
 
 /// Sets the fields named in a note object (the inverse of [`note_fields`]).
-pub(crate) fn apply_note_fields(r: &mut QuoteRecord, m: &Map<String, Value>) {
+///
+/// A column the record takes from its span or document (`doc_id`, `start`, `kind` …) may be
+/// repeated, but one that says otherwise is refused with the field it is in
+/// (`quotecheck.doc_id`): kept as an extra column it would give the output two columns of one
+/// name, which no reader accepts.
+pub(crate) fn apply_note_fields(
+    r: &mut QuoteRecord,
+    m: &Map<String, Value>,
+) -> std::result::Result<(), (String, String)> {
     let s = |v: &Value| match v {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
         other => other.to_string(),
+    };
+    let agrees = |r: &QuoteRecord, field: String, k: &str, v: &Value| {
+        let own = r.cell(k).unwrap_or_default();
+        if own == s(v) {
+            Ok(())
+        } else {
+            Err((
+                field,
+                format!(
+                    "says {k} is {:?}, but the quote's {k} is {own:?}; remove it or make it agree",
+                    s(v)
+                ),
+            ))
+        }
     };
     for (k, v) in m {
         match k.as_str() {
@@ -722,17 +749,28 @@ pub(crate) fn apply_note_fields(r: &mut QuoteRecord, m: &Map<String, Value>) {
                     .unwrap_or_default()
             }
             "context_start" => r.context_start = v.as_u64().map(|x| x as usize),
-            "extra" => {
-                if let Some(o) = v.as_object() {
-                    for (ek, ev) in o {
-                        set_extra(r, ek, s(ev));
-                    }
-                }
+            // after every other field, which it must agree with
+            "extra" => {}
+            other if crate::schema::COLUMNS.contains(&other) => {
+                agrees(r, format!("{NOTE_OBJECT}.{other}"), other, v)?
             }
             other => set_extra(r, other, s(v)),
         }
     }
+    if let Some(o) = m.get("extra").and_then(Value::as_object) {
+        for (ek, ev) in o {
+            if crate::schema::COLUMNS.contains(&ek.as_str()) {
+                agrees(r, format!("{NOTE_OBJECT}.extra.{ek}"), ek, ev)?;
+            } else {
+                set_extra(r, ek, s(ev));
+            }
+        }
+    }
+    Ok(())
 }
+
+/// The name of the object that carries a quote's other fields, in messages.
+const NOTE_OBJECT: &str = "quotecheck";
 
 /// Reads a brat input into records (and the texts of its documents).
 pub fn import(input: &Path, opts: &ImportOptions) -> Result<Collection> {

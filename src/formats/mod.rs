@@ -489,13 +489,15 @@ pub fn structure(rec: &QuoteRecord, line: u64, text: &[char], input: &Path) -> R
 
 /// The inverse of [`structure`]: a record from spans in a document. Without `meta` (data made by
 /// another tool) the kind is judged from the quotation marks and the context is the paragraph.
+/// A `meta` field that contradicts the span or the document is an error: the field it is in
+/// and the message.
 pub fn rebuild(
     doc_id: &str,
     annotator: &str,
     text: &[char],
     st: &Structured,
     has_meta: bool,
-) -> QuoteRecord {
+) -> std::result::Result<QuoteRecord, (String, String)> {
     let n = text.len();
     let at = |s: Span| -> String { text[s.0.min(n)..s.1.min(n)].iter().collect() };
     let (start, end) = st.quote;
@@ -548,7 +550,7 @@ pub fn rebuild(
                 }
             }
         }
-        brat::apply_note_fields(&mut r, &m);
+        brat::apply_note_fields(&mut r, &m)?;
         // `extra` keys come after the span columns set above; keep file order stable.
     } else {
         let mask = quoted::quoted_mask(text);
@@ -564,7 +566,7 @@ pub fn rebuild(
         r.context = c;
         r.context_start = Some(cs);
     }
-    r
+    Ok(r)
 }
 
 /// Records grouped by document and annotator, in the order of first appearance, each with the
@@ -807,7 +809,11 @@ pub fn records_from_spans(
             cue: linked(&[LABEL_CUE]),
             meta: q.meta.clone().unwrap_or_default(),
         };
-        out.push(rebuild(doc_id, annotator, text, &st, q.meta.is_some()));
+        let r =
+            rebuild(doc_id, annotator, text, &st, q.meta.is_some()).map_err(|(field, msg)| {
+                Error::input(Location::file(input).line(line).field(field), msg)
+            })?;
+        out.push(r);
     }
     out.sort_by_key(|r| (r.start, r.end));
     Ok(out)
