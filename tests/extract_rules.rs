@@ -1186,3 +1186,32 @@ fn a_reported_subject_is_no_inverted_speaker() {
              said.";
     assert_eq!(speaker_of(t, "I would think"), "Josh Earnest");
 }
+
+/// A described speaker with a complement (`A source familiar with the matter`, `An official
+/// close to Governor Christie`, `One aide traveling with Trump`) is the whole described phrase,
+/// not the name in its complement; a leading determiner is lowercased like `the` and `a`.
+#[test]
+fn described_speakers_with_a_complement() {
+    let t = "A source familiar with the matter said, \"We are done here.\"\n\n\
+             Another intelligence source speaking to Fox News said, \"The agents are \
+             investigating.\"\n\n\
+             An official close to Governor Christie said, \"He will not run.\"\n\n\
+             One aide traveling with Trump told reporters, \"It is over.\"";
+    let rows = extract(t);
+    assert_eq!(
+        quote(&rows, "We are done").speaker,
+        "a source familiar with the matter"
+    );
+    assert_eq!(
+        quote(&rows, "The agents").speaker,
+        "another intelligence source speaking to Fox News"
+    );
+    assert_eq!(
+        quote(&rows, "He will not").speaker,
+        "an official close to Governor Christie"
+    );
+    assert_eq!(
+        quote(&rows, "It is over").speaker,
+        "one aide traveling with Trump"
+    );
+}

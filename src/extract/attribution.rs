@@ -439,6 +439,25 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
         return Some((a, b));
     }
     let (s, e) = phrase?;
+    // `A source familiar with the matter said`, `An official close to Christie said`, `One
+    // aide traveling with Trump told`: the phrase after a describing adjective or participle
+    // and its preposition is its complement; the speaker is the described phrase, whole
+    if s >= lo + 3
+        && matches!(
+            toks[s - 1].lower.as_str(),
+            "with" | "to" | "for" | "on" | "in" | "at" | "from"
+        )
+        && post_modifier(&toks[s - 2])
+    {
+        // (the described phrase: a determiner and up to three describing words)
+        let mut os = s - 2;
+        while os > lo && s - 2 - os < 3 && is_descriptor(&toks[os - 1]) {
+            os -= 1;
+        }
+        if os < s - 2 && os > lo && (is_det(&toks[os - 1]) || is_quant(&toks[os - 1])) {
+            return Some((os - 1, e));
+        }
+    }
     // `The sign on the gate read`: the object of a locative preposition is not the subject;
     // the phrase before it is (affiliations such as `a fellow at Brookings` stay whole)
     if s > lo + 1
@@ -451,6 +470,30 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
         return Some(outer);
     }
     Some((s, e))
+}
+
+/// An adjective or participle that describes the noun before it, with a complement after
+/// (`familiar with`, `close to`, `speaking to`).
+fn post_modifier(t: &Tok) -> bool {
+    t.kind == TK::Word
+        && !t.cap
+        && (matches!(
+            t.lower.as_str(),
+            "familiar"
+                | "close"
+                | "closest"
+                | "loyal"
+                | "allied"
+                | "tied"
+                | "linked"
+                | "connected"
+                | "opposed"
+                | "friendly"
+                | "sympathetic"
+                | "knowledgeable"
+                | "briefed"
+                | "involved"
+        ) || (t.lower.len() > 5 && t.lower.ends_with("ing") && t.lower != "according"))
 }
 
 /// A party and state tag after a politician's name (`R-S.C.`, `D-Ill.`, `I-Vt`).

@@ -247,7 +247,7 @@ pub fn from_phrase(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<Spe
         .is_some_and(|t| matches!(t.lower.as_str(), "a" | "an" | "one" | "another"))
         && toks[lo + 1..hi]
             .iter()
-            .position(|t| matches!(t.lower.as_str(), "at" | "of" | "from" | "with"))
+            .position(|t| matches!(t.lower.as_str(), "at" | "of" | "from" | "with" | "to"))
             .is_some_and(|p| {
                 p > 0
                     && toks[lo + 1..lo + 1 + p]
@@ -320,10 +320,13 @@ pub fn from_phrase(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<Spe
         return None;
     }
     let mut name = text[mention.0..mention.1].to_string();
-    if let Some(rest) = name.strip_prefix("The ") {
-        name = format!("the {rest}");
-    } else if let Some(rest) = name.strip_prefix("A ") {
-        name = format!("a {rest}");
+    // (`One aide`, `An official`: any leading determiner, as `the` and `a`)
+    if det_led
+        && words[0].cap
+        && let Some(first) = name.get(..1)
+        && first.bytes().all(|b| b.is_ascii_uppercase())
+    {
+        name = format!("{}{}", first.to_ascii_lowercase(), &name[1..]);
     }
     let plural = words
         .last()
