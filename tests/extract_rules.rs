@@ -1215,3 +1215,16 @@ fn described_speakers_with_a_complement() {
         "one aide traveling with Trump"
     );
 }
+
+/// A quotation opening the paragraph after a report goes to the report's main clause, not to a
+/// cue verb deep in a subordinate clause (`even those who did so before the campaign began`).
+#[test]
+fn the_previous_report_is_its_main_clause() {
+    let t = "Douglas Schoen is a pollster.\n\n\
+             Schoen elaborated in an editorial piece for The Wall Street Journal that \
+             superdelegates pledged to Clinton, even those who did so before the campaign began, \
+             may reconsider.\n\n\
+             \u{201c}A Sanders win in California would powerfully underscore Mrs. Clinton\u{2019}s \
+             weakness as a candidate.\u{201d}";
+    assert_eq!(speaker_of(t, "A Sanders win"), "Douglas Schoen");
+}

@@ -2147,7 +2147,17 @@ impl<'a> Doc<'a> {
                     let toks = self.tokens(prev_s.start, prev_s.end);
                     if !toks.iter().any(|t| t.kind == TK::Mark) {
                         let named_subject_ok = same_para || prev_para_colon;
-                        let hit = match_clause(&toks)
+                        // the report of the main clause (`Schoen elaborated … that delegates,
+                        // even those who did so before the campaign began, may reconsider`)
+                        let main = sentence_subject(&toks).and_then(|(s, e)| {
+                            let mut c = e;
+                            while toks.get(c).is_some_and(|t| t.is(lexicon::ADVERB) && !t.cap) {
+                                c += 1;
+                            }
+                            toks.get(c).is_some_and(is_cue).then_some((s, e, c))
+                        });
+                        let hit = main
+                            .or_else(|| match_clause(&toks))
                             .map(|(s, e, c)| (s, e, cue_text(&toks, c)))
                             .or_else(|| {
                                 if !named_subject_ok {
