@@ -1,19 +1,17 @@
 //! `quotecheck diff` through the real binary: report formats (golden files), the merged file,
 //! and every kind of bad input.
 
-use assert_cmd::Command;
+use std::path::Path;
+
 use predicates::prelude::*;
+
+mod common;
+use common::{on_a_terminal, qc, qc_in};
 
 const DIR: &str = "tests/fixtures/diff";
 
-fn qc() -> Command {
-    let mut c = Command::cargo_bin("quotecheck").unwrap();
-    c.current_dir(DIR);
-    c
-}
-
 fn stdout_of(args: &[&str]) -> String {
-    let out = qc().args(args).output().unwrap();
+    let out = qc_in(DIR).args(args).output().unwrap();
     assert!(
         out.status.success(),
         "{args:?}: {}",
@@ -144,7 +142,8 @@ fn surname_mode_agrees_on_kerry_and_john_kerry() {
 fn merged_file_for_adjudication() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("merged.csv");
-    qc().args(THREE)
+    qc_in(DIR)
+        .args(THREE)
         .args(["--merge", out.to_str().unwrap(), "--format", "json", "-o"])
         .arg(dir.path().join("r.json"))
         .assert()
@@ -196,7 +195,7 @@ fn merged_file_is_the_same_from_json_lines_or_standard_input() {
     let dir = tempfile::tempdir().unwrap();
     let merged = |inputs: &[String], stdin: Option<Vec<u8>>| {
         let out = dir.path().join("merged.csv");
-        let mut c = qc();
+        let mut c = qc_in(DIR);
         c.arg("diff")
             .args(inputs)
             .args(["--names", "ana,ben,cy", "--merge", out.to_str().unwrap()])
@@ -238,16 +237,19 @@ fn names_override_and_fail_under() {
     ]);
     let v: serde_json::Value = serde_json::from_str(&s).unwrap();
     assert_eq!(v["annotators"][1]["name"], "y");
-    qc().args(["diff", "ana.csv", "ben.csv", "--fail-under", "0.99"])
+    qc_in(DIR)
+        .args(["diff", "ana.csv", "ben.csv", "--fail-under", "0.99"])
         .assert()
         .code(1);
-    qc().args(["diff", "ana.csv", "ben.csv", "--fail-under", "0.1"])
+    qc_in(DIR)
+        .args(["diff", "ana.csv", "ben.csv", "--fail-under", "0.1"])
         .assert()
         .code(0);
 }
 
 fn bad(args: &[&str], msg: &str) {
-    qc().args(args)
+    qc_in(DIR)
+        .args(args)
         .assert()
         .code(2)
         .stdout("")
@@ -295,7 +297,8 @@ fn bad_inputs_exit_2_with_file_and_line() {
 fn bad_input_writes_no_merged_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("m.csv");
-    qc().args(["diff", "ana.csv", "dup_id.csv", "--merge"])
+    qc_in(DIR)
+        .args(["diff", "ana.csv", "dup_id.csv", "--merge"])
         .arg(&out)
         .assert()
         .code(2);
@@ -335,41 +338,11 @@ fn documents_without_answers_come_after_those_with_the_least_agreement() {
     assert!(a < b, "{md}");
 }
 
-/// Runs `quotecheck ARGS` (in the fixture folder) with its standard output on a
-/// pseudo-terminal made by `script` (util-linux) and returns what reached the terminal, or
-/// `None` when `script` is not installed.
-fn on_a_terminal(args: &str, env: &[(&str, &str)]) -> Option<Vec<u8>> {
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: `script` (util-linux) is not installed");
-        return None;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("typescript");
-    let bin = assert_cmd::cargo::cargo_bin("quotecheck");
-    let cmd = format!("'{}' {args}", bin.display());
-    let mut c = std::process::Command::new("script");
-    c.args(["-q", "-e", "-c", &cmd])
-        .arg(&log)
-        .current_dir(DIR)
-        .env_remove("NO_COLOR")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null());
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    assert!(c.status().unwrap().success(), "{args}");
-    Some(std::fs::read(&log).unwrap())
-}
-
 #[test]
 fn terminal_report_on_a_terminal_is_coloured_not_shown_as_escape_codes() {
     // The report's own colours reach the terminal as colours; the escape sequence inside a
     // speaker name still arrives neutralised.
-    let Some(raw) = on_a_terminal("diff escape_ana.csv escape_ben.csv", &[]) else {
+    let Some(raw) = on_a_terminal(Path::new(DIR), "diff escape_ana.csv escape_ben.csv", &[]) else {
         return;
     };
     let text = String::from_utf8_lossy(&raw);
@@ -383,8 +356,11 @@ fn terminal_report_on_a_terminal_is_coloured_not_shown_as_escape_codes() {
     );
 
     // NO_COLOR: plain text, nothing for the terminal to interpret
-    let Some(raw) = on_a_terminal("diff escape_ana.csv escape_ben.csv", &[("NO_COLOR", "1")])
-    else {
+    let Some(raw) = on_a_terminal(
+        Path::new(DIR),
+        "diff escape_ana.csv escape_ben.csv",
+        &[("NO_COLOR", "1")],
+    ) else {
         return;
     };
     let text = String::from_utf8_lossy(&raw);
@@ -395,7 +371,7 @@ fn terminal_report_on_a_terminal_is_coloured_not_shown_as_escape_codes() {
 #[test]
 fn warnings_and_error_messages_neutralise_escape_sequences() {
     // An annotator name from the file in a warning
-    let out = qc()
+    let out = qc_in(DIR)
         .args(["diff", "escape_annotators.csv", "escape_ben.csv"])
         .output()
         .unwrap();
@@ -414,12 +390,7 @@ fn warnings_and_error_messages_neutralise_escape_sequences() {
         vec![named.clone(), format!("{DIR}/ben.csv").into()],
         vec![format!("{DIR}/ana.csv").into(), missing.clone()],
     ] {
-        let out = Command::cargo_bin("quotecheck")
-            .unwrap()
-            .arg("diff")
-            .args(&args)
-            .output()
-            .unwrap();
+        let out = qc().arg("diff").args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2));
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("␛"), "{err}");

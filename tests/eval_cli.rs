@@ -1,19 +1,9 @@
 //! `quotecheck eval` through the real binary.
 
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn qc() -> Command {
-    Command::cargo_bin("quotecheck").unwrap()
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+mod common;
+use common::{fixture, qc};
 
 fn eval_json(extra: &[&str]) -> serde_json::Value {
     let out = qc()

@@ -2,19 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use quotecheck::schema;
 
-fn qc() -> Command {
-    Command::cargo_bin("quotecheck").unwrap()
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/extract")
-        .join(name)
-}
+mod common;
+use common::{fixture, on_a_terminal, qc};
 
 fn articles() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/articles")
@@ -92,7 +84,7 @@ fn stdin_to_stdout() {
 fn jsonl_output_has_the_same_fields() {
     let out = qc()
         .args(["extract", "--format", "jsonl"])
-        .arg(fixture("good.jsonl"))
+        .arg(fixture("extract/good.jsonl"))
         .assert()
         .success();
     let bytes = out.get_output().stdout.clone();
@@ -111,7 +103,7 @@ fn jsonl_output_has_the_same_fields() {
 fn jsonl_custom_fields() {
     let out = qc()
         .args(["extract", "--text-field", "body", "--id-field", "url"])
-        .arg(fixture("custom_fields.jsonl"))
+        .arg(fixture("extract/custom_fields.jsonl"))
         .assert()
         .success();
     let ds = read_csv_bytes(&out.get_output().stdout);
@@ -123,7 +115,7 @@ fn output_format_follows_extension() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("q.jsonl");
     qc().arg("extract")
-        .arg(fixture("good.jsonl"))
+        .arg(fixture("extract/good.jsonl"))
         .arg("-o")
         .arg(&out)
         .assert()
@@ -159,7 +151,7 @@ fn assert_bad_input(input: &Path, extra: &[&str], expect: &[&str]) {
 #[test]
 fn invalid_utf8_is_reported_with_line() {
     assert_bad_input(
-        &fixture("invalid_utf8.txt"),
+        &fixture("extract/invalid_utf8.txt"),
         &[],
         &["invalid_utf8.txt:2:", "invalid UTF-8"],
     );
@@ -167,13 +159,17 @@ fn invalid_utf8_is_reported_with_line() {
 
 #[test]
 fn empty_file_is_reported() {
-    assert_bad_input(&fixture("empty.txt"), &[], &["empty.txt", "empty file"]);
+    assert_bad_input(
+        &fixture("extract/empty.txt"),
+        &[],
+        &["empty.txt", "empty file"],
+    );
 }
 
 #[test]
 fn binary_file_is_reported() {
     assert_bad_input(
-        &fixture("binary.txt"),
+        &fixture("extract/binary.txt"),
         &[],
         &["binary.txt:1:", "binary file"],
     );
@@ -182,7 +178,7 @@ fn binary_file_is_reported() {
 #[test]
 fn bad_jsonl_line_is_reported() {
     assert_bad_input(
-        &fixture("bad_line.jsonl"),
+        &fixture("extract/bad_line.jsonl"),
         &[],
         &["bad_line.jsonl:2:", "not valid JSON"],
     );
@@ -191,7 +187,7 @@ fn bad_jsonl_line_is_reported() {
 #[test]
 fn jsonl_without_text_field_is_reported() {
     assert_bad_input(
-        &fixture("missing_text.jsonl"),
+        &fixture("extract/missing_text.jsonl"),
         &[],
         &["missing_text.jsonl:2: field `text`", "--text-field"],
     );
@@ -200,7 +196,7 @@ fn jsonl_without_text_field_is_reported() {
 #[test]
 fn duplicate_document_ids_are_reported() {
     assert_bad_input(
-        &fixture("duplicate_id.jsonl"),
+        &fixture("extract/duplicate_id.jsonl"),
         &[],
         &["duplicate_id.jsonl:2", "duplicate document id"],
     );
@@ -209,7 +205,7 @@ fn duplicate_document_ids_are_reported() {
 #[test]
 fn folder_without_text_files_is_reported() {
     assert_bad_input(
-        &fixture("no_text_files"),
+        &fixture("extract/no_text_files"),
         &[],
         &["no_text_files", "no text files"],
     );
@@ -218,7 +214,7 @@ fn folder_without_text_files_is_reported() {
 #[test]
 fn unreadable_path_is_reported() {
     assert_bad_input(
-        &fixture("does_not_exist.txt"),
+        &fixture("extract/does_not_exist.txt"),
         &[],
         &["does_not_exist.txt", "No such file"],
     );
@@ -232,7 +228,7 @@ fn error_in_a_later_document_leaves_no_output() {
     let out = dir.path().join("out.csv");
     qc().arg("extract")
         .arg(articles().join("001_river_bridge.txt"))
-        .arg(fixture("invalid_utf8.txt"))
+        .arg(fixture("extract/invalid_utf8.txt"))
         .arg("-o")
         .arg(&out)
         .assert()
@@ -312,31 +308,9 @@ fn help_has_examples_and_exit_codes() {
 fn escape_sequences_never_reach_a_terminal_raw() {
     // stdout is a pseudo-terminal made by `script` (util-linux): the CSV of an article holding
     // an escape sequence must arrive neutralised
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: `script` (util-linux) is not installed");
+    let Some(raw) = on_a_terminal(&articles(), "extract 004_council_hack.txt", &[]) else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("typescript");
-    let bin = assert_cmd::cargo::cargo_bin("quotecheck");
-    let cmd = format!(
-        "'{}' extract '{}'",
-        bin.display(),
-        articles().join("004_council_hack.txt").display()
-    );
-    let status = std::process::Command::new("script")
-        .args(["-q", "-e", "-c", &cmd])
-        .arg(&log)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let raw = std::fs::read(&log).unwrap();
+    };
     let text = String::from_utf8_lossy(&raw);
     assert!(text.contains("␛[31mYOU HAVE BEEN WARNED"), "{text}");
     assert!(!raw.contains(&0x1b), "a raw ESC reached the terminal");

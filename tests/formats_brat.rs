@@ -1,20 +1,12 @@
 //! `quotecheck import brat` and `export brat` through the real binary.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use quotecheck::schema::{self, Status};
 
-fn qc() -> Command {
-    Command::cargo_bin("quotecheck").unwrap()
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/formats/brat")
-        .join(name)
-}
+mod common;
+use common::{fixture, qc};
 
 fn read(p: &Path) -> Vec<schema::QuoteRecord> {
     schema::read_path(p).unwrap().records
@@ -25,7 +17,7 @@ fn attributions_import_with_discontinuous_spans() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("ana.csv");
     qc().args(["import", "brat"])
-        .arg(fixture("multi"))
+        .arg(fixture("formats/brat/multi"))
         .args(["--annotator", "ana", "-o"])
         .arg(&out)
         .assert()
@@ -49,7 +41,7 @@ fn attributions_import_with_discontinuous_spans() {
 #[test]
 fn first_annotator_is_taken_by_default_with_a_warning() {
     qc().args(["import", "brat"])
-        .arg(fixture("multi"))
+        .arg(fixture("formats/brat/multi"))
         .assert()
         .success()
         .stderr(predicate::str::contains("first-sorting annotator"))
@@ -62,7 +54,7 @@ fn quotes_only_per_annotator_gives_the_same_rows_to_everyone() {
     let dir = tempfile::tempdir().unwrap();
     let outdir = dir.path().join("by");
     qc().args(["import", "brat"])
-        .arg(fixture("multi"))
+        .arg(fixture("formats/brat/multi"))
         .args(["--quotes-only", "--per-annotator"])
         .arg(&outdir)
         .assert()
@@ -116,7 +108,7 @@ fn an_annotator_without_a_document_is_missing_there_not_rejecting() {
         ("council.txt", "other.txt"),
         ("council_ana.ann", "other_ana.ann"),
     ] {
-        std::fs::copy(fixture("multi").join(from), docs.join(to)).unwrap();
+        std::fs::copy(fixture("formats/brat/multi").join(from), docs.join(to)).unwrap();
     }
     let by = dir.path().join("by");
     qc().args(["import", "brat"])
@@ -169,7 +161,7 @@ fn bad_input_names_file_line_and_reason() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out.csv");
         qc().args(["import", "brat"])
-            .arg(fixture(dir))
+            .arg(fixture("formats/brat").join(dir))
             .arg("-o")
             .arg(&out)
             .assert()

@@ -3,21 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use proptest::prelude::*;
 use quotecheck::formats::{self, FormatName, ImportOptions};
 use quotecheck::schema::{self, Kind, QuoteRecord, Status};
 
-fn qc() -> Command {
-    Command::cargo_bin("quotecheck").unwrap()
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/formats")
-        .join(name)
-}
+mod common;
+use common::{fixture, qc};
 
 const ALL: [(&str, &str); 5] = [
     ("brat", ""),
@@ -56,7 +48,7 @@ fn export_import(format: &str, ext: &str, input: &Path, dir: &Path) -> Vec<Quote
     qc().args(["export", format])
         .arg(input)
         .arg("--text")
-        .arg(fixture("texts"))
+        .arg(fixture("formats/texts"))
         .arg("-o")
         .arg(&out)
         .assert()
@@ -77,7 +69,7 @@ fn export_import(format: &str, ext: &str, input: &Path, dir: &Path) -> Vec<Quote
 
 #[test]
 fn every_format_round_trips_the_fixture_through_the_binary() {
-    let input = fixture("council.csv");
+    let input = fixture("formats/council.csv");
     let want = canon(schema::read_path(&input).unwrap().records);
     let dir = tempfile::tempdir().unwrap();
     for (format, ext) in ALL {
@@ -91,7 +83,7 @@ fn every_format_round_trips_the_fixture_through_the_binary() {
 /// schema's own columns, not add a second `cue` column.
 #[test]
 fn extracted_rows_with_cues_without_spans_round_trip_through_every_format() {
-    let input = fixture("extracted.csv");
+    let input = fixture("formats/extracted.csv");
     let want = canon(schema::read_path(&input).unwrap().records);
     assert!(want.iter().all(|r| !r.cue.is_empty()));
     let dir = tempfile::tempdir().unwrap();
@@ -104,7 +96,7 @@ fn extracted_rows_with_cues_without_spans_round_trip_through_every_format() {
         qc().args(["export", "brat"])
             .arg(&input)
             .args(["--scheme", scheme, "--text"])
-            .arg(fixture("texts"))
+            .arg(fixture("formats/texts"))
             .arg("-o")
             .arg(&out)
             .assert()
@@ -130,14 +122,14 @@ fn extracted_rows_with_cues_without_spans_round_trip_through_every_format() {
 
 #[test]
 fn brat_attribution_scheme_round_trips() {
-    let input = fixture("council.csv");
+    let input = fixture("formats/council.csv");
     let want = canon(schema::read_path(&input).unwrap().records);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("b");
     qc().args(["export", "brat"])
         .arg(&input)
         .args(["--scheme", "attribution", "--text"])
-        .arg(fixture("texts"))
+        .arg(fixture("formats/texts"))
         .arg("-o")
         .arg(&out)
         .assert()
@@ -158,9 +150,9 @@ fn golden(format: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     qc().args(["export", format])
-        .arg(fixture("council.csv"))
+        .arg(fixture("formats/council.csv"))
         .arg("--text")
-        .arg(fixture("texts"))
+        .arg(fixture("formats/texts"))
         .arg("-o")
         .arg(&out)
         .assert()
@@ -209,7 +201,7 @@ fn golden_jsonl() {
 
 #[test]
 fn text_and_annotator_survive_every_export() {
-    let text = std::fs::read_to_string(fixture("texts/council.txt")).unwrap();
+    let text = std::fs::read_to_string(fixture("formats/texts/council.txt")).unwrap();
     for (format, _) in ALL {
         let out = golden(format);
         for who in ["ana", "ben"] {
@@ -229,7 +221,7 @@ fn export_without_text_rebuilds_it_and_warns() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("o.jsonl");
     qc().args(["export", "jsonl"])
-        .arg(fixture("council.csv"))
+        .arg(fixture("formats/council.csv"))
         .arg("-o")
         .arg(&out)
         .assert()
@@ -311,7 +303,7 @@ fn bad_input_names_file_line_and_reason_and_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out.csv");
         qc().args(["import", format])
-            .arg(fixture("bad").join(file))
+            .arg(fixture("formats/bad").join(file))
             .arg("-o")
             .arg(&out)
             .assert()
@@ -331,7 +323,7 @@ fn export_of_a_quote_that_is_not_the_text_fails_cleanly() {
         qc().args(["export", format])
             .arg(&bad)
             .arg("--text")
-            .arg(fixture("texts"))
+            .arg(fixture("formats/texts"))
             .arg("-o")
             .arg(&out)
             .assert()
@@ -569,9 +561,9 @@ fn a_quotecheck_object_that_contradicts_its_span_or_document_is_refused() {
                 format!("out.{ext}")
             });
             qc().args(["export", format])
-                .arg(fixture("extracted.csv"))
+                .arg(fixture("formats/extracted.csv"))
                 .arg("--text")
-                .arg(fixture("texts"))
+                .arg(fixture("formats/texts"))
                 .arg("-o")
                 .arg(&exported)
                 .assert()
@@ -618,9 +610,9 @@ fn a_quotecheck_object_may_repeat_what_its_span_and_document_say() {
         let dir = tempfile::tempdir().unwrap();
         let exported = dir.path().join(format!("out.{ext}"));
         qc().args(["export", format])
-            .arg(fixture("extracted.csv"))
+            .arg(fixture("formats/extracted.csv"))
             .arg("--text")
-            .arg(fixture("texts"))
+            .arg(fixture("formats/texts"))
             .arg("-o")
             .arg(&exported)
             .assert()

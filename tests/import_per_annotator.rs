@@ -1,20 +1,12 @@
 //! `quotecheck import --per-annotator` through the real binary: a failing import leaves
 //! nothing behind.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn qc() -> Command {
-    Command::cargo_bin("quotecheck").unwrap()
-}
-
-fn bad(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/formats/bad")
-        .join(name)
-}
+mod common;
+use common::{fixture, qc};
 
 /// Every entry under `dir`, sorted, as paths relative to it.
 fn tree(dir: &Path) -> Vec<String> {
@@ -38,7 +30,7 @@ fn an_unusable_annotator_id_is_refused_before_the_folder_is_made() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("by/annotator");
     qc().args(["import", "jsonl"])
-        .arg(bad("per_annotator_bad_id.jsonl"))
+        .arg(fixture("formats/bad/per_annotator_bad_id.jsonl"))
         .arg("--per-annotator")
         .arg(&out)
         .assert()
@@ -55,7 +47,7 @@ fn a_failed_write_removes_the_folder_and_files_it_made() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("by/annotator");
     qc().args(["import", "jsonl"])
-        .arg(bad("per_annotator_long_id.jsonl"))
+        .arg(fixture("formats/bad/per_annotator_long_id.jsonl"))
         .arg("--per-annotator")
         .arg(&out)
         .assert()
@@ -71,7 +63,7 @@ fn a_failed_write_into_an_existing_folder_keeps_what_was_there() {
     std::fs::create_dir_all(out.join("ben.csv")).unwrap();
     std::fs::write(out.join("ben.csv/keep.txt"), "mine").unwrap();
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
-    let ok = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats/brat/multi");
+    let ok = fixture("formats/brat/multi");
     qc().args(["import", "brat"])
         .arg(&ok)
         .args(["--quotes-only", "--per-annotator"])

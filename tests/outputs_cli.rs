@@ -2,24 +2,12 @@
 //! before anything is written, a command with two outputs leaves neither when one cannot be
 //! written, and an output into a folder that does not exist says so.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod common;
+use common::{fixture, qc_in};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn qc(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("quotecheck").unwrap();
-    c.current_dir(dir);
-    c
-}
-
-fn fixture(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(p)
-}
 
 /// A temporary folder holding copies of the fixtures the tests write over.
 fn workdir() -> tempfile::TempDir {
@@ -99,7 +87,7 @@ fn an_output_that_is_one_of_the_inputs_is_refused_and_the_input_kept() {
         let d = workdir();
         let before = std::fs::read(d.path().join(input)).unwrap();
         let files = common::listing(d.path());
-        qc(d.path()).args(*args).assert().code(2).stderr(
+        qc_in(d.path()).args(*args).assert().code(2).stderr(
             predicate::str::contains(*input)
                 .and(predicate::str::contains("is also an input"))
                 .and(predicate::str::contains("panicked").not()),
@@ -160,7 +148,7 @@ fn when_one_of_two_outputs_cannot_be_written_neither_is_left() {
     for args in cases {
         let d = workdir();
         let files = common::listing(d.path());
-        qc(d.path()).args(*args).assert().code(2);
+        qc_in(d.path()).args(*args).assert().code(2);
         assert_eq!(common::listing(d.path()), files, "{args:?}");
     }
 }
@@ -207,7 +195,7 @@ fn an_output_in_a_folder_that_does_not_exist_names_the_folder() {
     ];
     for args in cases {
         let d = workdir();
-        qc(d.path())
+        qc_in(d.path())
             .args([
                 "export",
                 "jsonl",
@@ -219,7 +207,7 @@ fn an_output_in_a_folder_that_does_not_exist_names_the_folder() {
             ])
             .assert()
             .success();
-        qc(d.path()).args(*args).assert().code(2).stderr(
+        qc_in(d.path()).args(*args).assert().code(2).stderr(
             predicate::str::contains("does not exist")
                 .and(predicate::str::contains("missing"))
                 .and(predicate::str::contains(".tmp").not())
@@ -269,7 +257,7 @@ fn two_outputs_of_one_command_at_the_same_place_are_refused() {
     ];
     for args in cases {
         let before = common::listing(d.path());
-        qc(d.path())
+        qc_in(d.path())
             .args(*args)
             .assert()
             .code(2)
@@ -282,7 +270,7 @@ fn two_outputs_of_one_command_at_the_same_place_are_refused() {
         );
     }
     // /dev/null may take both
-    qc(d.path())
+    qc_in(d.path())
         .args([
             "diff",
             "ana.csv",
@@ -295,7 +283,7 @@ fn two_outputs_of_one_command_at_the_same_place_are_refused() {
         .assert()
         .success();
     // one output on standard output and the other in a file is fine
-    qc(d.path())
+    qc_in(d.path())
         .args([
             "diff",
             "ana.csv",
@@ -316,7 +304,7 @@ fn every_help_example_is_one_whole_line() {
     // copied; a hard line break in the middle of a sentence shows as a ragged paragraph.
     let d = workdir();
     for cmd in ["extract", "review", "diff", "eval", "import", "export"] {
-        let out = qc(d.path()).args([cmd, "--help"]).output().unwrap();
+        let out = qc_in(d.path()).args([cmd, "--help"]).output().unwrap();
         let help = String::from_utf8(out.stdout).unwrap();
         // (doc comments are help text too: no intra-doc link syntax in them)
         assert!(
@@ -367,7 +355,7 @@ fn a_row_given_twice_is_refused_by_every_reader() {
         vec!["export", "jsonl", "twice.csv", "-o", "out.jsonl"],
         vec!["diff", "twice.csv", "ana.csv"],
     ] {
-        qc(d.path())
+        qc_in(d.path())
             .args(&args)
             .assert()
             .code(2)
@@ -403,7 +391,7 @@ fn a_speaker_span_with_one_end_is_refused_by_every_reader() {
         vec!["diff", "half.csv", "ben.csv"],
         vec!["diff", "ben.csv", "half.csv"],
     ] {
-        qc(d.path())
+        qc_in(d.path())
             .args(&args)
             .assert()
             .code(2)
@@ -441,7 +429,7 @@ const ONE_FILE_OUTPUTS: &[&[&str]] = &[
 /// A [`workdir`] with `hf.jsonl` for the import and an empty folder `real/` for link targets.
 fn workdir_with_links() -> tempfile::TempDir {
     let d = workdir();
-    qc(d.path())
+    qc_in(d.path())
         .args([
             "export",
             "jsonl",
@@ -488,7 +476,7 @@ fn an_output_named_through_a_symbolic_link_replaces_the_file_it_names() {
         std::os::unix::fs::symlink("real/new", d.path().join("dangling")).unwrap();
         for (name, target) in [("link", "real/out"), ("dangling", "real/new")] {
             let args = with_out(args, name);
-            qc(d.path()).args(&args).assert().success();
+            qc_in(d.path()).args(&args).assert().success();
             assert_still_a_link(&d.path().join(name), target, &args);
             let written = std::fs::read(d.path().join(target)).unwrap();
             assert!(
@@ -514,7 +502,7 @@ fn a_brat_export_through_a_symbolic_link_fills_the_folder_it_names() {
     std::os::unix::fs::symlink("real/new", d.path().join("dangling")).unwrap();
     for (name, target) in [("link", "real/empty"), ("dangling", "real/new")] {
         let args = ["export", "brat", "extracted.csv", "--text", ".", "-o", name];
-        qc(d.path()).args(args).assert().success();
+        qc_in(d.path()).args(args).assert().success();
         assert_still_a_link(&d.path().join(name), target, &args);
         let files = common::listing(&d.path().join(target));
         assert!(
@@ -547,7 +535,7 @@ fn an_output_that_is_an_input_through_a_symbolic_link_is_refused() {
         &["import", "jsonl", "hf.jsonl", "-o", "link-to-hf.jsonl"],
     ] {
         let files = common::listing(d.path());
-        qc(d.path())
+        qc_in(d.path())
             .args(args)
             .assert()
             .code(2)
@@ -596,7 +584,7 @@ fn two_outputs_at_one_place_through_a_symbolic_link_are_refused() {
             "dangling",
         ],
     ] {
-        qc(d.path())
+        qc_in(d.path())
             .args(args)
             .assert()
             .code(2)
@@ -626,7 +614,7 @@ fn a_per_annotator_file_that_is_the_input_is_refused() {
     .unwrap();
     let before = std::fs::read(d.path().join("by/ana.jsonl")).unwrap();
     for out in ["by", "link-to-by"] {
-        qc(d.path())
+        qc_in(d.path())
             .args(["import", "jsonl", "by/ana.jsonl", "--to", "jsonl"])
             .args(["--per-annotator", out])
             .assert()

@@ -4,28 +4,16 @@
 use std::path::Path;
 
 mod common;
+use common::{fixture, qc};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/review")
-        .join(name)
-}
 
 /// A copy of a fixture in a fresh folder (review writes beside the file).
 fn copy(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join(name);
-    std::fs::copy(fixture(name), &p).unwrap();
+    std::fs::copy(fixture(&format!("review/{name}")), &p).unwrap();
     (d, p)
-}
-
-fn qc() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_quotecheck"));
-    c.env_remove("QUOTECHECK_ANNOTATOR");
-    c
 }
 
 #[test]
@@ -62,7 +50,7 @@ fn without_a_terminal_even_with_dev_null() {
 fn bad_file_names_line_and_field() {
     qc().args([
         "review",
-        fixture("bad_start.csv").to_str().unwrap(),
+        fixture("review/bad_start.csv").to_str().unwrap(),
         "--annotator",
         "ana",
     ])

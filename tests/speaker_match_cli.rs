@@ -5,26 +5,17 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
-use assert_cmd::Command;
-
-fn qc() -> Command {
-    Command::cargo_bin("quotecheck").unwrap()
-}
-
-/// A brat folder (`train/text`, `train/attributions`, the layout the scorer reads) of one
-/// made-up article whose quotes each test one clause of the rule, and predictions for it.
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/eval/overlap")
-}
+mod common;
+use common::{fixture, qc};
 
 fn eval(mode: &str, errors: &Path) -> serde_json::Value {
     let out = qc()
         .arg("eval")
         .arg("--gold")
-        .arg(fixture().join("train"))
+        .arg(fixture("eval/overlap").join("train"))
         .arg("--gold-quotes-only")
         .arg("--pred")
-        .arg(fixture().join("pred.csv"))
+        .arg(fixture("eval/overlap").join("pred.csv"))
         .args(["--speaker-match", mode, "--format", "json", "--errors"])
         .arg(errors)
         .assert()
@@ -139,9 +130,9 @@ fn eval_overlap_agrees_with_the_reference_scorer_itself() {
     let out = StdCommand::new("python3")
         .arg(&scorer)
         .arg("--polnear")
-        .arg(fixture())
+        .arg(fixture("eval/overlap"))
         .args(["--split", "train", "--system"])
-        .arg(fixture().join("pred.csv"))
+        .arg(fixture("eval/overlap").join("pred.csv"))
         .arg("--errors")
         .arg(&theirs)
         .arg("--json")
