@@ -6,7 +6,7 @@ use std::path::Path;
 use predicates::prelude::*;
 
 mod common;
-use common::{on_a_terminal, qc, qc_in};
+use common::{args, on_a_terminal, qc, qc_in};
 
 const DIR: &str = "tests/fixtures/diff";
 
@@ -247,50 +247,47 @@ fn names_override_and_fail_under() {
         .code(0);
 }
 
-fn bad(args: &[&str], msg: &str) {
-    qc_in(DIR)
-        .args(args)
-        .assert()
-        .code(2)
-        .stdout("")
-        .stderr(predicate::str::contains(msg));
-}
-
 #[test]
 fn bad_inputs_exit_2_with_file_and_line() {
-    bad(&["diff", "ana.csv"], "two or more");
-    bad(&["diff", "ana.csv", "empty.csv"], "empty.csv: empty file");
-    bad(
-        &["diff", "ana.csv", "header_only.csv"],
-        "header_only.csv:2: no rows",
-    );
-    bad(
-        &["diff", "ana.csv", "dup_id.csv"],
-        "dup_id.csv:4: field `quote_id`: duplicate quote_id \"bridge:0-35\" (first on line 2)",
-    );
-    bad(
-        &["diff", "ana.csv", "other_schema.csv"],
-        "other_schema.csv:1: different schema from ana.csv",
-    );
-    bad(&["diff", "ana.csv", "picture.csv"], "picture.csv:");
-    bad(
-        &["diff", "ana.csv", "not_csv.csv"],
-        "not_csv.csv:1: missing column `doc_id`",
-    );
-    bad(
-        &["diff", "ana.csv", "bad_status.csv"],
-        "bad_status.csv:4: field `status`: unknown status",
-    );
-    bad(
-        &["diff", "ana.csv", "ana_again.csv"],
-        "annotator name \"ana\" is also the name of ana.csv",
-    );
-    bad(&["diff", "ana.csv", "ana.csv"], "given twice");
-    bad(
-        &["diff", "ana.csv", "ben.csv", "--names", "a"],
-        "--names gives 1 name(s) for 2 files",
-    );
-    bad(&["diff", "ana.csv", "missing.csv"], "missing.csv");
+    for (line, msg) in [
+        ("diff ana.csv", "two or more"),
+        ("diff ana.csv empty.csv", "empty.csv: empty file"),
+        ("diff ana.csv header_only.csv", "header_only.csv:2: no rows"),
+        (
+            "diff ana.csv dup_id.csv",
+            "dup_id.csv:4: field `quote_id`: duplicate quote_id \"bridge:0-35\" (first on line 2)",
+        ),
+        (
+            "diff ana.csv other_schema.csv",
+            "other_schema.csv:1: different schema from ana.csv",
+        ),
+        ("diff ana.csv picture.csv", "picture.csv:"),
+        (
+            "diff ana.csv not_csv.csv",
+            "not_csv.csv:1: missing column `doc_id`",
+        ),
+        (
+            "diff ana.csv bad_status.csv",
+            "bad_status.csv:4: field `status`: unknown status",
+        ),
+        (
+            "diff ana.csv ana_again.csv",
+            "annotator name \"ana\" is also the name of ana.csv",
+        ),
+        ("diff ana.csv ana.csv", "given twice"),
+        (
+            "diff ana.csv ben.csv --names a",
+            "--names gives 1 name(s) for 2 files",
+        ),
+        ("diff ana.csv missing.csv", "missing.csv"),
+    ] {
+        qc_in(DIR)
+            .args(args(line))
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(msg));
+    }
 }
 
 #[test]

@@ -3,23 +3,18 @@
 use predicates::prelude::*;
 
 mod common;
-use common::{fixture, qc};
+use common::{fixture, json_of, qc};
 
 fn eval_json(extra: &[&str]) -> serde_json::Value {
-    let out = qc()
-        .arg("eval")
-        .arg("--gold")
-        .arg(fixture("eval/gold.csv"))
-        .arg("--pred")
-        .arg(fixture("eval/pred.csv"))
-        .args(["--format", "json"])
-        .args(extra)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).unwrap()
+    json_of(
+        qc().arg("eval")
+            .arg("--gold")
+            .arg(fixture("eval/gold.csv"))
+            .arg("--pred")
+            .arg(fixture("eval/pred.csv"))
+            .args(["--format", "json"])
+            .args(extra),
+    )
 }
 
 #[test]
@@ -128,24 +123,19 @@ fn bad_input_names_file_line_and_field_and_writes_nothing() {
 
 #[test]
 fn brat_gold_is_read_directly() {
-    let out = qc()
-        .arg("eval")
-        .arg("--gold")
-        .arg(fixture("formats/brat/multi"))
-        .arg("--gold-quotes-only")
-        .arg("--gold-annotator")
-        .arg("ana")
-        .arg("--pred")
-        .arg(fixture("formats/brat/multi"))
-        .arg("--pred-format")
-        .arg("brat")
-        .args(["--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v: serde_json::Value = json_of(
+        qc().arg("eval")
+            .arg("--gold")
+            .arg(fixture("formats/brat/multi"))
+            .arg("--gold-quotes-only")
+            .arg("--gold-annotator")
+            .arg("ana")
+            .arg("--pred")
+            .arg(fixture("formats/brat/multi"))
+            .arg("--pred-format")
+            .arg("brat")
+            .args(["--format", "json"]),
+    );
     // gold: ana's three direct-quote units (one split quote is two); pred: ana's three
     // attributions with their full content spans
     assert_eq!(v["n_gold"], 4);

@@ -178,26 +178,22 @@ fn golden(format: &str) -> String {
     }
 }
 
-#[test]
-fn golden_brat() {
-    insta::assert_snapshot!("export_brat", golden("brat"));
+/// One test per format, against the snapshot `export_<format>`.
+macro_rules! golden_tests {
+    ($($test:ident: $format:literal),*) => {$(
+        #[test]
+        fn $test() {
+            insta::assert_snapshot!(concat!("export_", $format), golden($format));
+        }
+    )*};
 }
-#[test]
-fn golden_labelstudio() {
-    insta::assert_snapshot!("export_labelstudio", golden("labelstudio"));
-}
-#[test]
-fn golden_doccano() {
-    insta::assert_snapshot!("export_doccano", golden("doccano"));
-}
-#[test]
-fn golden_prodigy() {
-    insta::assert_snapshot!("export_prodigy", golden("prodigy"));
-}
-#[test]
-fn golden_jsonl() {
-    insta::assert_snapshot!("export_jsonl", golden("jsonl"));
-}
+golden_tests!(
+    golden_brat: "brat",
+    golden_labelstudio: "labelstudio",
+    golden_doccano: "doccano",
+    golden_prodigy: "prodigy",
+    golden_jsonl: "jsonl"
+);
 
 #[test]
 fn text_and_annotator_survive_every_export() {
@@ -539,6 +535,39 @@ fn a_json_lines_quote_may_repeat_its_line_s_document_and_annotator() {
     assert_eq!(got, [("d", "ana", "hi"), ("d", "ana", "no")]);
 }
 
+/// Exports the fixture in `format` into `dir` and puts `fields` (JSON members, each followed by
+/// a comma) at the start of the first quote's `quotecheck` object. Returns the export (a
+/// folder for brat) and the file that was edited.
+fn export_with_object_fields(
+    format: &str,
+    ext: &str,
+    dir: &Path,
+    fields: &str,
+) -> (PathBuf, PathBuf) {
+    let exported = dir.join(if ext.is_empty() {
+        "out".into()
+    } else {
+        format!("out.{ext}")
+    });
+    qc().args(["export", format])
+        .arg(fixture("formats/extracted.csv"))
+        .arg("--text")
+        .arg(fixture("formats/texts"))
+        .arg("-o")
+        .arg(&exported)
+        .assert()
+        .success();
+    let (file, open) = match format {
+        "brat" => (exported.join("council.ann"), "AnnotatorNotes T1\t{"),
+        "labelstudio" => (exported.clone(), "\"quotecheck\": {"),
+        _ => (exported.clone(), "\"quotecheck\":{"),
+    };
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains(open), "{format}: {open:?} not in the export");
+    std::fs::write(&file, text.replacen(open, &format!("{open}{fields}"), 1)).unwrap();
+    (exported, file)
+}
+
 #[test]
 fn a_quotecheck_object_that_contradicts_its_span_or_document_is_refused() {
     // Such a field used to become an extra column of the same name: the output had two
@@ -555,33 +584,8 @@ fn a_quotecheck_object_that_contradicts_its_span_or_document_is_refused() {
                 continue;
             }
             let dir = tempfile::tempdir().unwrap();
-            let exported = dir.path().join(if ext.is_empty() {
-                "out".into()
-            } else {
-                format!("out.{ext}")
-            });
-            qc().args(["export", format])
-                .arg(fixture("formats/extracted.csv"))
-                .arg("--text")
-                .arg(fixture("formats/texts"))
-                .arg("-o")
-                .arg(&exported)
-                .assert()
-                .success();
-            let (file, open) = if format == "brat" {
-                (exported.join("council.ann"), "AnnotatorNotes T1\t{")
-            } else if format == "labelstudio" {
-                (exported.clone(), "\"quotecheck\": {")
-            } else {
-                (exported.clone(), "\"quotecheck\":{")
-            };
-            let text = std::fs::read_to_string(&file).unwrap();
-            assert!(text.contains(open), "{format}: {open:?} not in the export");
-            std::fs::write(
-                &file,
-                text.replacen(open, &format!("{open}\"{key}\":{value},"), 1),
-            )
-            .unwrap();
+            let (exported, file) =
+                export_with_object_fields(format, ext, dir.path(), &format!("\"{key}\":{value},"));
             let out = dir.path().join("back.csv");
             qc().args(["import", format])
                 .arg(&exported)
@@ -608,24 +612,9 @@ fn a_quotecheck_object_may_repeat_what_its_span_and_document_say() {
         .filter(|(f, _)| !["brat", "jsonl"].contains(f))
     {
         let dir = tempfile::tempdir().unwrap();
-        let exported = dir.path().join(format!("out.{ext}"));
-        qc().args(["export", format])
-            .arg(fixture("formats/extracted.csv"))
-            .arg("--text")
-            .arg(fixture("formats/texts"))
-            .arg("-o")
-            .arg(&exported)
-            .assert()
-            .success();
-        let open = if format == "labelstudio" {
-            "\"quotecheck\": {"
-        } else {
-            "\"quotecheck\":{"
-        };
-        let text = std::fs::read_to_string(&exported).unwrap();
         // every quote of the fixture is of document council
         let same = r#""doc_id":"council","schema_version":1,"extra":{"doc_id":"council"},"#;
-        std::fs::write(&exported, text.replacen(open, &format!("{open}{same}"), 1)).unwrap();
+        let (exported, _) = export_with_object_fields(format, ext, dir.path(), same);
         let out = dir.path().join("back.csv");
         qc().args(["import", format])
             .arg(&exported)

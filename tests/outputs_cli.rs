@@ -5,7 +5,7 @@
 use std::path::Path;
 
 mod common;
-use common::{fixture, qc_in};
+use common::{args, fixture, qc_in};
 
 use predicates::prelude::*;
 
@@ -27,67 +27,38 @@ fn workdir() -> tempfile::TempDir {
 
 #[test]
 fn an_output_that_is_one_of_the_inputs_is_refused_and_the_input_kept() {
-    let cases: &[(&[&str], &str)] = &[
+    let cases: &[(&str, &str)] = &[
+        ("extract council.txt -o council.txt", "council.txt"),
+        ("extract . -o council.txt", "council.txt"),
+        ("diff ana.csv ben.csv --merge ana.csv", "ana.csv"),
+        ("diff ana.csv ben.csv -o ben.csv", "ben.csv"),
+        ("diff ana.csv ben.csv -o ./ana.csv", "ana.csv"),
         (
-            &["extract", "council.txt", "-o", "council.txt"],
-            "council.txt",
-        ),
-        (&["extract", ".", "-o", "council.txt"], "council.txt"),
-        (
-            &["diff", "ana.csv", "ben.csv", "--merge", "ana.csv"],
-            "ana.csv",
-        ),
-        (&["diff", "ana.csv", "ben.csv", "-o", "ben.csv"], "ben.csv"),
-        (
-            &["diff", "ana.csv", "ben.csv", "-o", "./ana.csv"],
-            "ana.csv",
-        ),
-        (
-            &[
-                "eval", "--gold", "gold.csv", "--pred", "pred.csv", "--errors", "gold.csv",
-            ],
+            "eval --gold gold.csv --pred pred.csv --errors gold.csv",
             "gold.csv",
         ),
         (
-            &[
-                "eval", "--gold", "gold.csv", "--pred", "pred.csv", "-o", "pred.csv",
-            ],
+            "eval --gold gold.csv --pred pred.csv -o pred.csv",
             "pred.csv",
         ),
         (
-            &["import", "jsonl", "extracted.csv", "-o", "extracted.csv"],
+            "import jsonl extracted.csv -o extracted.csv",
             "extracted.csv",
         ),
         (
-            &[
-                "export",
-                "jsonl",
-                "extracted.csv",
-                "--text",
-                ".",
-                "-o",
-                "extracted.csv",
-            ],
+            "export jsonl extracted.csv --text . -o extracted.csv",
             "extracted.csv",
         ),
         (
-            &[
-                "export",
-                "doccano",
-                "extracted.csv",
-                "--text",
-                ".",
-                "-o",
-                "council.txt",
-            ],
+            "export doccano extracted.csv --text . -o council.txt",
             "council.txt",
         ),
     ];
-    for (args, input) in cases {
+    for (line, input) in cases {
         let d = workdir();
         let before = std::fs::read(d.path().join(input)).unwrap();
         let files = common::listing(d.path());
-        qc_in(d.path()).args(*args).assert().code(2).stderr(
+        qc_in(d.path()).args(args(line)).assert().code(2).stderr(
             predicate::str::contains(*input)
                 .and(predicate::str::contains("is also an input"))
                 .and(predicate::str::contains("panicked").not()),
@@ -95,125 +66,47 @@ fn an_output_that_is_one_of_the_inputs_is_refused_and_the_input_kept() {
         assert_eq!(
             std::fs::read(d.path().join(input)).unwrap(),
             before,
-            "{args:?}"
+            "{line}"
         );
-        assert_eq!(common::listing(d.path()), files, "{args:?}");
+        assert_eq!(common::listing(d.path()), files, "{line}");
     }
 }
 
 #[test]
 fn when_one_of_two_outputs_cannot_be_written_neither_is_left() {
-    let cases: &[&[&str]] = &[
-        &[
-            "diff",
-            "ana.csv",
-            "ben.csv",
-            "--merge",
-            "merged.csv",
-            "-o",
-            "missing/report.txt",
-        ],
-        &[
-            "diff",
-            "ana.csv",
-            "ben.csv",
-            "--merge",
-            "missing/merged.csv",
-            "-o",
-            "report.txt",
-        ],
-        &[
-            "eval",
-            "--gold",
-            "gold.csv",
-            "--pred",
-            "pred.csv",
-            "--errors",
-            "errors.csv",
-            "-o",
-            "missing/report.txt",
-        ],
-        &[
-            "eval",
-            "--gold",
-            "gold.csv",
-            "--pred",
-            "pred.csv",
-            "--errors",
-            "missing/errors.csv",
-            "-o",
-            "report.txt",
-        ],
+    let cases: &[&str] = &[
+        "diff ana.csv ben.csv --merge merged.csv -o missing/report.txt",
+        "diff ana.csv ben.csv --merge missing/merged.csv -o report.txt",
+        "eval --gold gold.csv --pred pred.csv --errors errors.csv -o missing/report.txt",
+        "eval --gold gold.csv --pred pred.csv --errors missing/errors.csv -o report.txt",
     ];
-    for args in cases {
+    for line in cases {
         let d = workdir();
         let files = common::listing(d.path());
-        qc_in(d.path()).args(*args).assert().code(2);
-        assert_eq!(common::listing(d.path()), files, "{args:?}");
+        qc_in(d.path()).args(args(line)).assert().code(2);
+        assert_eq!(common::listing(d.path()), files, "{line}");
     }
 }
 
 #[test]
 fn an_output_in_a_folder_that_does_not_exist_names_the_folder() {
-    let cases: &[&[&str]] = &[
-        &["extract", "council.txt", "-o", "missing/out.csv"],
-        &[
-            "diff",
-            "ana.csv",
-            "ben.csv",
-            "--merge",
-            "missing/merged.csv",
-        ],
-        &[
-            "eval",
-            "--gold",
-            "gold.csv",
-            "--pred",
-            "pred.csv",
-            "-o",
-            "missing/r.json",
-        ],
-        &["import", "jsonl", "hf.jsonl", "-o", "missing/out.csv"],
-        &[
-            "export",
-            "jsonl",
-            "extracted.csv",
-            "--text",
-            ".",
-            "-o",
-            "missing/out.jsonl",
-        ],
-        &[
-            "export",
-            "brat",
-            "extracted.csv",
-            "--text",
-            ".",
-            "-o",
-            "missing/deeper/brat",
-        ],
+    let cases: &[&str] = &[
+        "extract council.txt -o missing/out.csv",
+        "diff ana.csv ben.csv --merge missing/merged.csv",
+        "eval --gold gold.csv --pred pred.csv -o missing/r.json",
+        "import jsonl hf.jsonl -o missing/out.csv",
+        "export jsonl extracted.csv --text . -o missing/out.jsonl",
+        "export brat extracted.csv --text . -o missing/deeper/brat",
     ];
-    for args in cases {
-        let d = workdir();
-        qc_in(d.path())
-            .args([
-                "export",
-                "jsonl",
-                "extracted.csv",
-                "--text",
-                ".",
-                "-o",
-                "hf.jsonl",
-            ])
-            .assert()
-            .success();
-        qc_in(d.path()).args(*args).assert().code(2).stderr(
+    for line in cases {
+        let d = workdir_with_hf();
+        qc_in(d.path()).args(args(line)).assert().code(2).stderr(
             predicate::str::contains("does not exist")
                 .and(predicate::str::contains("missing"))
                 .and(predicate::str::contains(".tmp").not())
                 .and(predicate::str::contains("quotecheck-export").not()),
         );
-        assert!(!d.path().join("missing").exists(), "{args:?}");
+        assert!(!d.path().join("missing").exists(), "{line}");
     }
 }
 
@@ -223,47 +116,25 @@ fn two_outputs_of_one_command_at_the_same_place_are_refused() {
     let d = workdir();
     std::fs::create_dir(d.path().join("sub")).unwrap();
     std::fs::write(d.path().join("old.csv"), "kept\n").unwrap();
-    let cases: &[&[&str]] = &[
-        &[
-            "diff", "ana.csv", "ben.csv", "--merge", "m.csv", "-o", "m.csv",
-        ],
-        &[
-            "diff",
-            "ana.csv",
-            "ben.csv",
-            "--merge",
-            "m.csv",
-            "-o",
-            "sub/../m.csv",
-        ],
-        &[
-            "diff",
-            "ana.csv",
-            "ben.csv",
-            "--merge",
-            "old.csv",
-            "-o",
-            "./old.csv",
-        ],
+    let cases: &[&str] = &[
+        "diff ana.csv ben.csv --merge m.csv -o m.csv",
+        "diff ana.csv ben.csv --merge m.csv -o sub/../m.csv",
+        "diff ana.csv ben.csv --merge old.csv -o ./old.csv",
         // both on standard output: the report would be mixed into the CSV
-        &["diff", "ana.csv", "ben.csv", "--merge", "-"],
-        &["diff", "ana.csv", "ben.csv", "--merge", "-", "-o", "-"],
-        &[
-            "eval", "--gold", "gold.csv", "--pred", "pred.csv", "--errors", "e.csv", "-o", "e.csv",
-        ],
-        &[
-            "eval", "--gold", "gold.csv", "--pred", "pred.csv", "--errors", "-",
-        ],
+        "diff ana.csv ben.csv --merge -",
+        "diff ana.csv ben.csv --merge - -o -",
+        "eval --gold gold.csv --pred pred.csv --errors e.csv -o e.csv",
+        "eval --gold gold.csv --pred pred.csv --errors -",
     ];
-    for args in cases {
+    for line in cases {
         let before = common::listing(d.path());
         qc_in(d.path())
-            .args(*args)
+            .args(args(line))
             .assert()
             .code(2)
             .stdout("")
             .stderr(predicate::str::contains("the same place"));
-        assert_eq!(common::listing(d.path()), before, "{args:?}");
+        assert_eq!(common::listing(d.path()), before, "{line}");
         assert_eq!(
             std::fs::read_to_string(d.path().join("old.csv")).unwrap(),
             "kept\n"
@@ -271,28 +142,12 @@ fn two_outputs_of_one_command_at_the_same_place_are_refused() {
     }
     // /dev/null may take both
     qc_in(d.path())
-        .args([
-            "diff",
-            "ana.csv",
-            "ben.csv",
-            "--merge",
-            "/dev/null",
-            "-o",
-            "/dev/null",
-        ])
+        .args(args("diff ana.csv ben.csv --merge /dev/null -o /dev/null"))
         .assert()
         .success();
     // one output on standard output and the other in a file is fine
     qc_in(d.path())
-        .args([
-            "diff",
-            "ana.csv",
-            "ben.csv",
-            "--merge",
-            "-",
-            "-o",
-            "report.txt",
-        ])
+        .args(args("diff ana.csv ben.csv --merge - -o report.txt"))
         .assert()
         .success()
         .stdout(predicate::str::starts_with("quote_id,"));
@@ -349,14 +204,14 @@ fn a_row_given_twice_is_refused_by_every_reader() {
         "twice.csv:{}: field `quote_id`: duplicate quote_id",
         lines + 1
     );
-    for args in [
-        vec!["eval", "--gold", "twice.csv", "--pred", "pred.csv"],
-        vec!["eval", "--gold", "gold.csv", "--pred", "twice.csv"],
-        vec!["export", "jsonl", "twice.csv", "-o", "out.jsonl"],
-        vec!["diff", "twice.csv", "ana.csv"],
+    for line in [
+        "eval --gold twice.csv --pred pred.csv",
+        "eval --gold gold.csv --pred twice.csv",
+        "export jsonl twice.csv -o out.jsonl",
+        "diff twice.csv ana.csv",
     ] {
         qc_in(d.path())
-            .args(&args)
+            .args(args(line))
             .assert()
             .code(2)
             .stderr(predicate::str::contains(want.as_str()));
@@ -385,14 +240,14 @@ fn a_speaker_span_with_one_end_is_refused_by_every_reader() {
         w.write_record(&rec).unwrap();
     }
     std::fs::write(d.path().join("half.csv"), w.into_inner().unwrap()).unwrap();
-    for args in [
-        vec!["eval", "--gold", "half.csv", "--pred", "pred.csv"],
-        vec!["export", "jsonl", "half.csv", "-o", "out.jsonl"],
-        vec!["diff", "half.csv", "ben.csv"],
-        vec!["diff", "ben.csv", "half.csv"],
+    for line in [
+        "eval --gold half.csv --pred pred.csv",
+        "export jsonl half.csv -o out.jsonl",
+        "diff half.csv ben.csv",
+        "diff ben.csv half.csv",
     ] {
         qc_in(d.path())
-            .args(&args)
+            .args(args(line))
             .assert()
             .code(2)
             .stderr(predicate::str::contains(
@@ -403,51 +258,39 @@ fn a_speaker_span_with_one_end_is_refused_by_every_reader() {
 }
 
 /// The commands that write one file, with `OUT` where the output goes: each run in a
-/// [`workdir`] that has `hf.jsonl` (for the import).
-const ONE_FILE_OUTPUTS: &[&[&str]] = &[
-    &["extract", "council.txt", "-o", "OUT"],
-    &["diff", "ana.csv", "ben.csv", "--merge", "OUT"],
-    &["diff", "ana.csv", "ben.csv", "-o", "OUT"],
-    &[
-        "eval", "--gold", "gold.csv", "--pred", "pred.csv", "--errors", "OUT",
-    ],
-    &[
-        "eval", "--gold", "gold.csv", "--pred", "pred.csv", "-o", "OUT",
-    ],
-    &[
-        "export",
-        "labelstudio",
-        "extracted.csv",
-        "--text",
-        ".",
-        "-o",
-        "OUT",
-    ],
-    &["import", "jsonl", "hf.jsonl", "-o", "OUT"],
+/// [`workdir_with_hf`].
+const ONE_FILE_OUTPUTS: &[&str] = &[
+    "extract council.txt -o OUT",
+    "diff ana.csv ben.csv --merge OUT",
+    "diff ana.csv ben.csv -o OUT",
+    "eval --gold gold.csv --pred pred.csv --errors OUT",
+    "eval --gold gold.csv --pred pred.csv -o OUT",
+    "export labelstudio extracted.csv --text . -o OUT",
+    "import jsonl hf.jsonl -o OUT",
 ];
 
-/// A [`workdir`] with `hf.jsonl` for the import and an empty folder `real/` for link targets.
-fn workdir_with_links() -> tempfile::TempDir {
+/// A [`workdir`] with `hf.jsonl`, a file to import.
+fn workdir_with_hf() -> tempfile::TempDir {
     let d = workdir();
     qc_in(d.path())
-        .args([
-            "export",
-            "jsonl",
-            "extracted.csv",
-            "--text",
-            ".",
-            "-o",
-            "hf.jsonl",
-        ])
+        .args(args("export jsonl extracted.csv --text . -o hf.jsonl"))
         .assert()
         .success();
+    d
+}
+
+/// A [`workdir_with_hf`] with an empty folder `real/` for link targets.
+fn workdir_with_links() -> tempfile::TempDir {
+    let d = workdir_with_hf();
     std::fs::create_dir(d.path().join("real")).unwrap();
     d
 }
 
-fn with_out<'a>(args: &[&'a str], out: &'a str) -> Vec<&'a str> {
-    args.iter()
-        .map(|a| if *a == "OUT" { out } else { a })
+/// The words of `line` with `OUT` replaced by `out`.
+fn with_out<'a>(line: &'a str, out: &'a str) -> Vec<&'a str> {
+    args(line)
+        .into_iter()
+        .map(|a| if a == "OUT" { out } else { a })
         .collect()
 }
 
@@ -468,14 +311,14 @@ fn assert_still_a_link(link: &Path, target: &str, args: &[&str]) {
 fn an_output_named_through_a_symbolic_link_replaces_the_file_it_names() {
     // Writing used to rename the new file over the link itself: the link became a private
     // copy and the file it named kept its old content.
-    for args in ONE_FILE_OUTPUTS {
+    for line in ONE_FILE_OUTPUTS {
         let d = workdir_with_links();
         std::fs::write(d.path().join("real/out"), "old\n").unwrap();
         std::os::unix::fs::symlink("real/out", d.path().join("link")).unwrap();
         // a link whose file does not exist yet: the file is made where the link says
         std::os::unix::fs::symlink("real/new", d.path().join("dangling")).unwrap();
         for (name, target) in [("link", "real/out"), ("dangling", "real/new")] {
-            let args = with_out(args, name);
+            let args = with_out(line, name);
             qc_in(d.path()).args(&args).assert().success();
             assert_still_a_link(&d.path().join(name), target, &args);
             let written = std::fs::read(d.path().join(target)).unwrap();
@@ -489,7 +332,7 @@ fn an_output_named_through_a_symbolic_link_replaces_the_file_it_names() {
             !common::listing(d.path())
                 .iter()
                 .any(|n| n.ends_with(".tmp")),
-            "{args:?}: a temporary file was left"
+            "{line}: a temporary file was left"
         );
     }
 }
@@ -520,27 +363,19 @@ fn an_output_that_is_an_input_through_a_symbolic_link_is_refused() {
     std::os::unix::fs::symlink("gold.csv", d.path().join("link-to-gold.csv")).unwrap();
     std::os::unix::fs::symlink("hf.jsonl", d.path().join("link-to-hf.jsonl")).unwrap();
     let before = std::fs::read(d.path().join("ana.csv")).unwrap();
-    for args in [
-        &["diff", "ana.csv", "ben.csv", "--merge", "link-to-ana.csv"][..],
-        &["diff", "link-to-ana.csv", "ben.csv", "-o", "ana.csv"],
-        &[
-            "eval",
-            "--gold",
-            "gold.csv",
-            "--pred",
-            "pred.csv",
-            "--errors",
-            "link-to-gold.csv",
-        ],
-        &["import", "jsonl", "hf.jsonl", "-o", "link-to-hf.jsonl"],
+    for line in [
+        "diff ana.csv ben.csv --merge link-to-ana.csv",
+        "diff link-to-ana.csv ben.csv -o ana.csv",
+        "eval --gold gold.csv --pred pred.csv --errors link-to-gold.csv",
+        "import jsonl hf.jsonl -o link-to-hf.jsonl",
     ] {
         let files = common::listing(d.path());
         qc_in(d.path())
-            .args(args)
+            .args(args(line))
             .assert()
             .code(2)
             .stderr(predicate::str::contains("is also an input"));
-        assert_eq!(common::listing(d.path()), files, "{args:?}");
+        assert_eq!(common::listing(d.path()), files, "{line}");
     }
     assert_eq!(std::fs::read(d.path().join("ana.csv")).unwrap(), before);
 }
@@ -553,46 +388,20 @@ fn two_outputs_at_one_place_through_a_symbolic_link_are_refused() {
     std::os::unix::fs::symlink("real/m.csv", d.path().join("dangling")).unwrap();
     std::fs::write(d.path().join("real/old.csv"), "kept\n").unwrap();
     std::os::unix::fs::symlink("real/old.csv", d.path().join("link")).unwrap();
-    for args in [
-        &[
-            "diff",
-            "ana.csv",
-            "ben.csv",
-            "--merge",
-            "dangling",
-            "-o",
-            "real/m.csv",
-        ][..],
-        &[
-            "diff",
-            "ana.csv",
-            "ben.csv",
-            "--merge",
-            "real/old.csv",
-            "-o",
-            "link",
-        ],
-        &[
-            "eval",
-            "--gold",
-            "gold.csv",
-            "--pred",
-            "pred.csv",
-            "--errors",
-            "real/m.csv",
-            "-o",
-            "dangling",
-        ],
+    for line in [
+        "diff ana.csv ben.csv --merge dangling -o real/m.csv",
+        "diff ana.csv ben.csv --merge real/old.csv -o link",
+        "eval --gold gold.csv --pred pred.csv --errors real/m.csv -o dangling",
     ] {
         qc_in(d.path())
-            .args(args)
+            .args(args(line))
             .assert()
             .code(2)
             .stderr(predicate::str::contains("the same place"));
         assert_eq!(
             common::listing(&d.path().join("real")),
             ["old.csv"],
-            "{args:?}"
+            "{line}"
         );
         assert_eq!(
             std::fs::read_to_string(d.path().join("real/old.csv")).unwrap(),
@@ -615,7 +424,7 @@ fn a_per_annotator_file_that_is_the_input_is_refused() {
     let before = std::fs::read(d.path().join("by/ana.jsonl")).unwrap();
     for out in ["by", "link-to-by"] {
         qc_in(d.path())
-            .args(["import", "jsonl", "by/ana.jsonl", "--to", "jsonl"])
+            .args(args("import jsonl by/ana.jsonl --to jsonl"))
             .args(["--per-annotator", out])
             .assert()
             .code(2)

@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 
 use quotecheck::schema::{self, Status};
 
+mod common;
+use common::fixture;
+
 const WAIT: Duration = Duration::from_secs(30);
 
 fn tmux_available() -> bool {
@@ -172,6 +175,37 @@ impl Tmux {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+
+    /// A private server, or `None` (the test is skipped) when tmux is not installed.
+    fn available() -> Option<Tmux> {
+        tmux_available().then(Tmux::new)
+    }
+
+    /// Starts a review of `file` (see [`Tmux::start`]) and waits for its first screen, none of
+    /// its `total` rows reviewed.
+    fn open(&self, name: &str, file: &Path, extra: &[&str], total: usize) -> String {
+        self.start(name, file, extra);
+        self.wait_text(name, &reviewed(0, total))
+    }
+
+    /// Presses `key` and waits until the screen shows `then`.
+    fn press(&self, name: &str, key: &str, then: &str) -> String {
+        self.keys(name, &[key]);
+        self.wait_text(name, then)
+    }
+
+    /// Quits the review with `q`; it must exit 0.
+    fn quit(&self, name: &str) {
+        self.keys(name, &["q"]);
+        assert_eq!(self.wait_exit(name), 0);
+    }
+
+    /// Starts a second review of `file`, which must be refused (exit 2); its last screen.
+    fn refused(&self, name: &str, file: &Path) -> String {
+        self.start(name, file, &[]);
+        assert_eq!(self.wait_exit(name), 2);
+        self.screen(name)
+    }
 }
 
 impl Drop for Tmux {
@@ -181,11 +215,8 @@ impl Drop for Tmux {
 }
 
 fn fixture_copy(t: &Tmux, name: &str) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/review")
-        .join(name);
     let p = t.dir.path().join(name);
-    std::fs::copy(src, &p).unwrap();
+    std::fs::copy(fixture(&format!("review/{name}")), &p).unwrap();
     p
 }
 
@@ -203,47 +234,33 @@ fn reviewed(n: usize, total: usize) -> String {
 
 #[test]
 fn decisions_typed_in_a_terminal_end_up_in_the_csv_byte_for_byte() {
-    if !tmux_available() {
+    let Some(t) = Tmux::available() else {
         return;
-    }
-    let t = Tmux::new();
+    };
     let file = fixture_copy(&t, "odd.csv");
     let original = std::fs::read_to_string(&file).unwrap();
-    t.start("s", &file, &[]);
-    t.wait_text("s", &reviewed(0, 4));
+    t.open("s", &file, &[], 4);
     // Row 1: confirm the prediction.
-    t.keys("s", &["a"]);
-    t.wait_text("s", &reviewed(1, 4));
+    t.press("s", "a", &reviewed(1, 4));
     // Row 2: the first alternative (the other speaker of the document).
     let screen = t.wait_text("s", "2/4");
     assert!(screen.contains("1 =Lena Ortiz"), "{screen}");
-    t.keys("s", &["1"]);
-    t.wait_text("s", &reviewed(2, 4));
+    t.press("s", "1", &reviewed(2, 4));
     // Row 3: type a speaker with a comma and quotes.
-    t.keys("s", &["e"]);
-    t.wait_text("s", "Speaker:");
+    t.press("s", "e", "Speaker:");
     t.type_text("s", "Someone, \"X\"");
-    t.keys("s", &["Enter"]);
-    t.wait_text("s", &reviewed(3, 4));
+    t.press("s", "Enter", &reviewed(3, 4));
     // Row 4: reject, undo (back to row 4), flag, then a note.
-    t.keys("s", &["x"]);
-    t.wait_text("s", &reviewed(4, 4));
-    t.keys("s", &["u"]);
-    t.wait_text("s", &reviewed(3, 4));
-    t.keys("s", &["C-r"]);
-    t.wait_text("s", "redone");
-    t.keys("s", &["BSpace"]);
-    t.wait_text("s", &reviewed(3, 4));
-    t.keys("s", &["f"]);
-    t.wait_text("s", &reviewed(4, 4));
-    t.keys("s", &["n"]);
-    t.wait_text("s", "Note:");
+    t.press("s", "x", &reviewed(4, 4));
+    t.press("s", "u", &reviewed(3, 4));
+    t.press("s", "C-r", "redone");
+    t.press("s", "BSpace", &reviewed(3, 4));
+    t.press("s", "f", &reviewed(4, 4));
+    t.press("s", "n", "Note:");
     t.type_text("s", "ask the desk");
-    t.keys("s", &["Enter"]);
-    t.wait_text("s", "ask the desk");
+    t.press("s", "Enter", "ask the desk");
     // Help overlay and a resize do not disturb anything.
-    t.keys("s", &["?"]);
-    t.wait_text("s", "Help (any key closes)");
+    t.press("s", "?", "Help (any key closes)");
     t.keys("s", &["Escape"]);
     // Wait until Escape was read on its own (an Escape followed at once by another key reads
     // as an Alt chord).
@@ -254,8 +271,7 @@ fn decisions_typed_in_a_terminal_end_up_in_the_csv_byte_for_byte() {
     t.wait_for("s", "a narrower screen", |s| {
         s.lines().all(|l| l.chars().count() <= 60) && s.contains("4/4")
     });
-    t.keys("s", &["q"]);
-    assert_eq!(t.wait_exit("s"), 0);
+    t.quit("s");
 
     let ds = read(&file);
     let st: Vec<_> = ds.records.iter().map(|r| r.status).collect();
@@ -301,12 +317,10 @@ fn decisions_typed_in_a_terminal_end_up_in_the_csv_byte_for_byte() {
         );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), want);
     // A clean quit leaves neither journal nor lock behind.
-    let mut left: Vec<String> = std::fs::read_dir(t.dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    left.sort();
-    assert_eq!(left, vec!["odd.csv", "s.status", "tmux.conf"]);
+    assert_eq!(
+        common::listing(t.dir.path()),
+        vec!["odd.csv", "s.status", "tmux.conf"]
+    );
 }
 
 fn lock_pid(file: &Path) -> i32 {
@@ -319,18 +333,14 @@ fn lock_pid(file: &Path) -> i32 {
 
 #[test]
 fn sigkill_mid_session_loses_no_acknowledged_decision() {
-    if !tmux_available() {
+    let Some(t) = Tmux::available() else {
         return;
-    }
-    let t = Tmux::new();
+    };
     let file = fixture_copy(&t, "odd.csv");
     let original = std::fs::read(&file).unwrap();
-    t.start("a", &file, &[]);
-    t.wait_text("a", &reviewed(0, 4));
-    t.keys("a", &["a"]);
-    t.wait_text("a", &reviewed(1, 4));
-    t.keys("a", &["x"]);
-    t.wait_text("a", &reviewed(2, 4));
+    t.open("a", &file, &[], 4);
+    t.press("a", "a", &reviewed(1, 4));
+    t.press("a", "x", &reviewed(2, 4));
     t.keys("a", &["f"]);
     // Shown means acknowledged: the journal holds it.
     t.wait_text("a", &reviewed(3, 4));
@@ -361,27 +371,21 @@ fn sigkill_mid_session_loses_no_acknowledged_decision() {
         ],
         "replayed decisions are written to the file on opening"
     );
-    t.keys("b", &["q"]);
-    assert_eq!(t.wait_exit("b"), 0);
+    t.quit("b");
     assert_eq!(statuses(&file)[..3].len(), 3);
     assert_eq!(statuses(&file)[1], Some(Status::Rejected));
 }
 
 #[test]
 fn sigterm_saves_and_a_second_session_is_refused() {
-    if !tmux_available() {
+    let Some(t) = Tmux::available() else {
         return;
-    }
-    let t = Tmux::new();
+    };
     let file = fixture_copy(&t, "odd.csv");
-    t.start("a", &file, &[]);
-    t.wait_text("a", &reviewed(0, 4));
-    t.keys("a", &["x"]);
-    t.wait_text("a", &reviewed(1, 4));
+    t.open("a", &file, &[], 4);
+    t.press("a", "x", &reviewed(1, 4));
 
-    t.start("b", &file, &[]);
-    assert_eq!(t.wait_exit("b"), 2);
-    let s = t.screen("b");
+    let s = t.refused("b", &file);
     assert!(s.contains("is being reviewed by ana"), "{s}");
 
     let pid = lock_pid(&file);
@@ -395,36 +399,29 @@ fn sigterm_saves_and_a_second_session_is_refused() {
 
 #[test]
 fn escape_sequences_in_articles_are_shown_neutralised() {
-    if !tmux_available() {
+    let Some(t) = Tmux::available() else {
         return;
-    }
-    let t = Tmux::new();
+    };
     let file = fixture_copy(&t, "escapes.csv");
-    t.start("s", &file, &[]);
-    let s = t.wait_text("s", &reviewed(0, 1));
+    let s = t.open("s", &file, &[], 1);
     assert!(s.contains("␛[2J"), "{s}");
     assert!(s.contains("␛]0;owned␇"), "{s}");
     // The title-setting sequence did not reach the terminal.
     let title = t.run(&["display-message", "-p", "-t", "s", "#{pane_title}"]);
     assert!(!title.contains("owned"), "{title}");
-    t.keys("s", &["q"]);
-    assert_eq!(t.wait_exit("s"), 0);
+    t.quit("s");
 }
 
 #[test]
 fn blind_sample_session() {
-    if !tmux_available() {
+    let Some(t) = Tmux::available() else {
         return;
-    }
-    let t = Tmux::new();
+    };
     let file = fixture_copy(&t, "odd.csv");
-    t.start("s", &file, &["--blind", "--sample", "2", "--seed", "1"]);
-    let s = t.wait_text("s", &reviewed(0, 2));
+    let s = t.open("s", &file, &["--blind", "--sample", "2", "--seed", "1"], 2);
     assert!(s.contains("hidden (blind review)"), "{s}");
-    t.keys("s", &["a"]);
-    t.wait_text("s", "blind review: the prediction is hidden");
-    t.keys("s", &["q"]);
-    assert_eq!(t.wait_exit("s"), 0);
+    t.press("s", "a", "blind review: the prediction is hidden");
+    t.quit("s");
 }
 
 fn wait_gone(pid: i32) {
@@ -441,15 +438,12 @@ fn wait_gone(pid: i32) {
 
 #[test]
 fn a_closed_terminal_saves_and_exits() {
-    if !tmux_available() {
+    let Some(t) = Tmux::available() else {
         return;
-    }
-    let t = Tmux::new();
+    };
     let file = fixture_copy(&t, "odd.csv");
-    t.start("s", &file, &[]);
-    t.wait_text("s", &reviewed(0, 4));
-    t.keys("s", &["x"]);
-    t.wait_text("s", &reviewed(1, 4));
+    t.open("s", &file, &[], 4);
+    t.press("s", "x", &reviewed(1, 4));
     let pid = lock_pid(&file);
     // Killing the tmux server closes the terminal under the running review.
     t.run(&["kill-server"]);
@@ -465,15 +459,13 @@ fn a_closed_terminal_saves_and_exits() {
 
 #[test]
 fn a_panic_restores_the_terminal_and_saves() {
-    if !tmux_available() {
+    let Some(t) = Tmux::available() else {
         return;
-    }
-    let t = Tmux::new();
+    };
     let file = fixture_copy(&t, "odd.csv");
     t.start_env("s", &file, &[], &["QUOTECHECK_TEST_PANIC_KEY=!"]);
     t.wait_text("s", &reviewed(0, 4));
-    t.keys("s", &["f"]);
-    t.wait_text("s", &reviewed(1, 4));
+    t.press("s", "f", &reviewed(1, 4));
     t.keys("s", &["!"]);
     assert_eq!(t.wait_exit("s"), 2);
     let s = t.screen("s");
@@ -486,10 +478,9 @@ fn a_panic_restores_the_terminal_and_saves() {
 
 #[test]
 fn more_context_from_the_articles_shows_their_paragraphs() {
-    if !tmux_available() {
+    let Some(t) = Tmux::available() else {
         return;
-    }
-    let t = Tmux::new();
+    };
     let arts = t.dir.path().join("articles");
     std::fs::create_dir(&arts).unwrap();
     std::fs::write(
@@ -507,17 +498,13 @@ fn more_context_from_the_articles_shows_their_paragraphs() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
-    t.start("s", &file, &["--articles", arts.to_str().unwrap()]);
-    let s = t.wait_text("s", &reviewed(0, 1));
+    let s = t.open("s", &file, &["--articles", arts.to_str().unwrap()], 1);
     assert!(!s.contains("long detour"), "{s}");
-    t.keys("s", &["c"]);
-    let s = t.wait_text("s", "Context +1");
+    let s = t.press("s", "c", "Context +1");
     assert!(!s.contains("long detour"), "{s}");
-    t.keys("s", &["c"]);
-    let s = t.wait_text("s", "long detour");
+    let s = t.press("s", "c", "long detour");
     assert!(s.contains("council met on Monday"), "{s}");
-    t.keys("s", &["q"]);
-    assert_eq!(t.wait_exit("s"), 0);
+    t.quit("s");
 }
 
 #[test]
@@ -525,22 +512,17 @@ fn typeahead_longer_than_one_read_is_not_held_back() {
     // A paste (or keys typed while the screen is busy) can put more than the terminal
     // library reads at once into the terminal's input. All of it must be handled without
     // waiting for another key.
-    if !tmux_available() {
+    let Some(t) = Tmux::available() else {
         return;
-    }
-    let t = Tmux::new();
+    };
     let file = fixture_copy(&t, "odd.csv");
-    t.start("p", &file, &[]);
-    t.wait_text("p", &reviewed(0, 4));
-    t.keys("p", &["n"]);
-    t.wait_text("p", "Note:");
+    t.open("p", &file, &[], 4);
+    t.press("p", "n", "Note:");
     let note = format!("{}the very end", "pasted words ".repeat(300));
     t.type_text("p", &note);
     t.wait_text("p", "the very end▏");
-    t.keys("p", &["Enter"]);
-    t.wait_text("p", &reviewed(0, 4));
-    t.keys("p", &["q"]);
-    assert_eq!(t.wait_exit("p"), 0);
+    t.press("p", "Enter", &reviewed(0, 4));
+    t.quit("p");
     assert_eq!(read(&file).records[0].note, note);
 }
 
@@ -549,33 +531,23 @@ fn a_file_reached_through_a_symbolic_link_is_reviewed_where_it_lives() {
     // Saving used to rename the new file over the link: the link became a copy, and the file
     // it pointed at never got the decisions. A session through the link and one on the file
     // itself must also see each other's lock.
-    if !tmux_available() {
+    let Some(t) = Tmux::available() else {
         return;
-    }
-    let t = Tmux::new();
+    };
     let real_dir = t.dir.path().join("shared");
     std::fs::create_dir(&real_dir).unwrap();
     let real = real_dir.join("odd.csv");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/review/odd.csv"),
-        &real,
-    )
-    .unwrap();
+    std::fs::copy(fixture("review/odd.csv"), &real).unwrap();
     let link = t.dir.path().join("mine.csv");
     std::os::unix::fs::symlink(&real, &link).unwrap();
 
-    t.start("a", &link, &[]);
-    t.wait_text("a", &reviewed(0, 4));
-    t.keys("a", &["x"]);
-    t.wait_text("a", &reviewed(1, 4));
+    t.open("a", &link, &[], 4);
+    t.press("a", "x", &reviewed(1, 4));
 
-    t.start("b", &real, &[]);
-    assert_eq!(t.wait_exit("b"), 2);
-    let s = t.screen("b");
+    let s = t.refused("b", &real);
     assert!(s.contains("is being reviewed by ana"), "{s}");
 
-    t.keys("a", &["q"]);
-    assert_eq!(t.wait_exit("a"), 0);
+    t.quit("a");
     assert!(
         std::fs::symlink_metadata(&link)
             .unwrap()

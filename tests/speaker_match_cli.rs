@@ -6,24 +6,19 @@ use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
 mod common;
-use common::{fixture, qc};
+use common::{fixture, json_of, qc};
 
 fn eval(mode: &str, errors: &Path) -> serde_json::Value {
-    let out = qc()
-        .arg("eval")
-        .arg("--gold")
-        .arg(fixture("eval/overlap").join("train"))
-        .arg("--gold-quotes-only")
-        .arg("--pred")
-        .arg(fixture("eval/overlap").join("pred.csv"))
-        .args(["--speaker-match", mode, "--format", "json", "--errors"])
-        .arg(errors)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).unwrap()
+    json_of(
+        qc().arg("eval")
+            .arg("--gold")
+            .arg(fixture("eval/overlap").join("train"))
+            .arg("--gold-quotes-only")
+            .arg("--pred")
+            .arg(fixture("eval/overlap").join("pred.csv"))
+            .args(["--speaker-match", mode, "--format", "json", "--errors"])
+            .arg(errors),
+    )
 }
 
 /// (quote, predicted speaker) of every `wrong_speaker` row of an errors file.

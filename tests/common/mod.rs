@@ -21,6 +21,12 @@ pub fn qc_in(dir: impl AsRef<Path>) -> Command {
     c
 }
 
+/// Runs `c`, which must succeed, and reads its standard output as one JSON value.
+pub fn json_of(c: &mut Command) -> serde_json::Value {
+    let out = c.assert().success().get_output().stdout.clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
 /// `tests/fixtures/<path>`.
 pub fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
