@@ -43,6 +43,9 @@ pub struct Doc<'a> {
     para_mentions: RefCell<Vec<Option<Rc<ParaMentions>>>>,
     /// Where the document writes `Mr.`, `Mrs.` and `Ms.`, for the gender of names.
     honorifics: OnceCell<names::Honorifics>,
+    /// Where the capitalised words start, for the longer forms of names (made when first
+    /// needed).
+    caps: OnceCell<Option<names::CapWords>>,
 }
 
 /// The person mentions of a whole paragraph.
@@ -1340,6 +1343,7 @@ impl<'a> Doc<'a> {
             para_toks: RefCell::new(Vec::new()),
             para_mentions: RefCell::new(Vec::new()),
             honorifics: OnceCell::new(),
+            caps: OnceCell::new(),
         }
     }
 
@@ -1468,7 +1472,13 @@ impl<'a> Doc<'a> {
         if let Some(f) = self.forms.borrow().get(word) {
             return f.clone();
         }
-        let f = Rc::new(names::full_forms(self.text, self.lex, word));
+        let caps = self.caps.get_or_init(|| names::CapWords::new(self.text));
+        let f = Rc::new(names::full_forms_in(
+            self.text,
+            self.lex,
+            word,
+            caps.as_ref(),
+        ));
         self.forms.borrow_mut().insert(word.to_string(), f.clone());
         f
     }

@@ -395,91 +395,188 @@ fn word_char(c: char) -> bool {
 
 /// Every multi-word form of a one-word name in the document, with its position, in order.
 pub fn full_forms(text: &str, lex: &Lexicon, word: &str) -> Vec<(usize, String)> {
+    full_forms_in(text, lex, word, None)
+}
+
+/// Where the words of a document that start with an ASCII capital letter start (after a
+/// character that is no word character), grouped by that letter: the occurrences of a
+/// capitalised name without searching the whole text for each name.
+#[derive(Debug, Clone, Default)]
+pub struct CapWords {
+    /// `pos[bounds[l]..bounds[l + 1]]`: the offsets of the words starting with letter `l`
+    /// (`A` = 0), in order.
+    bounds: [u32; 27],
+    pos: Vec<u32>,
+}
+
+impl CapWords {
+    /// `None` for a text too long for 32-bit offsets.
+    pub fn new(text: &str) -> Option<Self> {
+        let b = text.as_bytes();
+        u32::try_from(b.len()).ok()?;
+        let mut all: Vec<u32> = Vec::new();
+        let mut count = [0u32; 26];
+        let mut note = |o: usize| {
+            let starts = o == 0 || {
+                let p = b[o - 1];
+                if p < 0x80 {
+                    !p.is_ascii_alphanumeric()
+                } else {
+                    !text[..o].chars().next_back().is_some_and(word_char)
+                }
+            };
+            if starts {
+                all.push(o as u32);
+                count[usize::from(b[o] - b'A')] += 1;
+            }
+        };
+        // eight bytes at a time: the high bit of each byte in `A..=Z`
+        const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        const HIGH: u64 = !LOW;
+        let chunks = b.chunks_exact(8);
+        let rest = chunks.remainder().len();
+        for (i, c) in chunks.enumerate() {
+            let x = u64::from_le_bytes(c.try_into().unwrap_or_default());
+            let low = x & LOW;
+            let ge_a = low + 0x3f3f_3f3f_3f3f_3f3f; // (b & 0x7f) >= 0x41
+            let ge_after_z = low + 0x2525_2525_2525_2525; // (b & 0x7f) >= 0x5b
+            let mut m = ge_a & !ge_after_z & !x & HIGH;
+            while m != 0 {
+                note(i * 8 + (m.trailing_zeros() / 8) as usize);
+                m &= m - 1;
+            }
+        }
+        for (o, c) in b.iter().enumerate().skip(b.len() - rest) {
+            if c.is_ascii_uppercase() {
+                note(o);
+            }
+        }
+        let mut bounds = [0u32; 27];
+        for l in 0..26 {
+            bounds[l + 1] = bounds[l] + count[l];
+        }
+        let mut next = bounds;
+        let mut pos = vec![0u32; all.len()];
+        for o in all {
+            let l = usize::from(b[o as usize] - b'A');
+            pos[next[l] as usize] = o;
+            next[l] += 1;
+        }
+        Some(CapWords { bounds, pos })
+    }
+
+    /// The offsets of the words that start with the ASCII capital `first`.
+    fn starting_with(&self, first: u8) -> &[u32] {
+        let l = usize::from(first - b'A');
+        &self.pos[self.bounds[l] as usize..self.bounds[l + 1] as usize]
+    }
+}
+
+/// [`full_forms`], finding the name in `caps` when it can: a name of word characters only that
+/// starts with an ASCII capital is found there exactly where the search of the whole text finds
+/// it with word boundaries on both sides (no two such occurrences overlap, and no occurrence
+/// without a boundary can hide one with boundaries).
+pub fn full_forms_in(
+    text: &str,
+    lex: &Lexicon,
+    word: &str,
+    caps: Option<&CapWords>,
+) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     if word.len() < 2 {
         return out;
     }
     let bytes = text.as_bytes();
-    for o in memmem::find_iter(bytes, word.as_bytes()) {
-        let end = o + word.len();
-        if o > 0 && text[..o].chars().next_back().is_some_and(word_char) {
-            continue;
+    let end_ok = |o: usize| !text[o + word.len()..].chars().next().is_some_and(word_char);
+    let mut take = |o: usize| {
+        if let Some(start) = form_start(text, lex, o) {
+            out.push((o, text[start..o + word.len()].to_string()));
         }
-        if text[end..].chars().next().is_some_and(word_char) {
-            continue;
+    };
+    match caps.filter(|_| word.as_bytes()[0].is_ascii_uppercase() && word.chars().all(word_char)) {
+        Some(caps) => {
+            for &o in caps.starting_with(word.as_bytes()[0]) {
+                let o = o as usize;
+                if bytes[o..].starts_with(word.as_bytes()) && end_ok(o) {
+                    take(o);
+                }
+            }
         }
-        // walk back over capitalised words separated by single spaces
-        let mut start = o;
-        let mut words = 1;
-        while words < 4 {
-            let head = &text[..start];
-            let Some(h) = head.strip_suffix(' ') else {
-                break;
-            };
-            let ws = h
-                .char_indices()
-                .rev()
-                .find(|&(i, c)| {
-                    !(word_char(c)
-                        || c == '.'
-                        || c == '-'
-                        || c == '\''
-                        || c == '\u{2019}'
-                        || super::tokens::mojibake_tail(&h[..i], c))
-                })
-                .map_or(0, |(i, c)| i + c.len_utf8());
-            let w = &h[ws..];
-            if w.is_empty() {
-                break;
+        None => {
+            for o in memmem::find_iter(bytes, word.as_bytes()) {
+                if !(o > 0 && text[..o].chars().next_back().is_some_and(word_char)) && end_ok(o) {
+                    take(o);
+                }
             }
-            let lower = lowercase(w);
-            let f = lex.get(&lower);
-            let initial =
-                w.len() == 2 && w.ends_with('.') && w.starts_with(|c: char| c.is_uppercase());
-            let cap = w.starts_with(|c: char| c.is_uppercase());
-            let particle = is_particle(&lower);
-            // `Secretary of State John Kerry`: a ministry is not part of the name; nor is
-            // `Korean-born`
-            if DEPARTMENTS.contains(&lower.as_str()) || compound_adjective(&lower) {
-                break;
-            }
-            if w.ends_with(['\'', '\u{2019}'])
-                || lower.ends_with("'s")
-                || lower.ends_with("\u{2019}s")
-            {
-                break;
-            }
-            if !(initial
-                || particle
-                || (cap
-                    && f & (lexicon::NOT_NAME
-                        | lexicon::TITLE
-                        | lexicon::MONTH
-                        | lexicon::PRONOUN)
-                        == 0))
-            {
-                break;
-            }
-            if w.ends_with('.') && !initial {
-                break;
-            }
-            // a capitalised word at a sentence start is a name only when it is a known forename
-            let at_start = h[..ws].trim_end().is_empty()
-                || h[..ws]
-                    .trim_end()
-                    .ends_with(['.', '!', '?', '"', '\u{201c}', '\u{201d}', '\n']);
-            if at_start && f & (lexicon::MALE | lexicon::FEMALE) == 0 && !initial {
-                break;
-            }
-            start = ws;
-            words += 1;
         }
-        if words < 2 {
-            continue;
-        }
-        out.push((o, text[start..end].to_string()));
     }
     out
+}
+
+/// The start of the run of capitalised words that ends with the word at `o`, if it holds two
+/// words or more.
+fn form_start(text: &str, lex: &Lexicon, o: usize) -> Option<usize> {
+    // walk back over capitalised words separated by single spaces
+    let mut start = o;
+    let mut words = 1;
+    while words < 4 {
+        let head = &text[..start];
+        let Some(h) = head.strip_suffix(' ') else {
+            break;
+        };
+        let ws = h
+            .char_indices()
+            .rev()
+            .find(|&(i, c)| {
+                !(word_char(c)
+                    || c == '.'
+                    || c == '-'
+                    || c == '\''
+                    || c == '\u{2019}'
+                    || super::tokens::mojibake_tail(&h[..i], c))
+            })
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let w = &h[ws..];
+        if w.is_empty() {
+            break;
+        }
+        let lower = lowercase(w);
+        let f = lex.get(&lower);
+        let initial = w.len() == 2 && w.ends_with('.') && w.starts_with(|c: char| c.is_uppercase());
+        let cap = w.starts_with(|c: char| c.is_uppercase());
+        let particle = is_particle(&lower);
+        // `Secretary of State John Kerry`: a ministry is not part of the name; nor is
+        // `Korean-born`
+        if DEPARTMENTS.contains(&lower.as_str()) || compound_adjective(&lower) {
+            break;
+        }
+        if w.ends_with(['\'', '\u{2019}']) || lower.ends_with("'s") || lower.ends_with("\u{2019}s")
+        {
+            break;
+        }
+        if !(initial
+            || particle
+            || (cap
+                && f & (lexicon::NOT_NAME | lexicon::TITLE | lexicon::MONTH | lexicon::PRONOUN)
+                    == 0))
+        {
+            break;
+        }
+        if w.ends_with('.') && !initial {
+            break;
+        }
+        // a capitalised word at a sentence start is a name only when it is a known forename
+        let at_start = h[..ws].trim_end().is_empty()
+            || h[..ws]
+                .trim_end()
+                .ends_with(['.', '!', '?', '"', '\u{201c}', '\u{201d}', '\n']);
+        if at_start && f & (lexicon::MALE | lexicon::FEMALE) == 0 && !initial {
+            break;
+        }
+        start = ws;
+        words += 1;
+    }
+    (words >= 2).then_some(start)
 }
 
 /// The gender of a resolved name: from its forename, else from `Mr.`/`Mrs.`/`Ms.` before its
@@ -1003,5 +1100,41 @@ mod tests {
             full_forms(t, &lex, "Nieto"),
             vec![(27, "Enrique Pe\u{41}\u{303}\u{b1}a Nieto".to_string())]
         );
+    }
+
+    proptest::proptest! {
+        /// The forms found through the index of capitalised words are those the search of
+        /// the whole text finds, for any name (the index serves only some of them).
+        #[test]
+        fn indexed_forms_are_those_of_the_search(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Ortiz", "Lena", "Bill", "Mayor", "Pe\u{f1}a", "\u{c9}mile", "de", "O'Neil",
+                    "Cobb-Hunter", "Jr.", "J.", "said", "the", "Ortiz's", "ortiz", "xOrtiz",
+                    "Ortiz2", "e\u{301}", "\u{2019}", ".", ",", "\n", "\"", " ", " ", " ",
+                ]),
+                0..40,
+            ),
+            joins in proptest::collection::vec(proptest::bool::ANY, 40),
+            name in proptest::sample::select(vec![
+                "Ortiz", "Lena", "Pe\u{f1}a", "\u{c9}mile", "O'Neil", "Cobb-Hunter", "Hunter",
+                "Jr.", "J.", "Neil", "Ortiz2", "de", "Bill",
+            ]),
+        ) {
+            let lex = Lexicon::new();
+            // words glued together or apart, so that names also occur inside other words
+            let mut text = String::new();
+            for (w, glue) in words.iter().zip(&joins) {
+                if !glue && !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(w);
+            }
+            let caps = CapWords::new(&text);
+            proptest::prop_assert_eq!(
+                full_forms_in(&text, &lex, name, caps.as_ref()),
+                full_forms(&text, &lex, name)
+            );
+        }
     }
 }
