@@ -1228,3 +1228,24 @@ fn the_previous_report_is_its_main_clause() {
              weakness as a candidate.\u{201d}";
     assert_eq!(speaker_of(t, "A Sanders win"), "Douglas Schoen");
 }
+
+/// A pronoun after a report goes to the reporter, not to a person inside the report
+/// (`Madison recalled that before Iowa, Obama wasn't treated …` → `he said` is Madison) — but a
+/// leading subordinate clause is no report of the main clause's subject (`When Maddow pointed
+/// out …, Clinton seized upon it` → `she said` is Clinton).
+#[test]
+fn a_pronoun_goes_to_the_reporter_not_the_reported() {
+    let t = "Barack Obama won Iowa in 2008.\n\n\
+             Joe Madison, a radio host, recalled in 2008 that before Iowa, Obama wasn\u{2019}t \
+             treated as credibly by his listeners.\n\n\
+             \u{201c}I hate to put it that way, but I\u{2019}m certain that\u{2019}s how folks \
+             looked at it,\u{201d} he said.";
+    assert_eq!(speaker_of(t, "I hate to put"), "Joe Madison");
+    let t = "\u{201c}We need evidence-based policies,\u{201d} Hillary Clinton told Rachel \
+             Maddow.\n\n\
+             When Maddow pointed out that Sanders refers to it as \u{201c}Medicare for \
+             all,\u{201d} Clinton seized upon the reference, repeating her line that the plan \
+             would hurt. \u{201c}Medicare for all is not the same if \
+             you\u{2019}re turning it over to the states,\u{201d} she said.";
+    assert_eq!(speaker_of(t, "Medicare for all is"), "Hillary Clinton");
+}

@@ -1711,6 +1711,19 @@ impl<'a> Doc<'a> {
             }
             if m.speaks {
                 score -= 1.0;
+            } else if let Some(si) = self.seg.sentence_of(m.pos)
+                && cands.iter().any(|(o, n, _)| {
+                    o.speaks
+                        && o.pos < m.pos
+                        && n != name
+                        && self.seg.sentence_of(o.pos) == Some(si)
+                })
+                && !self.opens_with_subordinator(self.seg.sentences[si].start)
+            {
+                // inside what an earlier speaker of its sentence reports (`Madison recalled
+                // that before Iowa, Obama wasn't treated …`): not the one who goes on talking
+                // (but `When Maddow pointed out …, Clinton seized upon it`: the main clause)
+                score += 1.5;
             }
             // salience: a person who is the subject again and again in the window
             let again = cands
@@ -1749,6 +1762,31 @@ impl<'a> Doc<'a> {
             }
             None => (sp, Vec::new()),
         }
+    }
+
+    /// Whether the sentence at `start` opens with a subordinate clause (`When …, `).
+    fn opens_with_subordinator(&self, start: usize) -> bool {
+        let rest = self.text[start..].trim_start_matches(|c: char| !c.is_alphanumeric());
+        let word = rest
+            .split(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or("");
+        matches!(
+            word,
+            "When"
+                | "As"
+                | "After"
+                | "While"
+                | "Although"
+                | "Though"
+                | "Before"
+                | "Since"
+                | "If"
+                | "Because"
+                | "Once"
+                | "Until"
+                | "Whereas"
+        )
     }
 
     /// Whether a mention, as `name` of `gender`, can be the antecedent of the pronoun `sp`.
