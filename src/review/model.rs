@@ -255,6 +255,18 @@ pub fn select_rows(
     Ok(rows)
 }
 
+/// What two spellings of one speaker share, for listing each speaker once: the normalised
+/// name, or for a name that normalises to nothing (only a title, say) the name as written.
+fn speaker_key(name: &str) -> String {
+    let k = crate::speaker::normalize(name);
+    if k.is_empty() {
+        // \0 cannot occur in a normalised name, so the two kinds of key never collide
+        format!("\0{}", name.trim())
+    } else {
+        k
+    }
+}
+
 fn push_name(names: &mut Vec<String>, n: &str) {
     let n = n.trim();
     if !n.is_empty() && !names.iter().any(|x| x == n) {
@@ -450,33 +462,48 @@ impl Session {
 
     /// The numbered alternative speakers of the current row (at most nine): in adjudication
     /// mode the annotators' answers first; then the `candidates` column; then the other names
-    /// in the document. The predicted speaker is left out, except in blind mode, where every
-    /// name is listed in alphabetical order so that the list does not give the model away.
+    /// in the document. Each speaker is listed once, in its first spelling, and two spellings
+    /// count as one speaker when they normalise alike ([`crate::speaker::normalize`]: "The
+    /// Pentagon" and "the Pentagon", "Sen. Joe Blake" and "Joe Blake"), as `diff` and `eval`
+    /// count them. The predicted speaker is left out, `a` confirms it, except in blind mode,
+    /// where every name is listed in alphabetical order so that the list does not give the
+    /// model away.
     pub fn alternatives(&self) -> Vec<String> {
         let Some((r, _)) = self.current() else {
             return Vec::new();
         };
         let mut names: Vec<String> = Vec::new();
-        for a in self.annotator_answers() {
-            push_name(&mut names, &a.speaker);
+        let mut seen: Vec<String> = Vec::new();
+        let blind = self.settings.blind;
+        if !blind && !r.speaker.trim().is_empty() {
+            seen.push(speaker_key(&r.speaker));
         }
-        let mut rest: Vec<String> = Vec::new();
+        let mut add = |names: &mut Vec<String>, n: &str| {
+            let n = n.trim();
+            if n.is_empty() {
+                return;
+            }
+            let key = speaker_key(n);
+            if !seen.contains(&key) {
+                seen.push(key);
+                names.push(n.to_string());
+            }
+        };
+        for a in self.annotator_answers() {
+            add(&mut names, &a.speaker);
+        }
+        let first_rest = names.len();
+        if blind {
+            add(&mut names, &r.speaker);
+        }
         for c in &r.candidates {
-            push_name(&mut rest, c);
+            add(&mut names, c);
         }
         for n in self.doc_names() {
-            push_name(&mut rest, n);
+            add(&mut names, n);
         }
-        if self.settings.blind {
-            push_name(&mut rest, &r.speaker);
-            rest.sort_by_key(|n| n.to_lowercase());
-        } else {
-            let predicted = r.speaker.trim();
-            rest.retain(|n| n != predicted);
-            names.retain(|n| n != predicted || self.settings.adjudicate);
-        }
-        for n in rest {
-            push_name(&mut names, &n);
+        if blind {
+            names[first_rest..].sort_by_key(|n| n.to_lowercase());
         }
         names.truncate(9);
         names
@@ -1263,6 +1290,7 @@ mod tests {
             }
         );
         assert_eq!(s.alternatives()[..2], ["Raj Patel", "Tom Ford"]);
+        assert!(!s.alternatives().contains(&"Lena Ortiz".to_string()));
     }
 
     proptest::proptest! {

@@ -1084,8 +1084,76 @@ mod tests {
             .to_string()
             .replace('\u{a0}', " ");
         assert!(text.contains("ben corrected → Tom Ford"), "{text}");
-        assert!(text.contains("1 Lena Ortiz   2 Tom Ford"), "{text}");
+        // ana's answer is the prediction, which `a` confirms: no number is spent on it
+        assert!(text.contains("│1 Tom Ford   2 Raj Patel   3 "), "{text}");
         insta::assert_snapshot!(text);
+    }
+
+    /// The text of the Alternatives box of `s`, drawn at 100×30.
+    fn alternatives_box(s: &Session) -> String {
+        let text = draw(s, 100, 30)
+            .backend()
+            .to_string()
+            .replace('\u{a0}', " ");
+        let at = text
+            .find("Alternatives (1-9)")
+            .expect("an Alternatives box");
+        let line = text[at..].lines().nth(1).unwrap_or("");
+        line.trim_matches(|c: char| c == '"' || c == '│' || c == ' ')
+            .to_string()
+    }
+
+    /// A merged row whose prediction is also one annotator's answer, spelt differently by
+    /// the other annotator and in the candidates: the one-key slots go to the other speakers,
+    /// each once, never to the prediction that `a` already confirms.
+    #[test]
+    fn adjudication_alternatives_leave_out_the_prediction_and_repeats() {
+        let mut recs = records();
+        recs[0].speaker = "the Pentagon".into();
+        recs[0].candidates = vec![
+            "Ashton Carter".into(),
+            "The Pentagon".into(),
+            "Secretary Ashton Carter".into(),
+            "Raj Patel".into(),
+        ];
+        recs[0].extra = vec![
+            ("agreement".into(), "0.5".into()),
+            ("ann_ana_status".into(), "confirmed".into()),
+            ("ann_ana_speaker".into(), "the Pentagon".into()),
+            ("ann_ben_status".into(), "corrected".into()),
+            ("ann_ben_speaker".into(), "Ashton Carter".into()),
+            ("ann_cy_status".into(), "corrected".into()),
+            ("ann_cy_speaker".into(), "Pentagon".into()),
+        ];
+        let s = Session::new(
+            recs,
+            vec![Review::default(); 2],
+            vec![0],
+            Settings {
+                adjudicate: true,
+                ..ana()
+            },
+        );
+        assert_eq!(
+            alternatives_box(&s),
+            "1 Ashton Carter   2 Raj Patel   3 Raj␛[31m Patel"
+        );
+    }
+
+    /// The same in plain review of an extracted file: a candidate or another row's name that
+    /// is the predicted speaker in another spelling is no alternative to it.
+    #[test]
+    fn review_alternatives_leave_out_the_prediction_in_another_spelling() {
+        let mut recs = records();
+        recs[0].speaker = "Lena Ortiz".into();
+        recs[0].candidates = vec![
+            "Sen. Lena Ortiz".into(),
+            "Raj Patel".into(),
+            "raj patel".into(),
+        ];
+        recs[1].speaker = "Senator Lena Ortiz".into();
+        let s = Session::new(recs, vec![Review::default(); 2], vec![0, 1], ana());
+        assert_eq!(alternatives_box(&s), "1 Raj Patel");
     }
 
     #[test]
