@@ -1249,3 +1249,14 @@ fn a_pronoun_goes_to_the_reporter_not_the_reported() {
              you\u{2019}re turning it over to the states,\u{201d} she said.";
     assert_eq!(speaker_of(t, "Medicare for all is"), "Hillary Clinton");
 }
+
+/// `Mr. Slinker, whose latest start-up, Paradata, uses big data, said …: "Q"`: the commas of a
+/// relative clause open no appositive, and a name after `of` before the colon is no source.
+#[test]
+fn relative_clauses_with_commas_and_names_after_of() {
+    let t = "Scott Slinker builds companies.\n\n\
+             Mr. Slinker, whose latest start-up, Paradata, uses big data to help brands find \
+             suppliers, said Mr. Trump was a candidate very much in the spirit of Silicon Valley: \
+             \u{201c}He is a start-up kind of guy. He has a lot of ideas.\u{201d}";
+    assert_eq!(speaker_of(t, "He is a start-up"), "Scott Slinker");
+}

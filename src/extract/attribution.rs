@@ -400,6 +400,20 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
         appositive = Some((open + 1, name_end));
     }
     let e = skip_parenthetical(toks, e, lo);
+    // `Mr. Slinker, whose latest start-up, Paradata, uses big data, said`: commas inside a
+    // relative clause; the speaker is the name before `, who`/`, whose`
+    if appositive.is_some()
+        && let Some(w) = (lo + 2..e).rev().take(30).find(|&w| {
+            matches!(toks[w].lower.as_str(), "who" | "whose") && toks[w - 1].is_punct(',')
+        })
+        && !toks[w..e]
+            .iter()
+            .any(|t| t.kind == TK::Mark || t.is_punct(';'))
+        && let Some((s, e2)) = phrase_before(toks, w - 1, lo)
+        && toks[s..e2].iter().any(|t| t.cap && nameish(t))
+    {
+        return Some((s, e2));
+    }
     // `22 Clinton emails as "top secret"`: after a number, a name and a cue form that is also
     // a plural noun are one noun phrase
     let plural_noun = matches!(
@@ -949,7 +963,9 @@ fn match_colon(toks: &[Tok]) -> Option<(usize, usize)> {
     // preposition or of a speech verb (`contrasted him with Clinton:`, `telling Fox News:`)
     if let Some((s, e)) = phrase_before(toks, n - 1, 0)
         && toks[s..e].iter().any(|t| t.cap)
-        && !(s > 0 && toks[s - 1].is(lexicon::PREP | lexicon::CUE | lexicon::CUE_ING))
+        && !(s > 0
+            && (toks[s - 1].is(lexicon::PREP | lexicon::CUE | lexicon::CUE_ING)
+                || toks[s - 1].lower == "of"))
     {
         return Some((s, e));
     }
