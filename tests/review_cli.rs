@@ -4,7 +4,7 @@
 use std::path::Path;
 
 mod common;
-use common::{fixture, qc};
+use common::{fixture, qc, qc_in};
 
 use predicates::prelude::*;
 
@@ -160,4 +160,29 @@ fn articles_that_cannot_be_shown_are_reported_before_the_terminal_check() {
     .unwrap();
     refused(&arts, "do not hold the rows' quotes");
     assert_eq!(common::listing(d.path()), vec!["articles", "odd.csv"]);
+}
+
+#[test]
+fn a_dangling_link_and_a_loop_of_links_are_refused_by_the_name_given() {
+    use std::os::unix::fs::symlink;
+    let d = tempfile::tempdir().unwrap();
+    symlink("gone/q.csv", d.path().join("dangling.csv")).unwrap();
+    symlink("loop2.csv", d.path().join("loop1.csv")).unwrap();
+    symlink("loop1.csv", d.path().join("loop2.csv")).unwrap();
+    for (name, why) in [
+        ("dangling.csv", "No such file"),
+        ("loop1.csv", "symbolic links"),
+    ] {
+        qc_in(d.path())
+            .args(["review", name, "--annotator", "ana"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::starts_with(format!("quotecheck: {name}: ")))
+            .stderr(predicate::str::contains(why));
+    }
+    assert_eq!(
+        common::listing(d.path()),
+        vec!["dangling.csv", "loop1.csv", "loop2.csv"],
+        "nothing made beside the links"
+    );
 }

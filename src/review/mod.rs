@@ -88,21 +88,8 @@ pub fn load(path: &Path, write: WriteOptions) -> Result<Loaded> {
             path.display()
         )));
     }
-    let (store, dataset) = CsvStore::open(&through_link(path), write)?;
+    let (store, dataset) = CsvStore::open(path, write)?;
     Ok(Loaded { store, dataset })
-}
-
-/// A file named through a symbolic link is reviewed where it lives: saving renames the new
-/// file over the real one (renaming over the link would turn it into a private copy, and the
-/// file it points at would never get the decisions), and the lock and journal sit beside the
-/// real file, so sessions opened by either name see each other.
-fn through_link(path: &Path) -> PathBuf {
-    match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
-        }
-        _ => path.to_path_buf(),
-    }
 }
 
 impl Loaded {
@@ -346,6 +333,53 @@ c,d,three,9,14,,\n";
         assert!(err.contains("being reviewed by ana"), "{err}");
         o.close().unwrap();
         open(&opts).unwrap().close().unwrap();
+    }
+
+    /// Through a chain of relative links across folders, the file at the end is locked,
+    /// journalled and replaced; every link stays a link.
+    #[test]
+    fn a_file_named_through_links_is_reviewed_where_it_lives() {
+        use std::os::unix::fs::symlink;
+        let (d, mut opts) = setup(CSV);
+        let root = d.path();
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        std::fs::rename(&opts.path, root.join("a/real.csv")).unwrap();
+        symlink("a/one.csv", root.join("start.csv")).unwrap();
+        symlink("b/two.csv", root.join("a/one.csv")).unwrap();
+        symlink("../real.csv", root.join("a/b/two.csv")).unwrap();
+        opts.path = root.join("start.csv");
+        let mut o = open(&opts).unwrap();
+        let real = std::fs::canonicalize(root.join("a/real.csv")).unwrap();
+        assert_eq!(o.store.path(), real);
+        assert!(lock::path_for(&real).exists());
+        decide(&mut o, Action::Reject);
+        assert!(journal::path_for(&real).exists());
+        // the same file by its own name is held by the session opened through the links
+        let err = open(&Options {
+            path: real.clone(),
+            ..opts.clone()
+        })
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(err.contains("being reviewed by ana"), "{err}");
+        o.close().unwrap();
+        for link in ["start.csv", "a/one.csv", "a/b/two.csv"] {
+            let m = std::fs::symlink_metadata(root.join(link)).unwrap();
+            assert!(m.file_type().is_symlink(), "{link} was replaced");
+        }
+        let ds = crate::schema::read_path(&real).unwrap();
+        assert_eq!(ds.records[0].status, Some(Status::Rejected));
+        let mut left: Vec<String> = std::fs::read_dir(root.join("a"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            ["b", "one.csv", "real.csv"],
+            "no lock or journal left"
+        );
     }
 
     #[test]

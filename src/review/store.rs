@@ -85,7 +85,12 @@ pub struct CsvStore {
 }
 
 impl CsvStore {
-    /// Reads and validates a CSV dataset.
+    /// Reads and validates a CSV dataset. A file named through a symbolic link is kept where
+    /// it lives ([`crate::io::output_target`]): saving renames the new file over the real one
+    /// (renaming over the link would turn it into a private copy, and the file it points at
+    /// would never get the decisions), and [`CsvStore::path`], beside which the lock and the
+    /// journal sit, is the real file, so sessions opened by either name see each other. A
+    /// dangling link or a loop of links is an error naming the path as given.
     pub fn open(path: &Path, opts: WriteOptions) -> Result<(CsvStore, Dataset)> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let stamp = stamp(path);
@@ -114,7 +119,7 @@ impl CsvStore {
         let original = ds.records.iter().map(Review::of).collect();
         Ok((
             CsvStore {
-                path: path.to_path_buf(),
+                path: crate::io::output_target(path)?,
                 bytes,
                 header_end,
                 row_starts,
