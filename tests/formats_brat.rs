@@ -156,6 +156,10 @@ fn bad_input_names_file_line_and_reason() {
         ),
         ("undefined_ref", "d.ann:2: E1: Content T7 is not defined"),
         ("no_text", "lonely.ann: no document text"),
+        (
+            "bad_kind",
+            "d.ann:3: field `Status`: unknown status \"approved\"",
+        ),
     ];
     for (dir, want) in cases {
         let tmp = tempfile::tempdir().unwrap();
@@ -169,5 +173,37 @@ fn bad_input_names_file_line_and_reason() {
             .stderr(predicate::str::contains(want));
         assert!(!out.exists(), "{dir}: nothing may be written");
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "{dir}");
+    }
+}
+
+/// `d.ann` and `d_.ann` are both the files of the annotator without a name: one quote of one
+/// annotator twice, which every reader refuses. The import used to write that file; it is
+/// refused, naming both files and lines.
+#[test]
+fn one_quote_of_one_annotator_in_two_files_is_refused_naming_both() {
+    let input = fixture("formats/brat/two_files_one_annotator");
+    for extra in [&[][..], &["--quotes-only"][..]] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out.csv");
+        let (first, second) = if extra.is_empty() {
+            ("d.ann:2", "d_.ann:1: field `quote_id`")
+        } else {
+            // a direct-quote unit is no one line of the file
+            ("d.ann)", "d_.ann: field `quote_id`")
+        };
+        qc().args(["import", "brat", "--all-annotators"])
+            .args(extra)
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "two_files_one_annotator/{second}: duplicate quote_id \"d:9-17\" (first at "
+            )))
+            .stderr(predicate::str::contains(format!(
+                "two_files_one_annotator/{first}"
+            )));
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
     }
 }

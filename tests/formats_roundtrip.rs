@@ -284,10 +284,32 @@ fn bad_input_names_file_line_and_reason_and_writes_nothing() {
             "jsonl_other_annotator.jsonl:1: field `quotes[1].annotator`: the quote names annotator \"ben\", but its line is annotator \"ana\"",
         ),
         // one quote twice: every reader would count it twice
+        // ... named by the input's line (and the place in it) of both, in every format
         (
             "jsonl",
             "jsonl_duplicate_quote.jsonl",
-            "jsonl_duplicate_quote.jsonl: field `quote_id`: row 2: duplicate quote_id \"x\" (first on row 1)",
+            "jsonl_duplicate_quote.jsonl:1: field `quotes[1].quote_id`: duplicate quote_id \"x\" (first on line 1, in quotes[0])",
+        ),
+        (
+            "jsonl",
+            "jsonl_duplicate_across_lines.jsonl",
+            "jsonl_duplicate_across_lines.jsonl:3: field `quotes[1].quote_id`: duplicate quote_id \"d:9-17\" of annotator \"ana\" (first on line 1, in quotes[0])",
+        ),
+        (
+            "doccano",
+            "doccano_duplicate_quote.jsonl",
+            "doccano_duplicate_quote.jsonl:3: field `quote_id`: duplicate quote_id \"d:9-17\" of annotator \"ana\" (first on line 1)",
+        ),
+        (
+            "prodigy",
+            "prodigy_duplicate_quote.jsonl",
+            "prodigy_duplicate_quote.jsonl:2: field `quote_id`: duplicate quote_id \"d:9-17\" of annotator \"ana\" (first on line 1)",
+        ),
+        // a Label Studio export on one line: the tasks tell the two apart
+        (
+            "labelstudio",
+            "ls_duplicate_quote.json",
+            "ls_duplicate_quote.json:1: field `task 2.annotations[0].quote_id`: duplicate quote_id \"d:9-17\" of annotator \"ana\" (first on line 1, in task 1.annotations[0])",
         ),
         (
             "labelstudio",

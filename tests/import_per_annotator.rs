@@ -36,7 +36,9 @@ fn an_unusable_annotator_id_is_refused_before_the_folder_is_made() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("\"../ben\""))
-        .stderr(predicate::str::contains("per_annotator_bad_id.jsonl"));
+        .stderr(predicate::str::contains(
+            "per_annotator_bad_id.jsonl:2: field `quotes[0].annotator`",
+        ));
     assert!(tree(dir.path()).is_empty(), "{:?}", tree(dir.path()));
 }
 

@@ -89,7 +89,7 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
     }
     if let Some(dir) = &args.per_annotator {
         let format = args.to.unwrap_or(DataFormat::Csv);
-        let n = formats::write_per_annotator(&args.input, &col.records, dir, format, g.write)?;
+        let n = formats::write_per_annotator(&args.input, &col, dir, format, g.write)?;
         eprintln!(
             "quotecheck: wrote {n} annotator file(s) to {}",
             quotecheck::text::sanitize_one_line(&dir.display().to_string())

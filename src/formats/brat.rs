@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::quoted::{self, Quotedness};
-use super::{Collection, DocText, Span, format_spans, paragraph_context, parse_spans};
+use super::{Collection, DocText, Source, Span, format_spans, paragraph_context, parse_spans};
 use crate::error::{Error, Location, Result};
 use crate::schema::{Kind, QuoteRecord, Status};
 
@@ -68,6 +68,7 @@ pub struct Attribute {
     pub name: String,
     pub target: String,
     pub value: Option<String>,
+    pub line: u64,
 }
 
 /// A note (`#` line).
@@ -299,6 +300,7 @@ pub fn parse_ann(path: &Path, src: &str, text: &[char]) -> Result<AnnFile> {
                     name: items[0].to_string(),
                     target: items[1].to_string(),
                     value: items.get(2).map(|s| s.to_string()),
+                    line: lineno,
                 });
             }
             '#' => {
@@ -614,14 +616,13 @@ fn apply_annotations(ann: &AnnFile, anchor: &str, r: &mut QuoteRecord, path: &Pa
     for a in ann.attributes.iter().filter(|a| a.target == anchor) {
         let v = a.value.clone().unwrap_or_else(|| "true".into());
         if a.name.eq_ignore_ascii_case("Kind") {
-            r.kind = v
-                .parse()
-                .map_err(|m: String| Error::input(Location::file(path).field("Kind"), m))?;
+            r.kind = v.parse().map_err(|m: String| {
+                Error::input(Location::file(path).line(a.line).field("Kind"), m)
+            })?;
         } else if a.name.eq_ignore_ascii_case("Status") {
-            r.status = Some(
-                v.parse()
-                    .map_err(|m: String| Error::input(Location::file(path).field("Status"), m))?,
-            );
+            r.status = Some(v.parse().map_err(|m: String| {
+                Error::input(Location::file(path).line(a.line).field("Status"), m)
+            })?);
         } else {
             set_extra(r, &format!("attr_{}", a.name), v);
         }
@@ -805,11 +806,14 @@ pub fn import(input: &Path, opts: &ImportOptions) -> Result<Collection> {
             text: text_s.clone(),
         });
         if opts.quotes_only {
-            col.records.extend(quote_rows(&d.doc_id, &text, &parsed));
+            for (ai, r) in quote_rows(&d.doc_id, &text, &parsed) {
+                col.extend(vec![r], &Source::new(&parsed[ai].1, None, ""));
+            }
         } else {
             for (who, p, ann) in &parsed {
-                col.records
-                    .extend(attribution_rows(&d.doc_id, &text, who, p, ann)?);
+                for (r, line) in attribution_rows(&d.doc_id, &text, who, p, ann)? {
+                    col.extend(vec![r], &Source::new(p, line, ""));
+                }
             }
         }
     }
@@ -831,6 +835,9 @@ pub fn import(input: &Path, opts: &ImportOptions) -> Result<Collection> {
             opts.annotator.as_deref().unwrap_or("")
         )));
     }
+    // Two files of one document and annotator (`d.ann` and `d_.ann`), or a quote id given in
+    // a note that another quote has, would give a file every reader refuses.
+    super::check_unique(&col, input)?;
     Ok(col)
 }
 
@@ -885,14 +892,15 @@ fn set_source(r: &mut QuoteRecord, text: &[char], src: &[Span]) {
     }
 }
 
-/// One row per attribution, every attribution of the file.
+/// One row per attribution, every attribution of the file, with the line of the span that
+/// carries its attributes and notes.
 fn attribution_rows(
     doc_id: &str,
     text: &[char],
     annotator: &str,
     path: &Path,
     ann: &AnnFile,
-) -> Result<Vec<QuoteRecord>> {
+) -> Result<Vec<(QuoteRecord, Option<u64>)>> {
     let mask = quoted::quoted_mask(text);
     let mut rows = Vec::new();
     for a in attributions(ann) {
@@ -910,12 +918,12 @@ fn attribution_rows(
             set_extra(&mut r, CUE_SPANS, format_spans(cue));
         }
         apply_annotations(ann, &a.anchor, &mut r, path)?;
-        rows.push(r);
+        rows.push((r, ann.tb(&a.anchor).map(|t| t.line)));
     }
-    rows.sort_by_key(|r| (r.start, r.end));
+    rows.sort_by_key(|(r, _)| (r.start, r.end));
     // Two attributions of the same span keep distinct ids.
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for r in &mut rows {
+    for (r, _) in &mut rows {
         let n = seen.entry(r.quote_id.clone()).or_insert(0);
         *n += 1;
         if *n > 1 {
@@ -978,12 +986,13 @@ fn overlap(a: Span, b: Span) -> usize {
 /// quote units of all the annotators taken, plus every quoted segment of the text that overlaps
 /// none of them. An annotator's row is `confirmed` when at least half of its non-space characters
 /// lie in that annotator's units (then `speaker` and `reviewed_speaker` are the source of the unit
-/// that covers most of it), `rejected` otherwise.
+/// that covers most of it), `rejected` otherwise. Each row comes with the index of its
+/// annotator's file in `parsed`.
 fn quote_rows(
     doc_id: &str,
     text: &[char],
     parsed: &[(String, PathBuf, AnnFile)],
-) -> Vec<QuoteRecord> {
+) -> Vec<(usize, QuoteRecord)> {
     let mask = quoted::quoted_mask(text);
     let per: Vec<Vec<Unit>> = parsed
         .iter()
@@ -1046,7 +1055,7 @@ fn quote_rows(
             } else {
                 r.status = Some(Status::Rejected);
             }
-            out.push(r);
+            out.push((ai, r));
         }
     }
     out
@@ -1293,6 +1302,9 @@ mod tests {
         assert_eq!(atts.len(), 1);
         assert_eq!(atts[0].source, Some(vec![(0, 5)]));
         let rows = attribution_rows("d", &text, "ann1", Path::new("x.ann"), &a).unwrap();
+        // (with the line of the content span, which carries the attribution's notes)
+        assert_eq!(rows[0].1, Some(3));
+        let rows: Vec<QuoteRecord> = rows.into_iter().map(|(r, _)| r).collect();
         assert_eq!(rows[0].speaker, "Ortiz");
         assert_eq!(rows[0].cue, "said");
         assert_eq!(rows[0].kind, Kind::Direct);
@@ -1365,6 +1377,9 @@ mod tests {
                 ("b".into(), "b.ann".into(), p2),
             ],
         );
+        let files: Vec<usize> = rows.iter().map(|(ai, _)| *ai).collect();
+        assert_eq!(files, [0, 0, 1, 1]);
+        let rows: Vec<QuoteRecord> = rows.into_iter().map(|(_, r)| r).collect();
         // two rows (the unit and the "urgent" segment) for each of the two annotators
         assert_eq!(rows.len(), 4);
         assert_eq!(rows[0].quote, "We will rebuild the bridge.");
@@ -1384,7 +1399,10 @@ mod tests {
         // do), then one repeating the first source
         let a = "T1\tSource 0 5\tOrtiz\nT2\tSource 6 10\tsaid\nT3\tContent 12 41\t\u{201c}We will rebuild the bridge.\u{201d}\nE1\tAttribution:T2 Content:T3 Source:T1\nE2\tAttribution:T2 Content:T3 Source:T2\nE3\tAttribution:T2 Content:T3 Source:T1\n";
         let p = parse_ann(Path::new("a.ann"), a, &text).unwrap();
-        let rows = quote_rows("d", &text, &[("a".into(), "a.ann".into(), p)]);
+        let rows: Vec<QuoteRecord> = quote_rows("d", &text, &[("a".into(), "a.ann".into(), p)])
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
         assert_eq!(rows[0].reviewed_speaker, "Ortiz");
         // (an answer, not a prediction: the predicted speaker stays empty in every copy)
         assert_eq!(rows[0].speaker, "");

@@ -127,9 +127,10 @@ pub fn import(path: &Path) -> Result<Collection> {
                 text: text_s.clone(),
             });
         }
-        col.records.extend(super::records_from_spans(
-            &doc, &annotator, &text, &spans, &links, path, line,
-        )?);
+        col.extend(
+            super::records_from_spans(&doc, &annotator, &text, &spans, &links, path, line)?,
+            &super::Source::new(path, Some(line), ""),
+        );
     }
     Ok(col)
 }

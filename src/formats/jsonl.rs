@@ -137,7 +137,10 @@ pub fn import(path: &Path) -> Result<Collection> {
                         ),
                     ));
                 }
-                col.records.push(r);
+                col.extend(
+                    vec![r],
+                    &super::Source::new(path, Some(line), qo.at.clone()),
+                );
             }
         }
     }

@@ -203,9 +203,10 @@ pub fn import(path: &Path) -> Result<Collection> {
                         meta: ro.meta("quotecheck"),
                     });
                 }
-                col.records.extend(super::records_from_spans(
-                    &doc, &annotator, &text, &spans, &links, path, line,
-                )?);
+                col.extend(
+                    super::records_from_spans(&doc, &annotator, &text, &spans, &links, path, line)?,
+                    &super::Source::new(path, Some(line), ao.at.clone()),
+                );
             }
         }
     }

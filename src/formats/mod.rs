@@ -60,29 +60,65 @@ pub fn import(format: FormatName, input: &Path, opts: &ImportOptions) -> Result<
     }
 }
 
-/// An imported collection with one row per quote and annotator ([`schema::check_unique_rows`]),
-/// narrowed to the annotator asked for.
+/// An imported collection with one row per quote and annotator ([`check_unique`]), narrowed to
+/// the annotator asked for.
 fn checked(col: Collection, opts: &ImportOptions, input: &Path) -> Result<Collection> {
-    schema::check_unique_rows(&col.records, None, input)?;
+    check_unique(&col, input)?;
     // (a file the readers would refuse is not written: a speaker span is both ends or none)
     if let Some(i) = col
         .records
         .iter()
         .position(|r| r.speaker_start.is_some() != r.speaker_end.is_some())
     {
-        return Err(Error::input(
-            Location::file(input),
-            format!(
-                "row {}: a speaker span needs both speaker_start and speaker_end",
-                i + 1
-            ),
+        return Err(col.error_at(
+            i,
+            input,
+            "speaker_end",
+            "a speaker span needs both speaker_start and speaker_end",
         ));
     }
     filter_annotator(col, opts)
 }
 
+/// Refuses a collection that holds one annotator's row for one quote twice (the same
+/// `quote_id` and `annotator`), as every reader of the schema does
+/// ([`schema::check_unique_rows`]), naming where both were read.
+pub fn check_unique(col: &Collection, input: &Path) -> Result<()> {
+    let mut seen: std::collections::HashMap<(&str, &str), usize> =
+        std::collections::HashMap::with_capacity(col.records.len());
+    for (i, r) in col.records.iter().enumerate() {
+        let Some(first) = seen.insert((&r.quote_id, &r.annotator), i) else {
+            continue;
+        };
+        let who = if r.annotator.is_empty() {
+            String::new()
+        } else {
+            format!(" of annotator {:?}", r.annotator)
+        };
+        let first_at = match (col.sources.get(first), col.sources.get(i)) {
+            (Some(a), Some(b)) => a.relative_to(b),
+            _ => format!("row {}", first + 1),
+        };
+        return Err(col.error_at(
+            i,
+            input,
+            "quote_id",
+            format!(
+                "duplicate quote_id {:?}{who} (first {first_at}); every quote needs its own id",
+                r.quote_id
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn filter_annotator(mut col: Collection, opts: &ImportOptions) -> Result<Collection> {
     if let Some(want) = &opts.annotator {
+        if col.sources.len() == col.records.len() {
+            let keep: Vec<bool> = col.records.iter().map(|r| &r.annotator == want).collect();
+            let mut k = keep.iter();
+            col.sources.retain(|_| *k.next().unwrap_or(&false));
+        }
         col.records.retain(|r| &r.annotator == want);
     }
     Ok(col)
@@ -189,23 +225,29 @@ pub fn load(path: &Path, format: Option<SourceFormat>, opts: &ImportOptions) -> 
     }
 }
 
-/// Groups records by annotator, for `--per-annotator`. Every record must name its annotator.
+/// Groups records by annotator, for `--per-annotator`: each annotator's records, with the
+/// index of its first. Every record must name its annotator.
 pub fn by_annotator(
     input: &Path,
-    records: &[QuoteRecord],
-) -> Result<BTreeMap<String, Vec<QuoteRecord>>> {
-    let mut out: BTreeMap<String, Vec<QuoteRecord>> = BTreeMap::new();
-    for r in records {
+    col: &Collection,
+) -> Result<BTreeMap<String, (usize, Vec<QuoteRecord>)>> {
+    let mut out: BTreeMap<String, (usize, Vec<QuoteRecord>)> = BTreeMap::new();
+    for (i, r) in col.records.iter().enumerate() {
         if r.annotator.trim().is_empty() {
-            return Err(Error::input(
-                Location::file(input).field("annotator"),
+            return Err(col.error_at(
+                i,
+                input,
+                "annotator",
                 format!(
-                    "row {} has no annotator id: --per-annotator needs one on every row (brat: <doc>_<annotator>.ann)",
+                    "quote {:?} has no annotator id: --per-annotator needs one on every quote (brat: <doc>_<annotator>.ann)",
                     r.quote_id
                 ),
             ));
         }
-        out.entry(r.annotator.clone()).or_default().push(r.clone());
+        out.entry(r.annotator.clone())
+            .or_insert_with(|| (i, Vec::new()))
+            .1
+            .push(r.clone());
     }
     Ok(out)
 }
@@ -218,23 +260,25 @@ pub fn by_annotator(
 /// Returns the number of files written.
 pub fn write_per_annotator(
     input: &Path,
-    records: &[QuoteRecord],
+    col: &Collection,
     dir: &Path,
     format: schema::DataFormat,
     opts: schema::WriteOptions,
 ) -> Result<usize> {
-    let groups = by_annotator(input, records)?;
+    let groups = by_annotator(input, col)?;
     let ext = match format {
         schema::DataFormat::Csv => "csv",
         schema::DataFormat::Jsonl => "jsonl",
     };
     let mut files = Vec::with_capacity(groups.len());
-    for (who, recs) in &groups {
+    for (who, (first, recs)) in &groups {
         if brat::check_name(who, "annotator id").is_err() {
-            return Err(Error::input(
-                Location::file(input).field("annotator"),
+            return Err(col.error_at(
+                *first,
+                input,
+                "annotator",
                 format!(
-                    "annotator id {who:?} (row {}) cannot be used as a file name for --per-annotator",
+                    "annotator id {who:?} (quote {:?}) cannot be used as a file name for --per-annotator",
                     recs[0].quote_id
                 ),
             ));
@@ -293,8 +337,86 @@ pub struct DocText {
 #[derive(Debug, Clone, Default)]
 pub struct Collection {
     pub records: Vec<QuoteRecord>,
+    /// Where each record was read, for messages about it: one per record, or none at all (a
+    /// quotecheck file read by [`load`], whose reader names lines itself).
+    pub sources: Vec<Source>,
     pub docs: Vec<DocText>,
     pub warnings: Vec<String>,
+}
+
+impl Collection {
+    /// Adds records read at `source`.
+    pub fn extend(&mut self, records: Vec<QuoteRecord>, source: &Source) {
+        self.sources
+            .extend(std::iter::repeat_n(source, records.len()).cloned());
+        self.records.extend(records);
+    }
+
+    /// An error about record `i` and its `field`, at the file and line it was read from (the
+    /// `input` as a whole when that is not known).
+    pub fn error_at(&self, i: usize, input: &Path, field: &str, msg: impl Into<String>) -> Error {
+        match self.sources.get(i) {
+            Some(s) => Error::input(s.location(field), msg),
+            None => Error::input(
+                Location::file(input).field(field),
+                format!("row {}: {}", i + 1, msg.into()),
+            ),
+        }
+    }
+}
+
+/// Where an imported record was read: the file; the line (brat: the line of the quote's span
+/// in the `.ann` file; JSON Lines: the document's line; a JSON array: the line its element
+/// starts on), and where in that line's JSON (`quotes[2]`, `task 3.annotations[0]`), which
+/// tells records of one line apart, and the elements of an array written on one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub path: std::path::PathBuf,
+    pub line: Option<u64>,
+    pub at: String,
+}
+
+impl Source {
+    pub fn new(path: &Path, line: Option<u64>, at: impl Into<String>) -> Source {
+        Source {
+            path: path.to_path_buf(),
+            line,
+            at: at.into(),
+        }
+    }
+
+    /// The location of `field` of the record read here.
+    pub fn location(&self, field: &str) -> Location {
+        let mut loc = Location::file(&self.path).field(if self.at.is_empty() {
+            field.to_string()
+        } else {
+            format!("{}.{field}", self.at)
+        });
+        loc.line = self.line;
+        loc
+    }
+
+    /// This place as seen from a message about `other`: `on line 3` in the same file, else the
+    /// file and line (`at b/d_ana.ann:3`); `, in quotes[0]` where the JSON says more.
+    fn relative_to(&self, other: &Source) -> String {
+        let mut out = if self.path == other.path {
+            match self.line {
+                Some(l) => format!("on line {l}"),
+                None => "in the same file".to_string(),
+            }
+        } else {
+            let mut loc = Location::file(&self.path);
+            loc.line = self.line;
+            format!("at {loc}")
+        };
+        if !self.at.is_empty() {
+            out.push_str(&format!(
+                ", in {}",
+                crate::text::sanitize_one_line(&self.at)
+            ));
+        }
+        out
+    }
 }
 
 /// Spans written `start-end;start-end` in the extra columns `quote_spans`, `speaker_spans` and
