@@ -1260,3 +1260,17 @@ fn relative_clauses_with_commas_and_names_after_of() {
              \u{201c}He is a start-up kind of guy. He has a lot of ideas.\u{201d}";
     assert_eq!(speaker_of(t, "He is a start-up"), "Scott Slinker");
 }
+
+/// `May` after a forename or a title is a surname, not the month or the modal (`Theresa May
+/// said`, `Mrs May replied`); `In May, Trump said` keeps the month out of the name.
+#[test]
+fn may_as_a_surname() {
+    let t = "Theresa May said: 'We will not set out our position before we are ready.'\n\n\
+             Asked whether it worried her, Mrs May replied: 'No, it does not.'\n\n\
+             In May, Trump said: 'We will build it, believe me.'";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "We will not").speaker, "Theresa May");
+    assert_eq!(quote(&rows, "No, it does").speaker, "Theresa May");
+    assert_eq!(quote(&rows, "No, it does").speaker_mention, "Mrs May");
+    assert_eq!(quote(&rows, "We will build").speaker, "Trump");
+}

@@ -291,8 +291,9 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
     if k <= lo {
         return None;
     }
-    // passive or nominal readings: `was told`, `is said`
-    if toks[k - 1].is(lexicon::AUX) {
+    // passive or nominal readings: `was told`, `is said` (a capitalised one inside the phrase
+    // is a name: `Theresa May said`)
+    if toks[k - 1].is(lexicon::AUX) && !(toks[k - 1].cap && k - 1 > lo) {
         return None;
     }
     let mut j = k;
@@ -301,6 +302,7 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
     while j > lo
         && (toks[j - 1].is(lexicon::ADVERB) || (toks[j - 1].cap && toks[j - 1].is(lexicon::TIME)))
         && !toks[j - 1].is(lexicon::PRONOUN)
+        && !names::name_part_at(toks, j - 1)
         && skipped < 3
     {
         j -= 1;

@@ -147,6 +147,26 @@ fn name_part(t: &Tok) -> bool {
         && !compound_adjective(lower)
 }
 
+/// [`name_part`] of `toks[j]`, or the month `May` as a surname after a forename or a title
+/// (`Theresa May`, `Mrs May`; not `in May`, `Will May 5`).
+pub(crate) fn name_part_at(toks: &[Tok], j: usize) -> bool {
+    let t = &toks[j];
+    name_part(t)
+        || (t.cap
+            && t.lower == "may"
+            && j > 0
+            && {
+                let p = &toks[j - 1];
+                !p.possessive
+                    && p.kind == Kind::Word
+                    && ((p.cap && p.is(lexicon::MALE | lexicon::FEMALE) && !p.is(lexicon::MONTH))
+                        || p.is(lexicon::TITLE))
+            }
+            && !toks
+                .get(j + 1)
+                .is_some_and(|n| n.lower.as_bytes().first().is_some_and(u8::is_ascii_digit)))
+}
+
 /// A lowercase word that is a noun rather than a verb, as far as the word lists tell.
 fn describes_noun(t: &Tok) -> bool {
     describes(t) && !t.lower.ends_with('s')
@@ -254,10 +274,11 @@ pub fn from_phrase(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<Spe
                         .iter()
                         .all(|t| t.kind == Kind::Word && !t.cap)
             });
-    let ends_in_name = name_part(last) && !is_particle(&last.lower) && !affiliated;
+    let ends_in_name =
+        name_part_at(toks, e.saturating_sub(1).max(lo)) && !is_particle(&last.lower) && !affiliated;
     if ends_in_name {
         let mut s = e - 1;
-        while s > lo && name_part(&toks[s - 1]) && !toks[s - 1].possessive {
+        while s > lo && name_part_at(toks, s - 1) && !toks[s - 1].possessive {
             s -= 1;
         }
         // `Secretary of State John Kerry`: the department is not part of the name
@@ -856,13 +877,13 @@ pub(crate) fn mentions_from(
     while i < toks.len() {
         let t = &toks[i];
         // (the cheap tests first: most tokens are no name)
-        if !name_part(t) || is_initial(t) || inside(t.start) {
+        if !name_part_at(toks, i) || is_initial(t) || inside(t.start) {
             i += 1;
             continue;
         }
         let mut j = i + 1;
         while j < toks.len()
-            && name_part(&toks[j])
+            && name_part_at(toks, j)
             && !toks[j - 1].possessive
             && !inside(toks[j].start)
         {
