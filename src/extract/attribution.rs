@@ -14,6 +14,7 @@
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::rc::Rc;
 
 use foldhash::fast::FixedState;
@@ -62,6 +63,9 @@ struct ParaMentions {
 struct Cand {
     name: String,
     key: String,
+    /// A hash of `key`: the runner-up search compares each mention's key with those of the
+    /// candidates so far, and most are different.
+    key_hash: u64,
 }
 
 /// The attribution of one quotation, in byte offsets.
@@ -1483,7 +1487,12 @@ impl<'a> Doc<'a> {
         }
         let key = name_key(name);
         let name = full.unwrap_or_else(|| m.name.clone());
-        Some(Cand { name, key })
+        let key_hash = FixedState::default().hash_one(&key);
+        Some(Cand {
+            name,
+            key,
+            key_hash,
+        })
     }
 
     fn forms_of(&self, word: &str) -> Rc<NameForms> {
@@ -1668,18 +1677,26 @@ impl<'a> Doc<'a> {
             first -= 1;
         }
         let lo = self.seg.paragraphs[first].start;
-        let mut ms = Vec::new();
-        for pi in first..=p {
-            let (full, kept, tail) = self.mentions_before(pi, pos);
-            ms.extend(full.ms[..kept].iter().cloned());
-            ms.extend(tail);
-        }
+        // (the mentions borrowed from each paragraph's, not copied)
+        let found: Vec<_> = (first..=p)
+            .map(|pi| self.mentions_before(pi, pos))
+            .collect();
+        let in_paragraphs = || {
+            found
+                .iter()
+                .flat_map(|(full, kept, tail)| full.ms[..*kept].iter().chain(tail))
+        };
         // earlier resolved pronouns keep their person in view (`he said … he added`); named
         // speakers are already among the mentions
+        let mut recalled: Vec<names::Mention> = Vec::new();
         for (hp, h) in history {
-            if *hp >= lo && *hp < pos && h.what != What::Pronoun && !ms.iter().any(|m| m.pos == *hp)
+            if *hp >= lo
+                && *hp < pos
+                && h.what != What::Pronoun
+                && !in_paragraphs().any(|m| m.pos == *hp)
+                && !recalled.iter().any(|m| m.pos == *hp)
             {
-                ms.push(names::Mention {
+                recalled.push(names::Mention {
                     name: h.name.clone(),
                     pos: *hp,
                     gender: h.gender,
@@ -1692,11 +1709,12 @@ impl<'a> Doc<'a> {
                 });
             }
         }
+        let mut ms: Vec<&names::Mention> = in_paragraphs().chain(&recalled).collect();
         ms.sort_by_key(|m| std::cmp::Reverse(m.pos));
         let want_person = matches!(sp.name.as_str(), "he" | "she");
         // each mention with its fullest name and gender, if it can be the pronoun's antecedent
         let mut cands: Vec<(&names::Mention, String, Gender)> = Vec::new();
-        for m in ms.iter() {
+        for &m in ms.iter() {
             let full = if m.described {
                 None
             } else {
@@ -1905,7 +1923,10 @@ impl<'a> Doc<'a> {
             if m.object {
                 score += 0.5;
             }
-            match scored.iter_mut().find(|(_, k)| k.key == c.key) {
+            match scored
+                .iter_mut()
+                .find(|(_, k)| k.key_hash == c.key_hash && k.key == c.key)
+            {
                 Some(e) => e.0 = e.0.min(score),
                 None => scored.push((score, Rc::clone(c))),
             }

@@ -94,37 +94,47 @@ const DEPARTMENTS: &[&str] = &[
 /// Whether a lowercased word is a name particle (`de`, `van`, `bin`…). (Tested on every token
 /// of a paragraph: a match on length first, not a walk through a list.)
 fn is_particle(lower: &str) -> bool {
-    // (each particle as one number, with its length: a match on byte strings compares them
-    // one by one, and this runs on every token of a paragraph)
-    const fn key(w: &[u8]) -> u32 {
-        let mut k = w.len() as u32;
-        let mut i = 0;
-        while i < w.len() {
-            k = k << 8 | w[i] as u32;
-            i += 1;
-        }
-        k
-    }
-    const PARTICLES: [u32; 15] = [
-        key(b"de"),
-        key(b"al"),
-        key(b"la"),
-        key(b"le"),
-        key(b"du"),
-        key(b"da"),
-        key(b"di"),
-        key(b"van"),
-        key(b"von"),
-        key(b"der"),
-        key(b"den"),
-        key(b"bin"),
-        key(b"del"),
-        key(b"ibn"),
-        key(b"mac"),
-    ];
     let b = lower.as_bytes();
-    (2..=3).contains(&b.len()) && PARTICLES.contains(&key(b))
+    (2..=3).contains(&b.len()) && PARTICLES.contains(&particle_key(b))
 }
+
+/// [`is_particle`] of the lowercased form of an ASCII word, without making it.
+fn is_ascii_particle(word: &[u8]) -> bool {
+    (2..=3).contains(&word.len())
+        && PARTICLES.contains(&word.iter().fold(word.len() as u32, |k, b| {
+            k << 8 | u32::from(b.to_ascii_lowercase())
+        }))
+}
+
+// (each particle as one number, with its length: a match on byte strings compares them one by
+// one, and this runs on every token of a paragraph)
+const fn particle_key(w: &[u8]) -> u32 {
+    let mut k = w.len() as u32;
+    let mut i = 0;
+    while i < w.len() {
+        k = k << 8 | w[i] as u32;
+        i += 1;
+    }
+    k
+}
+
+const PARTICLES: [u32; 15] = [
+    particle_key(b"de"),
+    particle_key(b"al"),
+    particle_key(b"la"),
+    particle_key(b"le"),
+    particle_key(b"du"),
+    particle_key(b"da"),
+    particle_key(b"di"),
+    particle_key(b"van"),
+    particle_key(b"von"),
+    particle_key(b"der"),
+    particle_key(b"den"),
+    particle_key(b"bin"),
+    particle_key(b"del"),
+    particle_key(b"ibn"),
+    particle_key(b"mac"),
+];
 
 fn is_initial(t: &Tok) -> bool {
     t.kind == Kind::Word && t.cap && t.lower.len() == 2 && t.lower.ends_with('.')
@@ -559,6 +569,12 @@ fn form_start(text: &str, lex: &Lexicon, o: usize) -> Option<usize> {
             .map_or(0, |(i, c)| i + c.len_utf8());
         let w = &h[ws..];
         if w.is_empty() {
+            break;
+        }
+        // (most words before a name are lowercase ASCII words, no particle: the tests below
+        // would stop at them, with a lowercased copy and a look-up first)
+        if w.is_ascii() && !w.as_bytes()[0].is_ascii_uppercase() && !is_ascii_particle(w.as_bytes())
+        {
             break;
         }
         let lower = lowercase(w);
@@ -1051,6 +1067,16 @@ mod tests {
             .chain(["d", "", "dee"].map(String::from));
         for w in others {
             assert!(!is_particle(&w), "{w}");
+        }
+        // the test on a word as written agrees with the one on its lowercased form
+        for w in [
+            "De", "VAN", "Bin", "Mac", "Macs", "Dee", "D", "la", "x", "Of", "DI",
+        ] {
+            assert_eq!(
+                is_ascii_particle(w.as_bytes()),
+                is_particle(&w.to_ascii_lowercase()),
+                "{w}"
+            );
         }
     }
 
