@@ -38,6 +38,10 @@ pub struct Doc<'a> {
     /// Name lookups already made in this document: surname → its longer forms, name → gender.
     forms: RefCell<HashMap<String, Rc<NameForms>, FixedState>>,
     genders: RefCell<HashMap<String, Gender, FixedState>>,
+    /// Name → what the runner-up search can make of it; word → whether the document also
+    /// writes it in lowercase.
+    name_facts: RefCell<HashMap<String, Rc<NameFacts>, FixedState>>,
+    lowercase_words: RefCell<HashMap<String, bool, FixedState>>,
     /// Tokens of each paragraph, made when first needed.
     para_toks: RefCell<Vec<Option<Rc<Vec<Tok>>>>>,
     /// Person mentions of each paragraph, found when first needed.
@@ -66,6 +70,21 @@ struct Cand {
     /// A hash of `key`: the runner-up search compares each mention's key with those of the
     /// candidates so far, and most are different.
     key_hash: u64,
+}
+
+/// What a name can be as a runner-up, whatever the mention: its lexicon tests and its
+/// candidate.
+struct NameFacts {
+    /// Names an organisation.
+    org: bool,
+    /// No place or institution word, not a group word ([`names::person_like`]).
+    person_like: bool,
+    /// Its gender is known (a forename, or `Mr.`/`Ms.` before its surname): found when first
+    /// needed, as the candidate.
+    known_person: OnceCell<bool>,
+    /// All capitals (`FULL TEXT`).
+    shouting: bool,
+    cand: OnceCell<Rc<Cand>>,
 }
 
 /// The attribution of one quotation, in byte offsets.
@@ -1362,6 +1381,8 @@ impl<'a> Doc<'a> {
             spans,
             forms: RefCell::new(HashMap::default()),
             genders: RefCell::new(HashMap::default()),
+            name_facts: RefCell::new(HashMap::default()),
+            lowercase_words: RefCell::new(HashMap::default()),
             para_toks: RefCell::new(Vec::new()),
             para_mentions: RefCell::new(Vec::new()),
             honorifics: OnceCell::new(),
@@ -1463,36 +1484,56 @@ impl<'a> Doc<'a> {
     }
 
     /// What the runner-up search makes of a mention: its fullest name, if it can be offered.
-    fn candidate(&self, m: &names::Mention) -> Option<Cand> {
+    fn candidate(&self, m: &names::Mention) -> Option<Rc<Cand>> {
         let full = if !m.described {
             self.fullest(&m.name, m.pos, Gender::Unknown)
         } else {
             None
         };
         let name = full.as_deref().unwrap_or(&m.name);
-        // (each word looked up once for both tests)
-        let flags = names::word_flags(self.lex, name);
-        let org = flags & lexicon::ORG != 0;
-        if !m.described && !org && !names::person_like_flags(name, flags) {
+        let facts = self.name_facts(name);
+        if !m.described && !facts.org && !facts.person_like {
             return None; // places, days, group words
         }
         // a name that is known to be someone's: it speaks, has a title or a forename, or
         // names an organisation (capitalised sentence openers and datelines are not)
-        let person = matches!(self.gender(name), Gender::Male | Gender::Female)
+        let person = *facts
+            .known_person
+            .get_or_init(|| matches!(self.gender(name), Gender::Male | Gender::Female))
             || (m.gender != Gender::Unknown && m.gender != Gender::Plural);
-        let shouting = name.chars().filter(|c| c.is_alphabetic()).count() > 1
-            && !name.chars().any(|c| c.is_lowercase());
-        if shouting || !(m.speaks || m.titled || person || org) {
+        if facts.shouting || !(m.speaks || m.titled || person || facts.org) {
             return None;
         }
-        let key = name_key(name);
-        let name = full.unwrap_or_else(|| m.name.clone());
-        let key_hash = FixedState::default().hash_one(&key);
-        Some(Cand {
-            name,
-            key,
-            key_hash,
-        })
+        Some(Rc::clone(facts.cand.get_or_init(|| {
+            let key = name_key(name);
+            Rc::new(Cand {
+                name: name.to_string(),
+                key_hash: FixedState::default().hash_one(&key),
+                key,
+            })
+        })))
+    }
+
+    /// What [`Doc::candidate`] needs to know of a name, whatever the mention (found once per
+    /// name: most names of a document are mentioned again and again).
+    fn name_facts(&self, name: &str) -> Rc<NameFacts> {
+        if let Some(f) = self.name_facts.borrow().get(name) {
+            return Rc::clone(f);
+        }
+        // (each word looked up once for both tests)
+        let flags = names::word_flags(self.lex, name);
+        let facts = Rc::new(NameFacts {
+            org: flags & lexicon::ORG != 0,
+            person_like: names::person_like_flags(name, flags),
+            known_person: OnceCell::new(),
+            shouting: name.chars().filter(|c| c.is_alphabetic()).count() > 1
+                && !name.chars().any(|c| c.is_lowercase()),
+            cand: OnceCell::new(),
+        });
+        self.name_facts
+            .borrow_mut()
+            .insert(name.to_string(), Rc::clone(&facts));
+        facts
     }
 
     fn forms_of(&self, word: &str) -> Rc<NameForms> {
@@ -1548,6 +1589,18 @@ impl<'a> Doc<'a> {
     /// Whether the document also writes this capitalised word in lowercase (a common word,
     /// not a name).
     fn used_in_lowercase(&self, word: &str) -> bool {
+        if let Some(&u) = self.lowercase_words.borrow().get(word) {
+            return u;
+        }
+        let u = self.search_lowercase(word);
+        self.lowercase_words
+            .borrow_mut()
+            .insert(word.to_string(), u);
+        u
+    }
+
+    /// [`Doc::used_in_lowercase`], searched for in the whole text.
+    fn search_lowercase(&self, word: &str) -> bool {
         let lower = word.to_lowercase();
         if lower == word || lower.len() < 3 {
             return false;
@@ -1938,7 +1991,7 @@ impl<'a> Doc<'a> {
             let (full, kept, tail) = self.mentions_before(pi, hi);
             let mut cands = full.cands.borrow_mut();
             for m in full.ms.iter().take(kept).skip(cands.len()) {
-                cands.push(self.candidate(m).map(Rc::new));
+                cands.push(self.candidate(m));
             }
             for (m, c) in full.ms[..kept].iter().zip(cands.iter()) {
                 if let Some(c) = c {
@@ -1947,7 +2000,7 @@ impl<'a> Doc<'a> {
             }
             for m in &tail {
                 if let Some(c) = self.candidate(m) {
-                    score(m, &Rc::new(c));
+                    score(m, &c);
                 }
             }
         }
@@ -2791,18 +2844,9 @@ fn any_name_key(name: &str) -> String {
 fn ascii_name_key(name: &[u8]) -> String {
     // (`split_whitespace` of ASCII text: the vertical tab too)
     let space = |b: u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
-    let mut key = String::with_capacity(name.len());
-    let mut i = 0;
-    while i < name.len() {
-        if space(name[i]) {
-            i += 1;
-            continue;
-        }
-        let s = i;
-        while i < name.len() && !space(name[i]) {
-            i += 1;
-        }
-        let w = &name[s..i];
+    // (bytes, not characters: ASCII in, ASCII out)
+    let mut key: Vec<u8> = Vec::with_capacity(name.len());
+    for w in name.split(|&b| space(b)).filter(|w| !w.is_empty()) {
         if key.is_empty()
             && [&b"the"[..], b"a", b"an", b"mr.", b"mrs.", b"ms.", b"dr."]
                 .iter()
@@ -2811,15 +2855,15 @@ fn ascii_name_key(name: &[u8]) -> String {
             continue;
         }
         if !key.is_empty() {
-            key.push(' ');
+            key.push(b' ');
         }
-        for &b in w {
-            if b.is_ascii_alphanumeric() {
-                key.push(char::from(b.to_ascii_lowercase()));
-            }
-        }
+        key.extend(
+            w.iter()
+                .filter(|b| b.is_ascii_alphanumeric())
+                .map(u8::to_ascii_lowercase),
+        );
     }
-    key
+    String::from_utf8(key).unwrap_or_default()
 }
 
 fn cue_text(toks: &[Tok], c: usize) -> String {
