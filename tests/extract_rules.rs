@@ -1274,3 +1274,16 @@ fn may_as_a_surname() {
     assert_eq!(quote(&rows, "No, it does").speaker_mention, "Mrs May");
     assert_eq!(quote(&rows, "We will build").speaker, "Trump");
 }
+
+/// `'Q,' Mr Barrow said, adding that markets 'hate uncertainty'`: a short fragment in the
+/// clause that a speech participle and `that` open after the previous part is a quotation of
+/// the same speaker, not a scare quote.
+#[test]
+fn a_fragment_after_adding_that() {
+    let t = "The Chancellor, Philip Barrow, struck a different tone. 'We need to be careful,' Mr \
+             Barrow said, adding that markets 'hate uncertainty'.";
+    let rows = extract(t);
+    let r = quote(&rows, "hate uncertainty");
+    assert_eq!(r.kind, Kind::Mixed);
+    assert_eq!(r.speaker, "Philip Barrow");
+}

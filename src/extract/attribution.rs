@@ -326,6 +326,12 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
         && (toks[j - 1].is(lexicon::ADVERB) || (toks[j - 1].cap && toks[j - 1].is(lexicon::TIME)))
         && !toks[j - 1].is(lexicon::PRONOUN)
         && !names::name_part_at(toks, j - 1)
+        // (`May warns`: a month right before the verb, with no preposition, is a name)
+        && !(j == k
+            && toks[j - 1].lower == "may"
+            && (j - 1 == lo
+                || !(toks[j - 2].is(lexicon::PREP)
+                    || matches!(toks[j - 2].lower.as_str(), "last" | "next" | "early" | "late"))))
         && skipped < 3
     {
         j -= 1;
@@ -2450,9 +2456,17 @@ impl<'a> Doc<'a> {
             // indirect speech, unless the quoted words make up most of it
             let mut kind = kind;
             let mut out_span = sp.clone();
+            // (`'Q,' Mr Barrow said, adding that markets 'hate uncertainty'`: after the previous
+            // part, a participle cue and `that` open the clause the fragment is in)
+            let clause_cue = if rule == "split" && prev_same_para {
+                self.that_clause_cue(self.spans[qi - 1].close, sp.open)
+            } else if matches!(rule, "adjacent-before" | "same-clause" | "according-to") {
+                resolved.as_ref().and_then(|f| f.cue_pos)
+            } else {
+                None
+            };
             if kind == Kind::Mixed
-                && matches!(rule, "adjacent-before" | "same-clause" | "according-to")
-                && let Some(cp) = resolved.as_ref().and_then(|f| f.cue_pos)
+                && let Some(cp) = clause_cue
                 && cp < sp.open
             {
                 let sent_end = self.seg.sentences[close_si].end.max(sp.close);
@@ -2505,7 +2519,8 @@ impl<'a> Doc<'a> {
             } else if kind == Kind::Mixed && n_words() <= 3 {
                 // a short fragment is a quotation only right after its cue (`called it
                 // "absurd"`); elsewhere it is a scare quote
-                cue_strong && !title && rule == "adjacent-before"
+                (cue_strong && !title && rule == "adjacent-before")
+                    || (rule == "split" && clause_cue.is_some())
             } else {
                 true
             };
@@ -2653,6 +2668,15 @@ impl<'a> Doc<'a> {
     fn only_punct_between(&self, cue_pos: usize, open: usize) -> bool {
         let between = &self.text[cue_pos..open];
         between.trim_end().ends_with(',') && between.matches(',').count() == 1
+    }
+
+    /// In the text between two quotations of one sentence, a speech participle followed by
+    /// `that` (`said, adding that`): where it starts.
+    fn that_clause_cue(&self, from: usize, to: usize) -> Option<usize> {
+        let gap = self.tokens(from, to);
+        gap.windows(2)
+            .find(|w| w[0].is(lexicon::CUE_ING) && !w[0].cap && w[1].lower == "that")
+            .map(|w| w[0].start)
     }
 
     /// The reported clause after a cue at `cue_pos`: from after the cue (and `that`) to the end
