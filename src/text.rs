@@ -104,6 +104,27 @@ pub fn sanitize_keeping_line_ends(s: &str) -> String {
         .collect()
 }
 
+/// Carriage returns as line ends, for text laid out on a screen by its newlines: a carriage
+/// return alone (old Mac line ends) becomes a newline, and one before a newline (Windows line
+/// ends) a space, which ends the line unseen. Keeps every character's position, so that
+/// code-point offsets into the text still hold. [`sanitize_for_terminal`] would show both as
+/// `␍`.
+pub fn carriage_returns_as_line_ends(s: &str) -> String {
+    if !s.contains('\r') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(match c {
+            '\r' if chars.peek() == Some(&'\n') => ' ',
+            '\r' => '\n',
+            c => c,
+        });
+    }
+    out
+}
+
 /// Like [`sanitize_for_terminal`] but also flattens newlines and tabs to spaces, for one-line
 /// displays.
 pub fn sanitize_one_line(s: &str) -> String {
@@ -281,6 +302,14 @@ mod tests {
         assert!(!s.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
         assert!(s.contains("␛[31mred␇"));
         assert!(s.contains("\nok\t!"));
+    }
+
+    #[test]
+    fn carriage_returns_end_lines_in_place() {
+        assert_eq!(
+            carriage_returns_as_line_ends("a\r\nb\rc\r\r\nd\n"),
+            "a \nb\nc\n \nd\n"
+        );
     }
 
     #[test]

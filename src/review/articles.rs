@@ -137,14 +137,28 @@ impl Articles {
 impl Article {
     fn new(text: String) -> Article {
         let index = CharIndex::new(&text);
+        // A line ends at a newline, a carriage return and newline, or a carriage return
+        // alone (old Mac files): without the last, such an article is one paragraph.
         let mut paragraphs = Vec::new();
-        let mut cp = 0;
-        for line in text.split('\n') {
-            let n = line.chars().count();
-            if !line.trim().is_empty() {
-                paragraphs.push((cp, cp + n));
+        let (mut start, mut blank) = (0, true);
+        let mut chars = text.chars().enumerate().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c == '\n' || c == '\r' {
+                if !blank {
+                    paragraphs.push((start, i));
+                }
+                if c == '\r' && chars.next_if(|&(_, n)| n == '\n').is_some() {
+                    start = i + 2;
+                } else {
+                    start = i + 1;
+                }
+                blank = true;
+            } else if !c.is_whitespace() {
+                blank = false;
             }
-            cp += n + 1;
+        }
+        if !blank {
+            paragraphs.push((start, text.chars().count()));
         }
         Article {
             text,
@@ -171,6 +185,24 @@ mod tests {
         let mut docs = HashMap::new();
         docs.insert("d".to_string(), Article::new(text.to_string()));
         Articles { docs }
+    }
+
+    #[test]
+    fn every_kind_of_line_end_ends_a_paragraph() {
+        for nl in ["\n", "\r\n", "\r"] {
+            let text = ["one", "", "two", " ", "three", "four"].join(nl) + nl;
+            let a = article(&text);
+            let at = |w: &str| text[..text.find(w).unwrap()].chars().count();
+            let (s, e) = (at("three"), at("three") + 5);
+            let window = |around| a.window("d", s, e, around).unwrap();
+            assert_eq!(window(0), (s, "three".to_string()), "{nl:?}");
+            assert_eq!(
+                window(1),
+                (at("two"), ["two", " ", "three", "four"].join(nl)),
+                "{nl:?}"
+            );
+            assert_eq!(window(5).0, 0, "{nl:?}");
+        }
     }
 
     #[test]

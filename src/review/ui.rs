@@ -21,8 +21,8 @@ use super::action::KEYS;
 use super::model::{Mode, Session, agreement};
 use crate::schema::{QuoteRecord, Status, format_confidence};
 use crate::text::{
-    CharIndex, sanitize_for_terminal, sanitize_one_line_for_screen as sanitize_one_line,
-    screen_chars,
+    CharIndex, carriage_returns_as_line_ends, sanitize_for_terminal,
+    sanitize_one_line_for_screen as sanitize_one_line, screen_chars,
 };
 
 /// What the screen shows about the file beyond the session itself.
@@ -270,7 +270,7 @@ fn style_piece(
     r: &QuoteRecord,
     show_mention: bool,
 ) -> (Vec<(char, Style)>, Option<usize>) {
-    let text = sanitize_for_terminal(&p.text);
+    let text = sanitize_for_terminal(&carriage_returns_as_line_ends(&p.text));
     let chars: Vec<char> = text.chars().collect();
     let mut styles = vec![Style::default(); chars.len()];
     let mut quote_at = None;
@@ -342,7 +342,11 @@ fn render_context(f: &mut Frame, s: &Session, area: Rect) {
         // The context does not contain the quote (or there is none): show the quote first.
         let mut head: Vec<(char, Style)> = Vec::new();
         head.push(('\u{201c}', QUOTE));
-        head.extend(sanitize_for_terminal(&r.quote).chars().map(|c| (c, QUOTE)));
+        head.extend(
+            sanitize_for_terminal(&carriage_returns_as_line_ends(&r.quote))
+                .chars()
+                .map(|c| (c, QUOTE)),
+        );
         head.push(('\u{201d}', QUOTE));
         if !chars.is_empty() {
             head.push(('\n', Style::default()));
@@ -1251,6 +1255,80 @@ mod tests {
             "{text2}"
         );
         insta::assert_snapshot!(level2);
+    }
+
+    /// Articles and contexts with Windows (CRLF) or old Mac (CR) line ends: a carriage return
+    /// ends a line on the screen as a newline does. It used to show as `␍` at the end of every
+    /// line, and in a file of CR line ends, all of it was one paragraph, so `c` showed the
+    /// whole article at once.
+    #[test]
+    fn carriage_returns_end_lines_and_paragraphs() {
+        use crate::review::articles::Articles;
+        for nl in ["\r\n", "\r"] {
+            let text = [
+                "The council met on Monday.",
+                "",
+                "The bridge is closed.",
+                "“We will reopen it,” said Lena Ortiz.",
+                "",
+                "Residents complained.",
+                "",
+                "Nothing else.",
+            ]
+            .join(nl);
+            let q = "We will reopen it,";
+            let qs = text[..text.find(q).unwrap()].chars().count();
+            let cs = text[..text.find("The bridge").unwrap()].chars().count();
+            let context: String = text
+                .chars()
+                .skip(cs)
+                .take_while(|c| *c != '\u{201d}')
+                .chain(['\u{201d}'])
+                .collect();
+            let rec = QuoteRecord {
+                quote_id: "d:1-2".into(),
+                doc_id: "d".into(),
+                quote: q.into(),
+                start: qs,
+                end: qs + q.chars().count(),
+                speaker: "Lena Ortiz".into(),
+                context,
+                context_start: Some(cs),
+                ..Default::default()
+            };
+            let (articles, report) = Articles::from_texts(
+                [("d".to_string(), text.clone())],
+                std::slice::from_ref(&rec),
+            );
+            assert_eq!(report.matched, 1);
+            let mut s = Session::new(vec![rec], vec![Review::default()], vec![0], ana());
+            s.set_articles(articles);
+            let level0 = draw(&s, 60, 24).backend().to_string();
+            assert!(
+                level0.contains("│The bridge is closed.   ")
+                    && level0.contains("│“We will reopen it,”   "),
+                "{nl:?}: {level0}"
+            );
+            s.apply(Action::MoreContext, T);
+            let level1 = draw(&s, 60, 24).backend().to_string();
+            assert!(
+                level1.contains("│“We will reopen it,” said Lena Ortiz.   ")
+                    && !level1.contains("bridge"),
+                "{nl:?}: the quote's paragraph, not the whole article: {level1}"
+            );
+            s.apply(Action::MoreContext, T);
+            let level2 = draw(&s, 60, 24).backend().to_string();
+            assert!(
+                level2.contains("│The bridge is closed.   ")
+                    && level2.contains("│Residents complained.   ")
+                    && !level2.contains("council")
+                    && !level2.contains("Nothing else"),
+                "{nl:?}: one paragraph more on each side: {level2}"
+            );
+            for screen in [level0, level1, level2] {
+                assert!(!screen.contains('␍'), "{nl:?}: {screen}");
+            }
+        }
     }
 
     #[test]
