@@ -1287,3 +1287,17 @@ fn a_fragment_after_adding_that() {
     assert_eq!(r.kind, Kind::Mixed);
     assert_eq!(r.speaker, "Philip Barrow");
 }
+
+/// A described person who spoke (`the mayor`, `the woman`) is the antecedent of a later `she`
+/// when no named person fits; a name that fits still comes first.
+#[test]
+fn a_described_speaker_as_the_last_resort_antecedent() {
+    let t = "\u{201c}We are ready for the storm,\u{201d} the mayor said on Monday.\n\n\
+             Officials met again on Tuesday.\n\n\
+             \u{201c}Nobody will be left behind,\u{201d} she added.";
+    assert_eq!(speaker_of(t, "Nobody will"), "the mayor");
+    let t = "Barack Obama spoke in Denver.\n\n\
+             \u{201c}We are not done,\u{201d} the two-term president said.\n\n\
+             \u{201c}Not yet,\u{201d} he added.";
+    assert_eq!(speaker_of(t, "Not yet"), "Barack Obama");
+}

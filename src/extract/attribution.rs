@@ -1755,15 +1755,20 @@ impl<'a> Doc<'a> {
                 && !in_paragraphs().any(|m| m.pos == *hp)
                 && !recalled.iter().any(|m| m.pos == *hp)
             {
+                // a described person who spoke (`the mayor`, `the actress`) stays in view for
+                // `he` and `she`, of the sex the head noun gives
+                let person = (h.what == What::Described)
+                    .then(|| self.described_person(&h.name))
+                    .flatten();
                 recalled.push(names::Mention {
                     name: h.name.clone(),
                     pos: *hp,
-                    gender: h.gender,
+                    gender: person.unwrap_or(h.gender),
                     subject: true,
                     object: false,
                     speaks: true,
-                    described: h.what == What::Described,
-                    titled: false,
+                    described: h.what == What::Described && person.is_none(),
+                    titled: person.is_some(),
                     locative: false,
                 });
             }
@@ -1803,6 +1808,11 @@ impl<'a> Doc<'a> {
             }
             if !m.subject {
                 score += 2.0;
+            }
+            // (a description only when no name fits: `the two-term president` is most often
+            // the person a name nearby gives)
+            if m.titled && m.name.starts_with("the ") {
+                score += 100.0;
             }
             if m.speaks {
                 score -= 1.0;
@@ -1882,6 +1892,41 @@ impl<'a> Doc<'a> {
                 | "Until"
                 | "Whereas"
         )
+    }
+
+    /// `the mayor`, `the actress`: a definite description of one person (its head noun a
+    /// title or a role, singular, no organisation); the sex the head noun gives, if any.
+    fn described_person(&self, name: &str) -> Option<Gender> {
+        let rest = name.strip_prefix("the ")?;
+        let head = rest.rsplit(' ').next()?;
+        let flags = self.lex.get_folded(head);
+        let sex = match head {
+            "man" | "boy" => Gender::Male,
+            "woman" | "girl" => Gender::Female,
+            _ => Gender::of_flags(flags & (lexicon::MALE | lexicon::FEMALE)),
+        };
+        let person = flags & lexicon::TITLE != 0
+            || sex != Gender::Unknown
+            || matches!(
+                head,
+                "official"
+                    | "aide"
+                    | "adviser"
+                    | "advisor"
+                    | "spokesperson"
+                    | "lawyer"
+                    | "attorney"
+                    | "officer"
+                    | "leader"
+                    | "candidate"
+                    | "nominee"
+                    | "host"
+            );
+        (person
+            && flags & (lexicon::ORG | lexicon::NONPERSON) == 0
+            && !rest.contains(" of ")
+            && !rest.contains(" for "))
+        .then_some(sex)
     }
 
     /// Whether a mention, as `name` of `gender`, can be the antecedent of the pronoun `sp`.

@@ -20,7 +20,7 @@ pub enum Gender {
 }
 
 impl Gender {
-    fn of_flags(f: lexicon::Flags) -> Gender {
+    pub(crate) fn of_flags(f: lexicon::Flags) -> Gender {
         if f & lexicon::MALE != 0 && f & lexicon::FEMALE == 0 {
             Gender::Male
         } else if f & lexicon::FEMALE != 0 && f & lexicon::MALE == 0 {
