@@ -20,10 +20,43 @@ use unicode_width::UnicodeWidthChar;
 use super::action::KEYS;
 use super::model::{Mode, Session, agreement};
 use crate::schema::{QuoteRecord, Status, format_confidence};
-use crate::text::{
-    CharIndex, carriage_returns_as_line_ends, sanitize_for_terminal,
-    sanitize_one_line_for_screen as sanitize_one_line, screen_chars,
-};
+use crate::text::{CharIndex, carriage_returns_as_line_ends, sanitize_for_terminal, screen_chars};
+
+#[cfg(test)]
+thread_local! {
+    /// Characters made ready for the screen or laid out since the last [`take_laid_out`].
+    static LAID_OUT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn count_laid_out(_n: usize) {
+    #[cfg(test)]
+    LAID_OUT.with(|c| c.set(c.get() + _n));
+}
+
+#[cfg(test)]
+fn take_laid_out() -> usize {
+    LAID_OUT.with(|c| c.replace(0))
+}
+
+/// The most characters of one field shown on one line: more than any screen line holds. A
+/// cell of a megabyte (a hostile file) would otherwise be made ready for the screen on every
+/// key press.
+const ONE_LINE_MAX: usize = 1000;
+
+/// Text from the file for one line of the screen ([`crate::text::sanitize_one_line_for_screen`]),
+/// cut at [`ONE_LINE_MAX`] characters with `…`.
+fn sanitize_one_line(s: &str) -> String {
+    let (head, cut) = match s.char_indices().nth(ONE_LINE_MAX) {
+        Some((b, _)) => (&s[..b], true),
+        None => (s, false),
+    };
+    count_laid_out(head.len());
+    let mut out = crate::text::sanitize_one_line_for_screen(head);
+    if cut {
+        out.push('…');
+    }
+    out
+}
 
 /// What the screen shows about the file beyond the session itself.
 #[derive(Debug, Clone, Default)]
@@ -356,7 +389,13 @@ fn render_context(f: &mut Frame, s: &Session, area: Rect) {
         head.extend(chars);
         chars = head;
     }
-    let (lines, mark_line) = wrap(&chars, inner.width as usize, mark.unwrap_or(0));
+    let (chars, mark) = around_mark(
+        chars,
+        mark.unwrap_or(0),
+        inner.width as usize,
+        inner.height as usize,
+    );
+    let (lines, mark_line) = wrap(&chars, inner.width as usize, mark);
     let h = inner.height as usize;
     let scroll = if lines.len() <= h {
         0
@@ -367,6 +406,53 @@ fn render_context(f: &mut Frame, s: &Session, area: Rect) {
     f.render_widget(Lines(shown), inner);
 }
 
+/// The part of a context around character `mark` that can reach a box of `width` × `height`
+/// cells, and the mark in it. A context of a megabyte (a huge quote, or a paragraph of a huge
+/// article) would otherwise be laid out in full on every key press, though the box shows a few
+/// thousand characters of it. The box shows the mark's line a third of the way down, so the
+/// part kept holds a box full of cells on each side of the mark (a line break counted as one
+/// cell, which is less than any line takes), and at most eight characters a cell, for runs of
+/// characters that take no cell. `…` marks a cut.
+fn around_mark(
+    chars: Vec<(char, Style)>,
+    mark: usize,
+    width: usize,
+    height: usize,
+) -> (Vec<(char, Style)>, usize) {
+    let budget = (width.max(1) + 1) * (height.max(1) + 1);
+    if chars.len() <= budget {
+        return (chars, mark);
+    }
+    let mark = mark.min(chars.len());
+    let cells = |c: char| if c == '\n' { 1 } else { cw(c) };
+    let reach = |it: &mut dyn Iterator<Item = char>| {
+        let (mut used, mut n) = (0usize, 0usize);
+        for c in it {
+            used += cells(c);
+            if used > budget || n >= 8 * budget {
+                break;
+            }
+            n += 1;
+        }
+        n
+    };
+    let lo = mark - reach(&mut chars[..mark].iter().rev().map(|(c, _)| *c));
+    let hi = mark + reach(&mut chars[mark..].iter().map(|(c, _)| *c));
+    if lo == 0 && hi == chars.len() {
+        return (chars, mark);
+    }
+    let mut out: Vec<(char, Style)> = Vec::with_capacity(hi - lo + 4);
+    if lo > 0 {
+        out.extend("… ".chars().map(|c| (c, DIM)));
+    }
+    let mark = mark - lo + out.len();
+    out.extend_from_slice(&chars[lo..hi]);
+    if hi < chars.len() {
+        out.extend(" …".chars().map(|c| (c, DIM)));
+    }
+    (out, mark)
+}
+
 /// Word-wraps styled characters to `width` columns. Returns the lines and the line holding
 /// character `mark`. Newlines break lines; tabs show as spaces.
 ///
@@ -374,6 +460,7 @@ fn render_context(f: &mut Frame, s: &Session, area: Rect) {
 /// way the buffer measures them when drawing: grapheme by grapheme within each run of one
 /// style, with ratatui's own cell width, so a line never holds more than it was measured to.
 fn wrap(chars: &[(char, Style)], width: usize, mark: usize) -> (Vec<Line<'static>>, usize) {
+    count_laid_out(chars.len());
     let width = width.max(1);
     let plain: Vec<char> = chars.iter().map(|(c, _)| *c).collect();
     // Kept characters with their index in `chars`, for the mark.
@@ -791,7 +878,14 @@ fn render_status(f: &mut Frame, s: &Session, chrome: &Chrome, area: Rect) {
 fn footer_lines(s: &Session, width: u16) -> Vec<Line<'static>> {
     let width = width as usize;
     let prompt = |label: &str, hint: &str| {
-        let input = sanitize_one_line(s.input());
+        // (the end, where typing happens, is what shows)
+        let typed = s.input();
+        let tail = typed
+            .char_indices()
+            .rev()
+            .nth(ONE_LINE_MAX)
+            .map_or(typed, |(b, _)| &typed[b..]);
+        let input = crate::text::sanitize_one_line_for_screen(tail);
         let fixed = label.chars().count() + 3;
         let room = width.saturating_sub(fixed).max(1);
         // Long input scrolls: the end, where typing happens, stays visible.
@@ -1328,6 +1422,56 @@ mod tests {
             for screen in [level0, level1, level2] {
                 assert!(!screen.contains('␍'), "{nl:?}: {screen}");
             }
+        }
+    }
+
+    /// A quote of a megabyte (or a paragraph of one, or a cell of one in a hostile file) is
+    /// shown as well as a short one, but only the part that can reach the screen is laid out:
+    /// every key press redraws the screen, and laying out all of it took a quarter to half a
+    /// second a press.
+    #[test]
+    fn a_huge_quote_is_laid_out_only_where_it_shows() {
+        let words = "word ".repeat(200_000);
+        let quote = format!("Start {}end.", words);
+        let context = format!("Before it. \u{201c}{quote}\u{201d} said Big Talker.");
+        let qs = 12;
+        let huge = QuoteRecord {
+            quote_id: "d:12-1".into(),
+            doc_id: "d".into(),
+            quote: quote.clone(),
+            start: qs,
+            end: qs + quote.chars().count(),
+            speaker: format!("Big {}", "Talker ".repeat(150_000)),
+            speaker_mention: "Big Talker".into(),
+            context,
+            context_start: Some(0),
+            candidates: vec!["x".repeat(1_000_000)],
+            note: "n".repeat(1_000_000),
+            ..Default::default()
+        };
+        let mut late = huge.clone();
+        // the quote at the end of a megabyte of context: the box shows it, not the start
+        late.context = format!("{}\u{201c}Late.\u{201d}", "Before. ".repeat(125_000));
+        late.quote = "Late.".into();
+        late.start = late.context.chars().count() - 6;
+        late.end = late.start + 5;
+        let s = Session::new(
+            vec![huge, late],
+            vec![Review::default(); 2],
+            vec![0, 1],
+            ana(),
+        );
+        let mut s = s;
+        for (row, (w, h)) in [(0, (100, 30)), (0, (20, 8)), (1, (100, 30)), (1, (20, 8))] {
+            if row == 1 && s.pos() == 0 {
+                s.apply(Action::Next, T);
+            }
+            take_laid_out();
+            let screen = draw(&s, w, h).backend().to_string();
+            let work = take_laid_out();
+            assert!(work < 100_000, "{w}×{h}: {work} characters laid out");
+            let want = if row == 0 { "Start word word" } else { "Late." };
+            assert!(screen.contains(want), "{w}×{h}: {screen}");
         }
     }
 
