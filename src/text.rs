@@ -154,13 +154,15 @@ pub const INVISIBLE_STAND_IN: char = '⍽';
 /// [`INVISIBLE_STAND_IN`]. Characters whose only effect is to change the width of the one
 /// before them, which terminals disagree about, are left out: the emoji and text presentation
 /// selectors (U+FE0F, U+FE0E), skin-tone modifiers after another character, and the joiner
-/// between two pictographs (a family emoji shows as its members side by side). What is left
+/// between two pictographs (a family emoji shows as its members side by side). Of a run of
+/// combining marks only the first [`MAX_STACKED_MARKS`] are kept, then one stand-in. What is left
 /// measures the same code point by code point as grapheme by grapheme; the halfwidth sound
 /// marks (`ﾞ`, `ﾟ`), measured one way by the layout and another by terminals, are shown as
 /// their spacing forms (`゛`, `゜`). Where a cluster still does not measure alike, the
 /// characters after its first are shown as [`INVISIBLE_STAND_IN`] each.
 pub fn screen_chars(chars: &[char]) -> Vec<Option<char>> {
     let mut out = screen_chars_per_char(chars);
+    limit_stacked_marks(&mut out);
     // (a stand-in can join a new cluster only in contrived text; each round replaces at least
     // one more character, so this ends)
     while agree_by_cluster(&mut out) {}
@@ -209,6 +211,29 @@ fn screen_chars_per_char(chars: &[char]) -> Vec<Option<char>> {
             Some(c)
         })
         .collect()
+}
+
+/// The most combining marks that reach the screen in a row: a terminal draws them stacked on
+/// one character, and a flood of them (Zalgo text) is drawn over the lines above and below,
+/// box borders included. Writing systems stack a few at most.
+pub const MAX_STACKED_MARKS: usize = 4;
+
+/// Keeps the first [`MAX_STACKED_MARKS`] of a run of nonspacing or enclosing marks; the
+/// first of the rest becomes [`INVISIBLE_STAND_IN`], and the others are left out.
+fn limit_stacked_marks(out: &mut [Option<char>]) {
+    use finl_unicode::categories::CharacterCategories;
+    let mut run = 0;
+    for c in out.iter_mut() {
+        let Some(ch) = *c else { continue };
+        if !(ch.is_mark_nonspacing() || ch.is_mark_enclosing()) {
+            run = 0;
+            continue;
+        }
+        run += 1;
+        if run > MAX_STACKED_MARKS {
+            *c = (run == MAX_STACKED_MARKS + 1).then_some(INVISIBLE_STAND_IN);
+        }
+    }
 }
 
 /// Breaks up every grapheme cluster of the kept characters whose width as a cluster differs

@@ -1475,6 +1475,56 @@ mod tests {
         }
     }
 
+    /// A flood of combining marks on one letter (Zalgo text) is drawn stacked in one cell,
+    /// and a terminal draws the stack over the lines above and below it, the box borders
+    /// included. At most four marks a letter reach the screen; the rest are shown as one `⍽`.
+    #[test]
+    fn a_flood_of_combining_marks_stays_in_its_line() {
+        let flood = format!(
+            "Zalgo a{}b{} text",
+            "\u{301}".repeat(600),
+            "\u{489}\u{300}".repeat(300)
+        );
+        let r = QuoteRecord {
+            quote_id: "z".into(),
+            doc_id: "z".into(),
+            quote: flood.clone(),
+            speaker: format!("Tom{} Ford", "\u{308}".repeat(50)),
+            context: flood,
+            context_start: Some(0),
+            ..Default::default()
+        };
+        let s = Session::new(vec![r], vec![Review::default()], vec![0], ana());
+        let t = draw(&s, 80, 24);
+        let buf = t.backend().buffer();
+        let mut most = 0;
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                let marks = buf[(x, y)]
+                    .symbol()
+                    .chars()
+                    .filter(|c| {
+                        use finl_unicode::categories::CharacterCategories;
+                        c.is_mark()
+                    })
+                    .count();
+                most = most.max(marks);
+            }
+        }
+        assert!(most <= 4, "a cell holds {most} marks");
+        let text = t.backend().to_string();
+        assert!(
+            text.contains(
+                "Zalgo a\u{301}\u{301}\u{301}\u{301}⍽b\u{489}\u{300}\u{489}\u{300}⍽ text"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("Tom\u{308}\u{308}\u{308}\u{308}⍽ Ford"),
+            "{text}"
+        );
+    }
+
     #[test]
     fn more_context_merges_neighbours() {
         let mut recs = records();
