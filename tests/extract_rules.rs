@@ -1301,3 +1301,17 @@ fn a_described_speaker_as_the_last_resort_antecedent() {
              \u{201c}Not yet,\u{201d} he added.";
     assert_eq!(speaker_of(t, "Not yet"), "Barack Obama");
 }
+
+/// `under what Mr. Hedge called ''the prior economy model,'' the club charged …`: a naming verb
+/// right before the quotation owns it, even when the quotation ends in a comma and another
+/// report follows; the row stays the quoted name.
+#[test]
+fn a_naming_verb_right_before_owns_the_quotation() {
+    let t = "Oliver K. Hedge runs golf courses.\n\n\
+             In 2009, under what Mr. Hedge called ''the prior economy model,'' the Marsh Landing \
+             Country Club, a private course in Florida, charged a $100,000 initiation fee.";
+    let rows = Extractor::new(ExtractOptions::default()).extract("doc", t);
+    let r = quote(&rows, "the prior economy model");
+    assert_eq!(r.speaker, "Oliver K. Hedge");
+    assert_eq!(r.kind, Kind::Mixed);
+}

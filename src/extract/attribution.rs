@@ -2144,7 +2144,12 @@ impl<'a> Doc<'a> {
             // (`Clinton responded: "What difference does it make?" Her critics cited it`: a
             // question or exclamation that a cue and a colon introduce is theirs)
             let colon_before = before.last().is_some_and(|t| t.is_punct(':'));
+            // (`under what Mr. Hedge called "the prior model," the club charged`: a naming verb
+            // right before the quotation owns it)
+            let named_before = before_m
+                .is_some_and(|(_, _, c)| c + 1 == before.len() && before[c].is(lexicon::CUE_FRAME));
             let pick_after = after_m.is_some()
+                && !named_before
                 && (before_m.is_none()
                     || matches!(last_char, ',' | '\u{2014}' | '-')
                     || (matches!(last_char, '?' | '!') && !colon_before));
@@ -2506,7 +2511,12 @@ impl<'a> Doc<'a> {
             let clause_cue = if rule == "split" && prev_same_para {
                 self.that_clause_cue(self.spans[qi - 1].close, sp.open)
             } else if matches!(rule, "adjacent-before" | "same-clause" | "according-to") {
-                resolved.as_ref().and_then(|f| f.cue_pos)
+                // (`what Mr. Hedge called "the prior model," the club charged …`: when another
+                // report follows, the quoted words are the name, no start of a reported clause)
+                resolved
+                    .as_ref()
+                    .filter(|_| !(named_before && after_m.is_some()))
+                    .and_then(|f| f.cue_pos)
             } else {
                 None
             };
