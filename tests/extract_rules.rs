@@ -1315,3 +1315,20 @@ fn a_naming_verb_right_before_owns_the_quotation() {
     assert_eq!(r.speaker, "Oliver K. Hedge");
     assert_eq!(r.kind, Kind::Mixed);
 }
+
+/// `Giovanni Maria Vian, the editor in chief of the Vatican's newspaper, L'Osservatore Romano,
+/// said`: a description with a name of its own at the end is not the speaker; the name before
+/// the description is.
+#[test]
+fn the_name_before_a_long_description() {
+    let t = "Giovanni Maria Vian, the editor in chief of the Vatican's official newspaper, \
+             L'Osservatore Romano, said every pope was ''both religious and political.''\n\n\
+             Just last week, J.J. Goldberg, editor at large of The Forward, wrote: ''It is not \
+             the same thing at all.''";
+    let rows = Extractor::new(ExtractOptions::default()).extract("doc", t);
+    assert_eq!(
+        quote(&rows, "both religious").speaker,
+        "Giovanni Maria Vian"
+    );
+    assert_eq!(quote(&rows, "It is not the same").speaker, "J.J. Goldberg");
+}

@@ -487,6 +487,25 @@ pub(crate) fn subject_before(toks: &[Tok], k: usize, lo: usize) -> Option<(usize
         return Some((a, b));
     }
     let (s, e) = phrase?;
+    // `Giovanni Maria Vian, the editor in chief of the Vatican's newspaper, L'Osservatore
+    // Romano, said`: the phrase before the last appositive is the tail of a longer one (a
+    // lowercase word before it); the name is before the comma that opens the description
+    if appositive.is_some()
+        && s > lo
+        && toks[s - 1].kind == TK::Word
+        && !toks[s - 1].cap
+        && let Some(c) = (lo + 1..s)
+            .rev()
+            .take(20)
+            .take_while(|&i| !matches!(toks[i].kind, TK::Mark | TK::Punct(';' | ':')))
+            .find(|&i| toks[i].is_punct(','))
+        && let Some((ns, ne)) = phrase_before(toks, c, lo)
+        && (ns == lo || matches!(toks[ns - 1].kind, TK::Punct(_)))
+        && toks[ns..ne].iter().any(|t| t.cap && nameish(t))
+        && appositive_name(&toks[ns..ne])
+    {
+        return Some((ns, ne));
+    }
     // `A source familiar with the matter said`, `An official close to Christie said`, `One
     // aide traveling with Trump told`: the phrase after a describing adjective or participle
     // and its preposition is its complement; the speaker is the described phrase, whole
