@@ -1332,3 +1332,20 @@ fn the_name_before_a_long_description() {
     );
     assert_eq!(quote(&rows, "It is not the same").speaker, "J.J. Goldberg");
 }
+
+/// A line break between a word and a lowercase word only wraps the line (`Nobody saw it\r\n
+/// coming`): the quotation goes on, with CRLF as with LF; a blank line still ends a paragraph.
+#[test]
+fn a_wrapped_line_does_not_end_a_quotation() {
+    for nl in ["\n", "\r\n"] {
+        let t = format!(
+            "\u{201c}We will reopen the bridge,\u{201d} said Mayor Lena Ortiz.{nl}{nl}The council \
+             met.{nl}{nl}\u{201c}Nobody saw it{nl}coming,\u{201d} Ortiz said."
+        );
+        let rows = extract(&t);
+        let r = quote(&rows, "Nobody saw it");
+        assert_eq!(r.quote, format!("Nobody saw it{nl}coming,"));
+        assert_eq!(r.speaker, "Lena Ortiz");
+        assert_eq!(r.rule, "adjacent-after");
+    }
+}

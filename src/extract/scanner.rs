@@ -251,7 +251,11 @@ impl Scanner {
         let mut carry: Option<Style> = None;
         while para_start <= text.len() {
             let mut j = i;
-            while j < hits.len() && hits[j].mark != Mark::Newline {
+            // (a line break that only wraps a line goes on with the paragraph)
+            while j < hits.len()
+                && (hits[j].mark != Mark::Newline
+                    || super::sentences::soft_break(text.as_bytes(), hits[j].pos))
+            {
                 j += 1;
             }
             let para_end = if j < hits.len() {

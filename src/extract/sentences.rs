@@ -29,13 +29,31 @@ pub struct Segments {
     pub para_first_sentence: Vec<usize>,
 }
 
+/// Whether the line break at `nl` only wraps a line inside a paragraph: a single break (no
+/// blank line after it) between a word or a comma and a lowercase word (`Nobody saw it\ncoming`),
+/// as hard-wrapped text has. Every other line break ends a paragraph.
+pub(crate) fn soft_break(bytes: &[u8], nl: usize) -> bool {
+    let before = bytes[..nl]
+        .iter()
+        .rev()
+        .find(|&&b| !matches!(b, b'\r' | b' ' | b'\t'));
+    let after = bytes[nl + 1..]
+        .iter()
+        .find(|&&b| !matches!(b, b'\r' | b' ' | b'\t'));
+    before.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b',')
+        && after.is_some_and(u8::is_ascii_lowercase)
+}
+
 impl Segments {
     pub fn new(text: &str, lex: &Lexicon) -> Self {
         let mut seg = Segments::default();
         let bytes = text.as_bytes();
         let mut p = 0;
         loop {
-            let e = memchr(b'\n', &bytes[p..]).map_or(text.len(), |i| p + i);
+            let mut e = memchr(b'\n', &bytes[p..]).map_or(text.len(), |i| p + i);
+            while e < text.len() && soft_break(bytes, e) {
+                e = memchr(b'\n', &bytes[e + 1..]).map_or(text.len(), |i| e + 1 + i);
+            }
             let r = trim(text, p, e);
             if r.start < r.end {
                 seg.para_first_sentence.push(seg.sentences.len());
