@@ -1511,11 +1511,13 @@ impl<'a> Doc<'a> {
     /// What the runner-up search makes of a mention: its fullest name, if it can be offered.
     fn candidate(&self, m: &names::Mention) -> Option<Rc<Cand>> {
         let full = if !m.described {
-            self.fullest(&m.name, m.pos, Gender::Unknown)
+            self.fullest_form(&m.name, m.pos, Gender::Unknown)
         } else {
             None
         };
-        let name = full.as_deref().unwrap_or(&m.name);
+        let name = full
+            .as_ref()
+            .map_or(m.name.as_str(), |(f, i)| f[*i].1.as_str());
         let facts = self.name_facts(name);
         if !m.described && !facts.org && !facts.person_like {
             return None; // places, days, group words
@@ -1582,6 +1584,13 @@ impl<'a> Doc<'a> {
     /// `Schultz`). A name with a forename is full already: a longer form of it is a headline's
     /// words (`Bush Hits Marco Rubio`) far more often than a middle name.
     fn fullest(&self, name: &str, pos: usize, want: Gender) -> Option<String> {
+        self.fullest_form(name, pos, want)
+            .map(|(forms, i)| forms[i].1.clone())
+    }
+
+    /// [`Doc::fullest`] as the name's forms and the index of the fullest one (no copy of it
+    /// for a caller that only reads it).
+    fn fullest_form(&self, name: &str, pos: usize, want: Gender) -> Option<(Rc<NameForms>, usize)> {
         let (last, whole) = match name.rsplit_once(' ') {
             Some((first, last)) => {
                 // (two words only: a longer name with no known forename in it is most often
@@ -1603,12 +1612,12 @@ impl<'a> Doc<'a> {
                     && f[..f.len() - name.len()].ends_with(' ')))
                 && (want == Gender::Unknown || want.compatible(self.gender(f)))
         };
-        let full = names::pick_form(&forms, pos, fits)?;
+        let i = names::pick_form_index(&forms, pos, fits)?;
         // `Schultz` → `Wasserman Schultz` → `Debbie Wasserman Schultz`
-        if !whole && let Some(fuller) = self.fullest(&full, pos, want) {
+        if !whole && let Some(fuller) = self.fullest_form(&forms[i].1, pos, want) {
             return Some(fuller);
         }
-        Some(full)
+        Some((forms, i))
     }
 
     /// Whether the document also writes this capitalised word in lowercase (a common word,
@@ -1780,7 +1789,7 @@ impl<'a> Doc<'a> {
                     .then(|| self.described_person(&h.name))
                     .flatten();
                 recalled.push(names::Mention {
-                    name: h.name.clone(),
+                    name: h.name.as_str().into(),
                     pos: *hp,
                     gender: person.unwrap_or(h.gender),
                     subject: true,
@@ -1801,8 +1810,9 @@ impl<'a> Doc<'a> {
             let full = if m.described {
                 None
             } else {
-                self.fullest(&m.name, m.pos, sp.gender)
+                self.fullest_form(&m.name, m.pos, sp.gender)
             };
+            let full = full.as_ref().map(|(f, i)| f[*i].1.as_str());
             // the tests on the fullest name, else on the name as written (`Suu Kyi` may pass
             // where `Aung San Suu Kyi`, with a place word in it, does not)
             let fits = |name: &str| {
@@ -1813,10 +1823,10 @@ impl<'a> Doc<'a> {
                 self.may_be_antecedent(m, name, gender, &sp, want_person, history)
                     .then_some(gender)
             };
-            let Some(gender) = full.as_deref().and_then(fits).or_else(|| fits(&m.name)) else {
+            let Some(gender) = full.and_then(fits).or_else(|| fits(&m.name)) else {
                 continue;
             };
-            let name = full.unwrap_or_else(|| m.name.clone());
+            let name = full.unwrap_or(&m.name).to_string();
             cands.push((m, name, gender));
         }
         let mut scored: Vec<(f64, String, Gender)> = Vec::new();

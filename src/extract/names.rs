@@ -2,6 +2,7 @@
 //! written, a surname mapped to the fullest name of the document, pronouns resolved to the
 //! nearest compatible person named before them.
 
+use compact_str::CompactString;
 use memchr::memmem;
 
 use super::lexicon::{self, Lexicon};
@@ -376,14 +377,24 @@ pub fn from_phrase(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<Spe
 }
 
 fn join_words(text: &str, toks: &[Tok]) -> String {
-    let len = match (toks.first(), toks.last()) {
+    let mut s = String::with_capacity(joined_len(toks));
+    join_words_with(text, toks, |w| s.push_str(w));
+    s
+}
+
+/// The length of the text the tokens `toks` span (at least that of their [`join_words`]).
+fn joined_len(toks: &[Tok]) -> usize {
+    match (toks.first(), toks.last()) {
         (Some(a), Some(b)) => b.end.saturating_sub(a.start),
         _ => 0,
-    };
-    let mut s = String::with_capacity(len);
+    }
+}
+
+/// [`join_words`], handing each piece to `push`.
+fn join_words_with(text: &str, toks: &[Tok], mut push: impl FnMut(&str)) {
     for (i, t) in toks.iter().enumerate() {
         if i > 0 {
-            s.push(' ');
+            push(" ");
         }
         let w = &text[t.start..t.end];
         let w = if t.possessive && i + 1 == toks.len() {
@@ -392,9 +403,8 @@ fn join_words(text: &str, toks: &[Tok]) -> String {
         } else {
             w
         };
-        s.push_str(w);
+        push(w);
     }
-    s
 }
 
 /// The longest form of a one-word name in the document: the nearest run of capitalised words
@@ -410,13 +420,20 @@ pub fn pick_form(
     pos: usize,
     ok: impl Fn(&str) -> bool,
 ) -> Option<String> {
+    pick_form_index(forms, pos, ok).map(|i| forms[i].1.clone())
+}
+
+/// [`pick_form`] as an index into `forms`.
+pub fn pick_form_index(
+    forms: &[(usize, String)],
+    pos: usize,
+    ok: impl Fn(&str) -> bool,
+) -> Option<usize> {
     let split = forms.partition_point(|(o, _)| *o < pos);
-    forms[..split]
-        .iter()
+    (0..split)
         .rev()
-        .chain(forms[split..].iter())
-        .find(|(_, f)| ok(f))
-        .map(|(_, f)| f.clone())
+        .chain(split..forms.len())
+        .find(|&i| ok(&forms[i].1))
 }
 
 /// A letter, digit or combining mark (`e\u{301}`, a decomposed `é`): a character of a word.
@@ -691,7 +708,7 @@ impl Honorifics {
 /// A person or group named in the text before a pronoun, as a candidate antecedent.
 #[derive(Debug, Clone)]
 pub struct Mention {
-    pub name: String,
+    pub name: CompactString,
     pub pos: usize,
     pub gender: Gender,
     /// First in its sentence: likely the subject.
@@ -938,7 +955,12 @@ pub(crate) fn mentions_from(
         let org_head = head.is_some_and(|n| n.is(lexicon::ORG));
         let modifier = !org_head && head.is_some_and(describes_noun);
         if !(lone_starter || (described && j - i > 3) || modifier) {
-            let mut name = join_words(text, &toks[i..j]);
+            // (inline, no allocation, for a name of up to 24 bytes: most of them)
+            let mut name = CompactString::with_capacity(joined_len(&toks[i..j]) + 4);
+            if described {
+                name.push_str("the ");
+            }
+            join_words_with(text, &toks[i..j], |w| name.push_str(w));
             if org_head && let Some(n) = head {
                 name.push(' ');
                 name.push_str(&text[n.start..n.end]);
@@ -1002,11 +1024,7 @@ pub(crate) fn mentions_from(
                 });
             let locative = prev.is_some_and(|p| LOCATIVES.contains(&p.lower.as_str()));
             out.push(Mention {
-                name: if described {
-                    format!("the {name}")
-                } else {
-                    name
-                },
+                name,
                 pos: t.start,
                 gender: if described { Gender::Plural } else { gender },
                 subject,
