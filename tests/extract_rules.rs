@@ -1349,3 +1349,15 @@ fn a_wrapped_line_does_not_end_a_quotation() {
         assert_eq!(r.rule, "adjacent-after");
     }
 }
+
+/// A quotation that ends with a nested question (`… what can we do to help?’”`) ends in `?`
+/// for the attribution after it, as one without the nested marks does.
+#[test]
+fn a_nested_question_at_the_end_of_a_quotation() {
+    let t = "Karen Weaver is the mayor of Flint.\n\n\
+             \u{201c}When this came about and [Clinton] read about it, her immediate response has \
+             been, \u{2018}Let\u{2019}s see what\u{2019}s going on, and what can we do to \
+             help?\u{2019}\u{201d} Renteria told reporters during Tuesday\u{2019}s conference \
+             call.";
+    assert_eq!(speaker_of(t, "When this came"), "Renteria");
+}

@@ -2149,7 +2149,12 @@ impl<'a> Doc<'a> {
             let before = self.tokens(before_lo.min(sp.open), sp.open);
             let after = self.tokens(sp.close, after_hi.max(sp.close));
             let content = &self.text[sp.start..sp.end];
-            let last_char = content.chars().last().unwrap_or(' ');
+            // (past the closing mark of a quotation that ends this one: `… to help?’”`)
+            let last_char = content
+                .trim_end_matches(['\u{2019}', '\'', '\u{201d}', '"', '\u{bb}'])
+                .chars()
+                .last()
+                .unwrap_or(' ');
             // (counted when first needed, once)
             let n_words_cell = OnceCell::new();
             let n_words = || *n_words_cell.get_or_init(|| words_of(content));
