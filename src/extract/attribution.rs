@@ -245,6 +245,15 @@ pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
                 n.kind == TK::Word
                     && (n.cap || n.is(lexicon::TITLE | lexicon::ROLE) || is_descriptor(n))
             });
+        // `The top aide rallied supporters`: a past form after a head noun is its verb
+        if t.lower.ends_with("ed")
+            && !t.cap
+            && j > i
+            && toks[j - 1].is(lexicon::ROLE | lexicon::TITLE)
+            && !toks[j - 1].cap
+        {
+            break;
+        }
         if (is_descriptor(t) || adjective)
             && !t.cap
             && !t.is(lexicon::FUNCTION | lexicon::PREP | lexicon::PRONOUN | lexicon::TIME)
