@@ -1375,3 +1375,16 @@ fn a_past_form_after_the_head_noun_ends_the_speaker() {
     let t = "The top aide rallied supporters, saying: \u{201c}We have to be ready.\u{201d}";
     assert_eq!(speaker_of(t, "We have to be ready"), "the top aide");
 }
+
+/// `"…," read one.`, `said another.`: a bare `one` or `another` after the cue is the speaker
+/// as written, not an earlier source.
+#[test]
+fn a_bare_one_after_the_cue() {
+    let t = "CNN reported that six planes filled the skies with messages.\n\n\
+             \u{201c}America is great! Trump is disgusting,\u{201d} read one.\n\n\
+             \u{201c}We are leaving,\u{201d} said one. \u{201c}Not me,\u{201d} said another.";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "America is great").speaker, "one");
+    assert_eq!(quote(&rows, "We are leaving").speaker, "one");
+    assert_eq!(quote(&rows, "Not me").speaker, "another");
+}

@@ -305,8 +305,11 @@ pub(crate) fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
     if j == i || (j == i + 1 && is_det(&toks[i])) {
         return None;
     }
-    // a bare `one` (`read one`)
-    if j == i && is_quant(&toks[i]) && toks.get(i + 1).is_none_or(|n| n.kind != TK::Word) {
+    // a bare `one` (`read one.`, `said another,`)
+    if j == i + 1
+        && matches!(toks[i].lower.as_str(), "one" | "another")
+        && toks.get(i + 1).is_none_or(|n| n.kind != TK::Word)
+    {
         return Some(i + 1);
     }
     // lowercase descriptors only make a speaker after a determiner (`one user`, `a reporter`)

@@ -338,12 +338,24 @@ pub fn from_phrase(text: &str, toks: &[Tok], lo: usize, hi: usize) -> Option<Spe
         .iter()
         .filter(|t| t.kind == Kind::Word)
         .collect();
-    // `the man`, `one user`, `another commenter`: a determiner and a noun
-    let det_led = words.len() >= 2
-        && matches!(
-            words[0].lower.as_str(),
-            "the" | "a" | "an" | "one" | "another" | "some" | "several" | "two" | "three" | "many"
-        );
+    // `the man`, `one user`, `another commenter`: a determiner and a noun (or `one` alone:
+    // `"…," read one.`)
+    let lone_one = words.len() == 1 && matches!(words[0].lower.as_str(), "one" | "another");
+    let det_led = lone_one
+        || words.len() >= 2
+            && matches!(
+                words[0].lower.as_str(),
+                "the"
+                    | "a"
+                    | "an"
+                    | "one"
+                    | "another"
+                    | "some"
+                    | "several"
+                    | "two"
+                    | "three"
+                    | "many"
+            );
     if !det_led
         && !words
             .iter()
