@@ -319,18 +319,20 @@ c,d,three,9,14,,\n";
         o.close().unwrap();
     }
 
+    /// Opening with `opts` fails because ana's session holds the file.
+    fn refused_as_busy(opts: &Options) {
+        let err = open(opts).err().unwrap().to_string();
+        assert!(err.contains("being reviewed by ana"), "{err}");
+    }
+
     #[test]
     fn a_second_session_is_refused_while_the_first_runs() {
         let (_d, opts) = setup(CSV);
         let o = open(&opts).unwrap();
-        let err = open(&Options {
+        refused_as_busy(&Options {
             annotator: "ben".into(),
             ..opts.clone()
-        })
-        .err()
-        .unwrap()
-        .to_string();
-        assert!(err.contains("being reviewed by ana"), "{err}");
+        });
         o.close().unwrap();
         open(&opts).unwrap().close().unwrap();
     }
@@ -355,14 +357,10 @@ c,d,three,9,14,,\n";
         decide(&mut o, Action::Reject);
         assert!(journal::path_for(&real).exists());
         // the same file by its own name is held by the session opened through the links
-        let err = open(&Options {
+        refused_as_busy(&Options {
             path: real.clone(),
             ..opts.clone()
-        })
-        .err()
-        .unwrap()
-        .to_string();
-        assert!(err.contains("being reviewed by ana"), "{err}");
+        });
         o.close().unwrap();
         for link in ["start.csv", "a/one.csv", "a/b/two.csv"] {
             let m = std::fs::symlink_metadata(root.join(link)).unwrap();

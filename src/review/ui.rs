@@ -1062,6 +1062,19 @@ mod tests {
         Session::new(recs, vec![Review::default(); n], (0..n).collect(), settings)
     }
 
+    /// An adjudication session of `recs` on their first row.
+    fn adjudicating(recs: Vec<QuoteRecord>) -> Session {
+        Session::new(
+            recs,
+            vec![Review::default(); 2],
+            vec![0],
+            Settings {
+                adjudicate: true,
+                ..ana()
+            },
+        )
+    }
+
     fn ana() -> Settings {
         Settings {
             annotator: "ana".into(),
@@ -1168,15 +1181,7 @@ mod tests {
             ("ann_cy_status".into(), "rejected".into()),
             ("ann_cy_speaker".into(), "".into()),
         ];
-        let s = Session::new(
-            recs,
-            vec![Review::default(); 2],
-            vec![0],
-            Settings {
-                adjudicate: true,
-                ..ana()
-            },
-        );
+        let s = adjudicating(recs);
         let text = draw(&s, 100, 30)
             .backend()
             .to_string()
@@ -1223,15 +1228,7 @@ mod tests {
             ("ann_cy_status".into(), "corrected".into()),
             ("ann_cy_speaker".into(), "Pentagon".into()),
         ];
-        let s = Session::new(
-            recs,
-            vec![Review::default(); 2],
-            vec![0],
-            Settings {
-                adjudicate: true,
-                ..ana()
-            },
-        );
+        let s = adjudicating(recs);
         assert_eq!(
             alternatives_box(&s),
             "1 Ashton Carter   2 Raj Patel   3 Raj␛[31m Patel"
