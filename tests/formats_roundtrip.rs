@@ -146,17 +146,22 @@ fn brat_attribution_scheme_round_trips() {
     assert_eq!(canon(col.records), want);
 }
 
-fn golden(format: &str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
+/// `quotecheck export FORMAT` of the fixture `csv`, with the fixture texts, to `out`.
+fn export(format: &str, csv: &str, out: &Path) {
     qc().args(["export", format])
-        .arg(fixture("formats/council.csv"))
+        .arg(fixture(csv))
         .arg("--text")
         .arg(fixture("formats/texts"))
         .arg("-o")
-        .arg(&out)
+        .arg(out)
         .assert()
         .success();
+}
+
+fn golden(format: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    export(format, "formats/council.csv", &out);
     if out.is_dir() {
         let mut names: Vec<PathBuf> = std::fs::read_dir(&out)
             .unwrap()
@@ -571,14 +576,7 @@ fn export_with_object_fields(
     } else {
         format!("out.{ext}")
     });
-    qc().args(["export", format])
-        .arg(fixture("formats/extracted.csv"))
-        .arg("--text")
-        .arg(fixture("formats/texts"))
-        .arg("-o")
-        .arg(&exported)
-        .assert()
-        .success();
+    export(format, "formats/extracted.csv", &exported);
     let (file, open) = match format {
         "brat" => (exported.join("council.ann"), "AnnotatorNotes T1\t{"),
         "labelstudio" => (exported.clone(), "\"quotecheck\": {"),
