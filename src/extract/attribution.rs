@@ -1291,7 +1291,7 @@ const MAX_FRAGMENT_GLUE_WORDS: usize = 3;
 /// [`MAX_FRAGMENT_GLUE_WORDS`] words (`and`, `who are`, `by God and`) on one line, with no
 /// sentence end.
 fn fragment_glue(glue: &str) -> bool {
-    !glue.contains('\n')
+    !glue.contains(['\n', '\r'])
         && !glue.contains(['.', '!', '?', ';', ':'])
         && glue
             .split_whitespace()

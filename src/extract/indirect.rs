@@ -162,7 +162,8 @@ fn accepted(bytes: &[u8], start: usize, end: usize) -> bool {
     let before_ok = if start == 0 {
         bytes[0] == b'A'
     } else {
-        bytes[start - 1] == b' ' || (bytes[start] == b'A' && bytes[start - 1] == b'\n')
+        bytes[start - 1] == b' '
+            || (bytes[start] == b'A' && matches!(bytes[start - 1], b'\n' | b'\r'))
     };
     before_ok && bytes.get(end) == Some(&b' ')
 }

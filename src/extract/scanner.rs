@@ -12,6 +12,8 @@
 //! quotes and belong to it; outside, single marks are apostrophes, inch marks, possessives or
 //! headline quotes and are ignored.
 
+use super::sentences::{is_line_end, soft_break};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mark {
     /// `"`, or `''` standing in for it.
@@ -30,6 +32,7 @@ enum Mark {
     OpenG,
     /// `»` or `›`.
     CloseG,
+    /// A line end: LF, or a CR that no LF follows (the CR of a CRLF is not a hit).
     Newline,
 }
 
@@ -182,12 +185,13 @@ impl Scanner {
 
     fn hits(&self, text: &str) -> Vec<Hit> {
         let bytes = text.as_bytes();
-        // Marks start with `"`, `'`, a newline, or the lead byte of a two- or three-byte
+        // Marks start with `"`, `'`, a line end, or the lead byte of a two- or three-byte
         // character (`«`/`»` after 0xC2; the curly quotes and `‹›` after 0xE2). Two SIMD
         // passes find the candidates; the automaton only classifies the few multi-byte ones.
         let mut cands: Vec<usize> = memchr::memchr3_iter(b'"', b'\'', b'\n', bytes).collect();
         let wide_start = cands.len();
-        cands.extend(memchr::memchr2_iter(0xC2, 0xE2, bytes));
+        // (a CR ends a line when no LF follows it: old Mac text)
+        cands.extend(memchr::memchr3_iter(0xC2, 0xE2, b'\r', bytes));
         if wide_start > 0 && wide_start < cands.len() {
             cands.sort_unstable();
         }
@@ -211,6 +215,16 @@ impl Scanner {
                     mark: Mark::Straight1,
                 });
                 skip_to = p + 1;
+                continue;
+            }
+            if bytes[p] == b'\r' {
+                if is_line_end(bytes, p) {
+                    out.push(Hit {
+                        pos: p,
+                        len: 1,
+                        mark: Mark::Newline,
+                    });
+                }
                 continue;
             }
             let rest = &bytes[p..];
@@ -253,15 +267,16 @@ impl Scanner {
             let mut j = i;
             // (a line break that only wraps a line goes on with the paragraph)
             while j < hits.len()
-                && (hits[j].mark != Mark::Newline
-                    || super::sentences::soft_break(text.as_bytes(), hits[j].pos))
+                && (hits[j].mark != Mark::Newline || soft_break(text.as_bytes(), hits[j].pos))
             {
                 j += 1;
             }
-            let para_end = if j < hits.len() {
-                hits[j].pos
-            } else {
-                text.len()
+            // (the CR of a CRLF belongs to the line end: an unclosed quotation stops before
+            // it, as before a LF)
+            let para_end = match hits.get(j) {
+                Some(h) if h.pos > para_start && text.as_bytes()[h.pos - 1] == b'\r' => h.pos - 1,
+                Some(h) => h.pos,
+                None => text.len(),
             };
             let next_para_opens = next_paragraph_opening(text, hits, j);
             let blank = text[para_start..para_end].trim().is_empty();
@@ -335,7 +350,7 @@ fn uses_single_outer(text: &str, hits: &[Hit], doubles: &[Span]) -> bool {
 fn single_opens_paragraph(text: &str, hits: &[Hit], doubles: &[Span]) -> bool {
     hits.iter().any(|h| {
         matches!(h.mark, Mark::Open1 | Mark::Straight1)
-            && char_before(text, h.pos).is_none_or(|c| c == '\n')
+            && char_before(text, h.pos).is_none_or(|c| c == '\n' || c == '\r')
             && can_open(text, h.pos, h.len)
             && !is_elision(text, h.pos, h.len)
             && {
@@ -352,7 +367,7 @@ fn with_paragraph_singles(text: &str, doubles: Vec<Span>, singles: Vec<Span>) ->
         .into_iter()
         .filter(|q| {
             q.closed
-                && char_before(text, q.open).is_none_or(|c| c == '\n')
+                && char_before(text, q.open).is_none_or(|c| c == '\n' || c == '\r')
                 && text[q.start..q.end].ends_with([',', '.', '?', '!'])
                 && !doubles.iter().any(|d| d.open < q.close && q.open < d.close)
         })
@@ -646,5 +661,25 @@ mod tests {
         assert_eq!(s.len(), 1);
         assert_eq!(&t[s[0].start..s[0].end], "Closed until further notice.");
         assert!(!s[0].continues);
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_paragraph() {
+        for nl in ["\n", "\r\n", "\r"] {
+            let t =
+                format!("\u{201c}One.{nl}{nl}\u{201c}Two.\u{201d}{nl}Three \u{201c}four{nl}Five.");
+            let s = Scanner::new().scan(&t);
+            assert_eq!(s.len(), 3, "{nl:?}");
+            assert!(s[0].continues && s[1].continued && s[1].closed, "{nl:?}");
+            // an unclosed quotation stops at the line end, its CR included
+            assert_eq!(&t[s[2].open..s[2].close], "\u{201c}four", "{nl:?}");
+            assert!(!s[2].closed && !s[2].continues, "{nl:?}");
+        }
+        // a line that only wraps goes on
+        let t = "\u{201c}Nobody saw it\rcoming,\u{201d} she said.";
+        assert_eq!(quotes(t), ["Nobody saw it\rcoming,"]);
+        // a single-quoted passage opening a paragraph of a text in double quotes
+        let t = "\u{201c}We tried,\u{201d} he said. \u{201c}We did.\u{201d}\r\u{2018}Not yet,\u{2019} said Jo.";
+        assert_eq!(quotes(t), ["We tried,", "We did.", "Not yet,"]);
     }
 }

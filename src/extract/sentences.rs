@@ -1,12 +1,12 @@
 //! Paragraphs and sentences, tuned for news text.
 //!
-//! Paragraphs are hard breaks (every newline). Inside one, a sentence ends after `.`, `!` or `?`
-//! (plus closing quotation marks and brackets) followed by space and an uppercase letter, a digit
-//! or an opening mark — except after an initial, a title, an acronym before a word that does not
+//! Paragraphs end at every line end (LF, CRLF or a lone CR) that does not only wrap a line.
+//! Inside one, a sentence ends after `.`, `!` or `?` (plus closing quotation marks and brackets)
+//! followed by space and an uppercase letter, a digit or an opening mark — except after an initial, a title, an acronym before a word that does not
 //! usually start a sentence, a month abbreviation or `No.` before a number, `vs.`, and the like.
 //! `?" he asked` does not end the sentence because a lowercase word follows.
 
-use memchr::{memchr, memchr3_iter};
+use memchr::{memchr2_iter, memchr3_iter};
 
 use compact_str::CompactString;
 
@@ -29,17 +29,41 @@ pub struct Segments {
     pub para_first_sentence: Vec<usize>,
 }
 
-/// Whether the line break at `nl` only wraps a line inside a paragraph: a single break (no
+/// Whether the byte at `i` ends a line: a LF, or a CR not followed by a LF (old Mac text; the
+/// CR of a CRLF is part of the line end its LF makes).
+pub(crate) fn is_line_end(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        b'\n' => true,
+        b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+        _ => false,
+    }
+}
+
+/// The first line end at or after `from` (see [`is_line_end`]).
+pub(crate) fn next_line_end(bytes: &[u8], from: usize) -> Option<usize> {
+    memchr2_iter(b'\n', b'\r', &bytes[from..])
+        .map(|i| from + i)
+        .find(|&i| is_line_end(bytes, i))
+}
+
+/// Whether the line end at `nl` only wraps a line inside a paragraph: a single line end (no
 /// blank line after it) between a word or a comma and a lowercase word (`Nobody saw it\ncoming`),
-/// as hard-wrapped text has. Every other line break ends a paragraph.
+/// as hard-wrapped text has. Every other line end ends a paragraph. LF, CRLF and a lone CR are
+/// all one line end; spaces and tabs around it do not count.
 pub(crate) fn soft_break(bytes: &[u8], nl: usize) -> bool {
-    let before = bytes[..nl]
+    // the CR of this line's CRLF
+    let line_start = if nl > 0 && bytes[nl] == b'\n' && bytes[nl - 1] == b'\r' {
+        nl - 1
+    } else {
+        nl
+    };
+    let before = bytes[..line_start]
         .iter()
         .rev()
-        .find(|&&b| !matches!(b, b'\r' | b' ' | b'\t'));
+        .find(|&&b| !matches!(b, b' ' | b'\t'));
     let after = bytes[nl + 1..]
         .iter()
-        .find(|&&b| !matches!(b, b'\r' | b' ' | b'\t'));
+        .find(|&&b| !matches!(b, b' ' | b'\t'));
     before.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b',')
         && after.is_some_and(u8::is_ascii_lowercase)
 }
@@ -50,9 +74,9 @@ impl Segments {
         let bytes = text.as_bytes();
         let mut p = 0;
         loop {
-            let mut e = memchr(b'\n', &bytes[p..]).map_or(text.len(), |i| p + i);
+            let mut e = next_line_end(bytes, p).unwrap_or(text.len());
             while e < text.len() && soft_break(bytes, e) {
-                e = memchr(b'\n', &bytes[e + 1..]).map_or(text.len(), |i| e + 1 + i);
+                e = next_line_end(bytes, e + 1).unwrap_or(text.len());
             }
             let r = trim(text, p, e);
             if r.start < r.end {
@@ -242,5 +266,30 @@ mod tests {
             ["No. 5 won.", "It was at 5 p.m. on Friday."]
         );
         assert_eq!(sents("One.\n\nTwo. Three"), ["One.", "Two.", "Three"]);
+    }
+
+    fn paras(t: &str) -> Vec<&str> {
+        let lex = Lexicon::new();
+        Segments::new(t, &lex)
+            .paragraphs
+            .iter()
+            .map(|r| &t[r.start..r.end])
+            .collect()
+    }
+
+    #[test]
+    fn every_line_end_ends_a_paragraph_unless_it_wraps_a_line() {
+        for nl in ["\n", "\r\n", "\r"] {
+            let t = format!("One.{nl}Two and{nl}three. {nl}{nl}Four{nl}{nl}five");
+            assert_eq!(
+                paras(&t),
+                ["One.", &format!("Two and{nl}three."), "Four", "five"],
+                "{nl:?}"
+            );
+        }
+        // a CR that a LF follows is part of one line end; one that none follows is a line end
+        assert_eq!(paras("a\r\n\rb"), ["a", "b"]);
+        assert_eq!(paras("It\r \ncame"), ["It", "came"]);
+        assert_eq!(paras("It \r\ncame"), ["It \r\ncame"]);
     }
 }
