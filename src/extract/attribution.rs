@@ -1858,13 +1858,11 @@ impl<'a> Doc<'a> {
             if m.speaks {
                 score -= 1.0;
             } else if let Some(si) = self.seg.sentence_of(m.pos)
-                && cands.iter().any(|(o, n, _)| {
-                    o.speaks
-                        && o.pos < m.pos
-                        && n != name
-                        && self.seg.sentence_of(o.pos) == Some(si)
-                })
-                && !self.opens_with_subordinator(self.seg.sentences[si].start)
+                && let sent_start = self.seg.sentences[si].start
+                && cands
+                    .iter()
+                    .any(|(o, n, _)| o.speaks && o.pos < m.pos && o.pos >= sent_start && n != name)
+                && !self.opens_with_subordinator(sent_start)
             {
                 // inside what an earlier speaker of its sentence reports (`Madison recalled
                 // that before Iowa, Obama wasn't treated …`): not the one who goes on talking
