@@ -8,9 +8,10 @@
 //!
 //! Which marks are outer marks is decided per document: double quotes (straight, curly, and the
 //! `''` pair some wire texts use) unless the text uses single quotes as its outer marks
-//! (British style); guillemets always. Marks of the other kind inside a quotation are nested
-//! quotes and belong to it; outside, single marks are apostrophes, inch marks, possessives or
-//! headline quotes and are ignored.
+//! (British style); guillemets always, `«…»` or, when the text turns them round (German),
+//! `»…«`. Marks of the other kind inside a quotation are nested quotes and belong to it;
+//! outside, single marks are apostrophes, inch marks, possessives or headline quotes and are
+//! ignored.
 
 use super::sentences::{is_line_end, soft_break};
 
@@ -24,14 +25,18 @@ enum Mark {
     Close2,
     /// `'`.
     Straight1,
-    /// `‘`.
+    /// `‘` or `‚`.
     Open1,
     /// `’`.
     Close1,
-    /// `«` or `‹`.
+    /// `«` (a closer in a text that uses `»…«`: see [`guillemets_reversed`]).
     OpenG,
-    /// `»` or `›`.
+    /// `»`.
     CloseG,
+    /// `‹`, the single guillemet (turned round with the double ones).
+    OpenG1,
+    /// `›`.
+    CloseG1,
     /// A line end: LF, or a CR that no LF follows (the CR of a CRLF is not a hit).
     Newline,
 }
@@ -46,11 +51,12 @@ const PATTERNS: &[(&str, Mark)] = &[
     ("\u{201d}", Mark::Close2),
     ("'", Mark::Straight1),
     ("\u{2018}", Mark::Open1),
+    ("\u{201a}", Mark::Open1),
     ("\u{2019}", Mark::Close1),
     ("\u{ab}", Mark::OpenG),
-    ("\u{2039}", Mark::OpenG),
+    ("\u{2039}", Mark::OpenG1),
     ("\u{bb}", Mark::CloseG),
-    ("\u{203a}", Mark::CloseG),
+    ("\u{203a}", Mark::CloseG1),
     ("\n", Mark::Newline),
 ];
 
@@ -60,6 +66,8 @@ pub enum Style {
     Double,
     Single,
     Guillemet,
+    /// `‹ ›`: nested in `« »` (or `› ‹` in `» «`), a quotation of its own elsewhere.
+    SingleGuillemet,
 }
 
 /// One quotation span, in byte offsets.
@@ -139,7 +147,10 @@ fn is_any_mark(c: char) -> bool {
             | '\u{2019}'
             | '\u{ab}'
             | '\u{bb}'
+            | '\u{2039}'
+            | '\u{203a}'
             | '\u{201e}'
+            | '\u{201a}'
     )
 }
 
@@ -245,7 +256,18 @@ impl Scanner {
 
     /// All quotation spans of a document, in order.
     pub fn scan(&self, text: &str) -> Vec<Span> {
-        let hits = self.hits(text);
+        let mut hits = self.hits(text);
+        if guillemets_reversed(text, &hits) {
+            for h in &mut hits {
+                h.mark = match h.mark {
+                    Mark::OpenG => Mark::CloseG,
+                    Mark::CloseG => Mark::OpenG,
+                    Mark::OpenG1 => Mark::CloseG1,
+                    Mark::CloseG1 => Mark::OpenG1,
+                    m => m,
+                };
+            }
+        }
         let doubles = self.pair(text, &hits, false);
         // British style: more single-quoted passages outside double quotes than double ones
         if uses_single_outer(text, &hits, &doubles) {
@@ -302,6 +324,33 @@ impl Scanner {
     }
 }
 
+/// Whether the document quotes `»like this«` (German and other central European usage) rather
+/// than `«like this»` (French, Swiss): the majority of the guillemets that stand where a
+/// quotation opens — after the start of a line, a space or opening punctuation, and right before
+/// a word. A French `« `, spaced from its word, and the closing `» ` of a French quotation say
+/// nothing either way; without any guillemet that says something the text is read the French way.
+fn guillemets_reversed(text: &str, hits: &[Hit]) -> bool {
+    let mut balance = 0i32;
+    for h in hits {
+        if !matches!(
+            h.mark,
+            Mark::OpenG | Mark::CloseG | Mark::OpenG1 | Mark::CloseG1
+        ) {
+            continue;
+        }
+        let glued_to_word = char_at(text, h.pos + h.len)
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, '[' | '(' | '\u{2026}'));
+        if glued_to_word && can_open(text, h.pos, h.len) {
+            balance += if matches!(h.mark, Mark::CloseG | Mark::CloseG1) {
+                1
+            } else {
+                -1
+            };
+        }
+    }
+    balance > 0
+}
+
 /// The style of the first mark of the next non-empty paragraph, if it can open a quotation.
 fn next_paragraph_opening(text: &str, hits: &[Hit], nl: usize) -> Option<(Style, Mark)> {
     let h = hits.get(nl)?;
@@ -320,6 +369,7 @@ fn next_paragraph_opening(text: &str, hits: &[Hit], nl: usize) -> Option<(Style,
         Mark::Straight2 | Mark::Open2 => Style::Double,
         Mark::Straight1 | Mark::Open1 => Style::Single,
         Mark::OpenG => Style::Guillemet,
+        Mark::OpenG1 => Style::SingleGuillemet,
         _ => return None,
     };
     Some((style, m.mark))
@@ -385,6 +435,7 @@ fn style_of(m: Mark, single_outer: bool) -> Option<Style> {
         Mark::Straight2 | Mark::Open2 | Mark::Close2 if !single_outer => Some(Style::Double),
         Mark::Straight1 | Mark::Open1 | Mark::Close1 if single_outer => Some(Style::Single),
         Mark::OpenG | Mark::CloseG => Some(Style::Guillemet),
+        Mark::OpenG1 | Mark::CloseG1 => Some(Style::SingleGuillemet),
         _ => None,
     }
 }
@@ -440,13 +491,18 @@ fn pair_paragraph(
             let closes = match h.mark {
                 // `he's like 6'2",”`: after a digit and before the real closer, an inch mark
                 Mark::Close2 | Mark::Straight2 if inch_before_close(text, h.pos, h.len) => false,
-                Mark::Close2 | Mark::CloseG => true,
+                Mark::Close2 | Mark::CloseG | Mark::CloseG1 => true,
                 // an opening curly mark used as a closer (`“It's unusual,“ said Noble`): it
                 // follows a word or punctuation and is followed by a space or the end
                 Mark::Open2 => can_close(text, h.pos) && !can_open(text, h.pos, h.len),
-                Mark::OpenG => false,
+                Mark::OpenG | Mark::OpenG1 => false,
                 Mark::Straight2 => true,
-                Mark::Open1 => false,
+                // `‚Nein‘` (German low-high single quotes), or `‘` misused as a closer
+                Mark::Open1 => {
+                    !is_apostrophe(text, h.pos, h.len)
+                        && can_close(text, h.pos)
+                        && !can_open(text, h.pos, h.len)
+                }
                 Mark::Straight1 | Mark::Close1 => {
                     if is_apostrophe(text, h.pos, h.len) || !can_close(text, h.pos) {
                         // `'` before a word while open: an opener of a nested quote or noise
@@ -465,8 +521,10 @@ fn pair_paragraph(
             if closes {
                 emit(text, o, h.pos, h.pos + h.len, true, false, out);
                 open = None;
-            } else if matches!(h.mark, Mark::Open2 | Mark::OpenG | Mark::Open1)
-                || (h.mark == Mark::Straight1 && can_open(text, h.pos, h.len))
+            } else if matches!(
+                h.mark,
+                Mark::Open2 | Mark::OpenG | Mark::OpenG1 | Mark::Open1
+            ) || (h.mark == Mark::Straight1 && can_open(text, h.pos, h.len))
             {
                 // a second opener before any closer: the first one never closes; restart here
                 open = Some(Open {
@@ -479,7 +537,7 @@ fn pair_paragraph(
             }
         } else {
             let opens = match h.mark {
-                Mark::Open2 | Mark::OpenG => true,
+                Mark::Open2 | Mark::OpenG | Mark::OpenG1 => true,
                 Mark::Straight2 => {
                     // `6"` is an inch mark
                     let after_digit = char_before(text, h.pos).is_some_and(|c| c.is_ascii_digit());
@@ -493,7 +551,7 @@ fn pair_paragraph(
                         && !is_elision(text, h.pos, h.len)
                         && (h.mark != Mark::Close1 || !can_close(text, h.pos))
                 }
-                Mark::CloseG | Mark::Newline => false,
+                Mark::CloseG | Mark::CloseG1 | Mark::Newline => false,
             };
             if opens {
                 open = Some(Open {
@@ -661,6 +719,27 @@ mod tests {
         assert_eq!(s.len(), 1);
         assert_eq!(&t[s[0].start..s[0].end], "Closed until further notice.");
         assert!(!s[0].continues);
+    }
+
+    #[test]
+    fn guillemets_either_way_round() {
+        assert_eq!(quotes("\u{bb}Nein\u{ab}, sagte er."), ["Nein"]);
+        assert_eq!(quotes("\u{ab}Non\u{bb}, dit-il."), ["Non"]);
+        assert_eq!(quotes("\u{ab} Non \u{bb}, dit-il."), ["Non"]);
+        // the closing `» ` of a French quotation before a word says nothing; `«Non` does
+        assert_eq!(
+            quotes("Il a dit \u{ab} oui \u{bb} puis \u{ab}non\u{bb} et \u{bb}Jamais\u{ab}."),
+            ["oui", "non"]
+        );
+        // the majority decides
+        assert_eq!(
+            quotes("\u{bb}Ja\u{ab} und \u{bb}Nein\u{ab}, und dann \u{ab}Oui\u{bb}."),
+            ["Ja", "Nein"]
+        );
+        // a German quotation over two paragraphs, the second reopening with `»`
+        let s = Scanner::new().scan("\u{bb}Eins.\n\n\u{bb}Zwei.\u{ab} Drei.");
+        assert_eq!(s.len(), 2);
+        assert!(s[0].continues && s[1].continued && s[1].closed);
     }
 
     #[test]

@@ -119,18 +119,53 @@ fn trim(text: &str, s: usize, e: usize) -> Range {
     }
 }
 
+/// What may follow a sentence's final `.!?` and still belong to the sentence: further
+/// terminators, brackets and closing marks — of English (`”`, `’`), French (`»`, `›`) and
+/// German text (`“` and `‘` after `„` and `‚`; `«` and `‹` after `»` and `›`).
 fn is_closer(c: char) -> bool {
     matches!(
         c,
-        '"' | '\'' | '\u{201d}' | '\u{2019}' | ')' | ']' | '\u{bb}' | '.' | '!' | '?' | '\u{203a}'
+        '"' | '\''
+            | '\u{201d}'
+            | '\u{2019}'
+            | '\u{201c}'
+            | '\u{2018}'
+            | ')'
+            | ']'
+            | '\u{bb}'
+            | '\u{203a}'
+            | '\u{ab}'
+            | '\u{2039}'
+            | '.'
+            | '!'
+            | '?'
     )
 }
 
 fn is_opener(c: char) -> bool {
     matches!(
         c,
-        '"' | '\'' | '\u{201c}' | '\u{2018}' | '(' | '[' | '\u{ab}' | '\u{201e}' | '\u{2039}'
+        '"' | '\''
+            | '\u{201c}'
+            | '\u{2018}'
+            | '('
+            | '['
+            | '\u{ab}'
+            | '\u{2039}'
+            | '\u{201e}'
+            | '\u{201a}'
     )
+}
+
+/// Whether `s` opens with a quotation mark or bracket. `»` and `›` open (German `»…«`) only
+/// glued to what they quote: spaced, they close a French quotation (`… fini. » Puis`).
+fn opens(s: &str) -> bool {
+    let mut it = s.chars();
+    match it.next() {
+        Some('\u{bb}' | '\u{203a}') => it.next().is_some_and(|c| !c.is_whitespace()),
+        Some(c) => is_opener(c),
+        None => false,
+    }
 }
 
 /// The word just before byte `pos` (letters, digits and inner periods), lowercased, with its
@@ -149,7 +184,7 @@ fn word_before(text: &str, pos: usize) -> CompactString {
 
 fn next_word(text: &str, pos: usize) -> CompactString {
     let rest = &text[pos..];
-    let rest = rest.trim_start_matches(is_opener);
+    let rest = rest.trim_start_matches(|c| is_opener(c) || matches!(c, '\u{bb}' | '\u{203a}'));
     let end = rest
         .char_indices()
         .find(|&(_, c)| !c.is_alphanumeric())
@@ -184,7 +219,7 @@ fn split_sentences(text: &str, para: Range, lex: &Lexicon, out: &mut Vec<Range>)
         let Some(nc) = after.chars().next() else {
             continue;
         };
-        if !(nc.is_uppercase() || nc.is_ascii_digit() || is_opener(nc)) {
+        if !(nc.is_uppercase() || nc.is_ascii_digit() || opens(after)) {
             continue;
         }
         if bytes[t] == b'.' && j == t + 1 && !ends_sentence_after_period(text, t, k, lex) {
@@ -266,6 +301,34 @@ mod tests {
             ["No. 5 won.", "It was at 5 p.m. on Friday."]
         );
         assert_eq!(sents("One.\n\nTwo. Three"), ["One.", "Two.", "Three"]);
+    }
+
+    #[test]
+    fn german_and_french_marks() {
+        for (o, c) in [
+            ("\u{201e}", "\u{201c}"),
+            ("\u{bb}", "\u{ab}"),
+            ("\u{201a}", "\u{2018}"),
+        ] {
+            let t = format!("Sie war ruhig. {o}Wir schaffen das.{c} Dann ging sie.");
+            assert_eq!(
+                sents(&t),
+                [
+                    "Sie war ruhig.".to_string(),
+                    format!("{o}Wir schaffen das.{c}"),
+                    "Dann ging sie.".to_string()
+                ]
+            );
+        }
+        // a spaced `»` closes a French quotation: no sentence starts with it
+        assert_eq!(
+            sents("\u{ab} C'est fini. \u{bb} Puis il part."),
+            ["\u{ab} C'est fini. \u{bb} Puis il part."]
+        );
+        assert_eq!(
+            sents("\u{ab}C'est fini.\u{bb} Puis il part."),
+            ["\u{ab}C'est fini.\u{bb}", "Puis il part."]
+        );
     }
 
     fn paras(t: &str) -> Vec<&str> {
