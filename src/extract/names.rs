@@ -450,6 +450,11 @@ pub fn pick_form_index(
 
 /// A letter, digit or combining mark (`e\u{301}`, a decomposed `é`): a character of a word.
 fn word_char(c: char) -> bool {
+    // (no combining mark is ASCII: the spaces and punctuation around names, tested at every
+    // occurrence of one, need no look-up in the Unicode tables)
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
 }
 
@@ -1177,6 +1182,18 @@ mod tests {
             full_forms(t, &lex, "Nieto"),
             vec![(27, "Enrique Pe\u{41}\u{303}\u{b1}a Nieto".to_string())]
         );
+    }
+
+    #[test]
+    fn ascii_word_characters_are_letters_and_digits() {
+        for c in (0u8..0x80).map(char::from) {
+            assert_eq!(
+                word_char(c),
+                c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c),
+                "{c:?}"
+            );
+        }
+        assert!(word_char('\u{301}') && word_char('\u{e9}') && !word_char('\u{2019}'));
     }
 
     proptest::proptest! {
