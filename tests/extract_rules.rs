@@ -1388,3 +1388,12 @@ fn a_bare_one_after_the_cue() {
     assert_eq!(quote(&rows, "We are leaving").speaker, "one");
     assert_eq!(quote(&rows, "Not me").speaker, "another");
 }
+
+/// The same with German marks: `… ›What now?‹«` ends in `?` too.
+#[test]
+fn a_nested_question_in_german_marks() {
+    let t = "Karen Weaver is the mayor of Flint.\n\n\
+             \u{bb}Her first answer was, \u{203a}What can we do to help?\u{2039}\u{ab} Renteria \
+             told reporters during Tuesday\u{2019}s conference call.";
+    assert_eq!(speaker_of(t, "Her first answer"), "Renteria");
+}

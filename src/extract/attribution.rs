@@ -2161,7 +2161,10 @@ impl<'a> Doc<'a> {
             let content = &self.text[sp.start..sp.end];
             // (past the closing mark of a quotation that ends this one: `… to help?’”`)
             let last_char = content
-                .trim_end_matches(['\u{2019}', '\'', '\u{201d}', '"', '\u{bb}'])
+                .trim_end_matches([
+                    '\u{2019}', '\'', '\u{201d}', '"', '\u{bb}', '\u{ab}', '\u{203a}', '\u{2039}',
+                    '\u{201c}',
+                ])
                 .chars()
                 .last()
                 .unwrap_or(' ');
