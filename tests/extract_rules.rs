@@ -1397,3 +1397,16 @@ fn a_nested_question_in_german_marks() {
              told reporters during Tuesday\u{2019}s conference call.";
     assert_eq!(speaker_of(t, "Her first answer"), "Renteria");
 }
+
+/// `"…," the committee chairmen wrote`: an organisation noun and a plural head make one
+/// described speaker after the quotation (the head is no verb when the cue follows it).
+#[test]
+fn an_organisation_noun_before_a_plural_head() {
+    let t = "James Comey testified last week.\n\n\
+             \u{201c}The evidence appears to contradict her sworn testimony,\u{201d} the committee \
+             chairmen wrote.";
+    assert_eq!(
+        speaker_of(t, "The evidence appears"),
+        "the committee chairmen"
+    );
+}

@@ -836,7 +836,17 @@ fn match_after(toks: &[Tok]) -> Option<(usize, usize, usize)> {
         let e = np_forward(toks, i + 1)?;
         return Some((i + 1, e, i));
     }
-    let e = np_forward(toks, i)?;
+    let mut e = np_forward(toks, i)?;
+    // `"…," the committee chairmen wrote`: a lowercase noun that the phrase left out as a verb
+    // (`his campaign sent`) is its head when the cue comes right after it
+    if e > i
+        && toks.get(e).is_some_and(|t| {
+            is_descriptor(t) && !is_cue(t) && t.lower.chars().all(char::is_alphabetic)
+        })
+        && toks.get(e + 1).is_some_and(is_cue)
+    {
+        e += 1;
+    }
     let mut j = e;
     // `state Sen. Jason Holsman (D) said`
     if toks.get(j).is_some_and(|t| t.is_punct('(')) {
