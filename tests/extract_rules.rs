@@ -1410,3 +1410,15 @@ fn an_organisation_noun_before_a_plural_head() {
         "the committee chairmen"
     );
 }
+
+/// `Jan` and `Jun` without a period are names (`Jan Brewer`, `Ai Jun`), not months; `Jan. 5`
+/// still is a date.
+#[test]
+fn jan_and_jun_without_a_period_are_names() {
+    let t = "Chinese columnist Ai Jun criticised Trump.\n\n\
+             \u{201c}The Chinese people also have had enough of U.S. politics,\u{201d} Jun \
+             wrote.\n\n\u{201c}We are done,\u{201d} said Jan Brewer on Jan. 5.";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "The Chinese people").speaker, "Ai Jun");
+    assert_eq!(quote(&rows, "We are done").speaker, "Jan Brewer");
+}

@@ -665,7 +665,8 @@ const AUX_WORDS: &str = "was were is are be been being am";
 /// Time expressions that may follow a cue before the speaker or end of clause.
 const TIMES: &str = "today yesterday tonight tomorrow monday tuesday wednesday thursday friday saturday sunday morning afternoon evening night week weekend month year last this next earlier later recently ago now then";
 
-const MONTHS: &str = "january february march april may june july august september october november december jan jan. feb feb. mar mar. apr apr. jun jun. jul jul. aug aug. sep sep. sept sept. oct oct. nov nov. dec dec.";
+// (`Jan` and `Jun` without a period are names more often than months: `Jan Brewer`, `Jun wrote`)
+const MONTHS: &str = "january february march april may june july august september october november december jan. feb feb. mar mar. apr apr. jun. jul jul. aug aug. sep sep. sept sept. oct oct. nov nov. dec dec.";
 
 /// Abbreviations that end with a period without ending a sentence.
 const ABBREVIATIONS: &str = "mr. mrs. ms. dr. prof. sen. rep. reps. sens. gov. govs. gen. lt. col. capt. maj. sgt. adm. cmdr. st. mt. ft. rev. hon. pres. supt. atty. insp. cpl. pvt. fr. no. nos. vs. v. jan. feb. mar. apr. jun. jul. aug. sep. sept. oct. nov. dec. a.m. p.m. e.g. i.e. etc. inc. corp. co. ltd. jr. sr. u.s. u.k. u.n. d.c. n.y. l.a. gov.-elect sen.-elect lieut. ave. blvd. rd. approx. dept. est. fig. al. ph.d. m.d.";
