@@ -637,10 +637,11 @@ fn form_start(text: &str, lex: &Lexicon, o: usize) -> Option<usize> {
             break;
         }
         // a capitalised word at a sentence start is a name only when it is a known forename
+        // (not at a line start: `Salma Hayek` opening a paragraph keeps its unknown forename)
         let at_start = h[..ws].trim_end().is_empty()
             || h[..ws]
                 .trim_end()
-                .ends_with(['.', '!', '?', '"', '\u{201c}', '\u{201d}', '\n']);
+                .ends_with(['.', '!', '?', '"', '\u{201c}', '\u{201d}']);
         if at_start && f & (lexicon::MALE | lexicon::FEMALE) == 0 && !initial {
             break;
         }
