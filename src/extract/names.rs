@@ -158,6 +158,15 @@ fn name_part(t: &Tok) -> bool {
         && !compound_adjective(lower)
 }
 
+/// Whether an uncapitalised token can be a [`name_part`] at all: a particle has two or three
+/// letters, a handle starts with `@` (a test without a call, for the tokens the mention scan
+/// passes over: seven in eight).
+#[inline]
+fn may_be_lowercase_name_part(t: &Tok) -> bool {
+    let l = t.lower.as_bytes();
+    (2..=3).contains(&l.len()) || l.first() == Some(&b'@')
+}
+
 /// [`name_part`] of `toks[j]`, or the month `May` as a surname after a forename or a title
 /// (`Theresa May`, `Mrs May`; not `in May`, `Will May 5`).
 pub(crate) fn name_part_at(toks: &[Tok], j: usize) -> bool {
@@ -928,7 +937,11 @@ pub(crate) fn mentions_from(
     while i < toks.len() {
         let t = &toks[i];
         // (the cheap tests first: most tokens are no name)
-        if !name_part_at(toks, i) || is_initial(t) || inside(t.start) {
+        if !(t.cap || may_be_lowercase_name_part(t))
+            || !name_part_at(toks, i)
+            || is_initial(t)
+            || inside(t.start)
+        {
             i += 1;
             continue;
         }
