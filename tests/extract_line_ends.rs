@@ -2,36 +2,13 @@
 //! attribution windows built on them and the multi-paragraph convention come out the same
 //! whichever line end a document uses; offsets stay code points into the text as given.
 
-use std::sync::OnceLock;
-
 use proptest::prelude::*;
-use quotecheck::extract::{ExtractOptions, Extractor};
 use quotecheck::schema::{Kind, QuoteRecord};
 
-fn extractor() -> &'static Extractor {
-    static X: OnceLock<Extractor> = OnceLock::new();
-    X.get_or_init(|| Extractor::new(ExtractOptions::default()))
-}
-
-fn extract(text: &str) -> Vec<QuoteRecord> {
-    extractor().extract("doc", text)
-}
+mod common;
+use common::{extract, extract_all, quote};
 
 const LINE_ENDS: [&str; 3] = ["\n", "\r\n", "\r"];
-
-/// The one quotation whose text starts with `prefix`.
-fn quote<'a>(rows: &'a [QuoteRecord], prefix: &str) -> &'a QuoteRecord {
-    let hits: Vec<&QuoteRecord> = rows
-        .iter()
-        .filter(|r| r.kind != Kind::Indirect && r.quote.starts_with(prefix))
-        .collect();
-    assert_eq!(
-        hits.len(),
-        1,
-        "expected one quote starting {prefix:?} in {rows:#?}"
-    );
-    hits[0]
-}
 
 /// A quotation that runs over three paragraphs reopens at each; a quote-only paragraph
 /// continues its speaker; a quotation opening a paragraph after a report goes to the reporter.
@@ -207,10 +184,10 @@ proptest! {
     #[test]
     fn rows_do_not_depend_on_the_line_end(lf in article()) {
         let chars: Vec<char> = lf.chars().collect();
-        let want = seen(&extract(&lf), &chars, "\n");
+        let want = seen(&extract_all(&lf), &chars, "\n");
         for nl in ["\r\n", "\r"] {
             let text = lf.replace('\n', nl);
-            let got = seen(&extract(&text), &chars, nl);
+            let got = seen(&extract_all(&text), &chars, nl);
             prop_assert_eq!(&got, &want, "line end {:?}", nl);
         }
     }

@@ -1,30 +1,10 @@
 //! Quotation marks beyond English: guillemets both ways round (`«…»` in French and Swiss text,
 //! `»…«` in German), German low-high quotes `„…“` and `‚…‘`.
 
-use quotecheck::extract::{ExtractOptions, Extractor};
-use quotecheck::schema::{Kind, QuoteRecord};
+use quotecheck::schema::Kind;
 
-fn extract(text: &str) -> Vec<QuoteRecord> {
-    Extractor::new(ExtractOptions::default())
-        .extract("doc", text)
-        .into_iter()
-        .filter(|r| r.kind != Kind::Indirect)
-        .collect()
-}
-
-/// The one quotation whose text starts with `prefix`.
-fn quote<'a>(rows: &'a [QuoteRecord], prefix: &str) -> &'a QuoteRecord {
-    let hits: Vec<&QuoteRecord> = rows
-        .iter()
-        .filter(|r| r.quote.starts_with(prefix))
-        .collect();
-    assert_eq!(
-        hits.len(),
-        1,
-        "expected one quote starting {prefix:?} in {rows:#?}"
-    );
-    hits[0]
-}
+mod common;
+use common::{extract, quote};
 
 fn quotes(text: &str) -> Vec<String> {
     extract(text).into_iter().map(|r| r.quote).collect()

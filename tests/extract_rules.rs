@@ -4,27 +4,8 @@
 use quotecheck::extract::{ExtractOptions, Extractor};
 use quotecheck::schema::{Kind, QuoteRecord};
 
-fn extract(text: &str) -> Vec<QuoteRecord> {
-    Extractor::new(ExtractOptions::default())
-        .extract("doc", text)
-        .into_iter()
-        .filter(|r| r.kind != Kind::Indirect)
-        .collect()
-}
-
-/// The one quotation whose text starts with `prefix`.
-fn quote<'a>(rows: &'a [QuoteRecord], prefix: &str) -> &'a QuoteRecord {
-    let hits: Vec<&QuoteRecord> = rows
-        .iter()
-        .filter(|r| r.quote.starts_with(prefix))
-        .collect();
-    assert_eq!(
-        hits.len(),
-        1,
-        "expected one quote starting {prefix:?} in {rows:#?}"
-    );
-    hits[0]
-}
+mod common;
+use common::{extract, extract_all, quote};
 
 fn speaker_of(text: &str, prefix: &str) -> String {
     quote(&extract(text), prefix).speaker.clone()
@@ -203,10 +184,6 @@ fn offsets_are_code_points_and_rows_are_ordered() {
 // One test per sieve and per kind decision, beyond the cases above.
 // ---------------------------------------------------------------------------------------------
 
-fn all(text: &str) -> Vec<QuoteRecord> {
-    Extractor::new(ExtractOptions::default()).extract("doc", text)
-}
-
 #[test]
 fn rule_names_and_confidence_order() {
     let t = "“We will win,” said Sen. Joe Blake.\n\n“We always do.”\n\n\
@@ -254,7 +231,7 @@ fn plural_subject_with_base_form() {
 #[test]
 fn indirect_speech_is_its_own_kind() {
     let t = "Sen. Joe Blake said that the votes were not there for the bill this year.";
-    let rows = all(t);
+    let rows = extract_all(t);
     assert_eq!(rows.len(), 1, "{rows:#?}");
     assert_eq!(rows[0].kind, Kind::Indirect);
     assert_eq!(rows[0].speaker, "Joe Blake");
@@ -273,7 +250,7 @@ fn indirect_speech_is_its_own_kind() {
 fn short_fragment_in_a_long_report_becomes_indirect() {
     let t = "Eric Trump said his father's businesses had also provided numerous \"in-kind gifts\" \
 of free services and support for his charity over many years.";
-    let rows = all(t);
+    let rows = extract_all(t);
     assert_eq!(rows.len(), 1, "{rows:#?}");
     assert_eq!(rows[0].kind, Kind::Indirect);
     assert_eq!(rows[0].speaker, "Eric Trump");
@@ -316,10 +293,6 @@ fn dash_attribution() {
     assert_eq!(r.cue, "—");
 }
 
-fn all_rows(text: &str) -> Vec<QuoteRecord> {
-    Extractor::new(ExtractOptions::default()).extract("doc", text)
-}
-
 #[test]
 fn acronym_inside_a_job_title_is_not_a_pronoun() {
     let t = "\"We took the page down within the hour,\" said council IT director Priya Nair.";
@@ -339,7 +312,7 @@ fn according_to_with_a_whole_clause_quote_is_direct() {
 fn dismissed_as_is_not_a_speech_report() {
     let t = "The minister dismissed the union's report as “fake news” and left the chamber \
              without taking questions.";
-    assert!(all_rows(t).is_empty(), "{:#?}", all_rows(t));
+    assert!(extract_all(t).is_empty(), "{:#?}", extract_all(t));
 }
 
 #[test]
@@ -357,7 +330,7 @@ fn single_quoted_paragraph_in_a_double_quoted_text() {
 fn indirect_speech_with_the_cue_at_the_sentence_end() {
     let t = "RIVERTON — The Third Street bridge, closed since the March flood, will carry traffic \
              again before the end of winter, city officials said Tuesday.";
-    let rows = all_rows(t);
+    let rows = extract_all(t);
     assert_eq!(rows.len(), 1, "{rows:#?}");
     assert_eq!(rows[0].kind, Kind::Indirect);
     assert_eq!(rows[0].speaker_mention, "city officials");
@@ -369,7 +342,7 @@ fn indirect_speech_after_capitalised_according_to_and_plural_say() {
     let t = "Marcus Bell runs the agency.\n\nAccording to Bell, the repair will cost $14 million, \
              most of it covered by a state grant. Business owners along the river say they have \
              lost a third of their customers.";
-    let rows = all_rows(t);
+    let rows = extract_all(t);
     let r = quote(&rows, "the repair will cost");
     assert_eq!(r.kind, Kind::Indirect);
     assert_eq!(r.speaker, "Marcus Bell");
@@ -382,7 +355,7 @@ fn candidates_offer_the_people_named_nearby() {
     let t = "Mayor Lena Ortiz and Sen. Joe Blake met Marcus Bell, the engineer, on Monday.\n\n\
              Blake said the money was there. \"We will reopen the bridge by spring,\" said Ortiz.\n\n\
              \"It will not be easy,\" Bell said.";
-    let rows = all_rows(t);
+    let rows = extract_all(t);
     let r = quote(&rows, "We will reopen");
     assert_eq!(r.speaker, "Lena Ortiz");
     assert!(r.candidates.contains(&"Joe Blake".to_string()), "{r:#?}");
@@ -688,7 +661,7 @@ fn appositive_name_of_a_described_speaker() {
 fn attribution_after_an_exclamation_reaches_past_an_appositive() {
     let t = "\u{201c}Perpetual motion!\u{201d} Rep. Glenn Thompson, R-Pa., said of the swirl of \
              convention activities.";
-    let all = Extractor::new(ExtractOptions::default()).extract("doc", t);
+    let all = extract_all(t);
     assert_eq!(all.len(), 1, "{all:#?}");
     assert_eq!(all[0].quote, "Perpetual motion!");
     assert_eq!(all[0].speaker, "Glenn Thompson");
@@ -1040,7 +1013,7 @@ fn inverted_speakers_shares_and_subjects_after_commas() {
 fn no_inverted_speaker_after_object_taking_cues() {
     let t = "Washington, star of television\u{2019}s \u{201c}Scandal,\u{201d} thanked Obama for \
              \u{201c}taking these steps to make us all safer.\u{201d}";
-    let all = Extractor::new(ExtractOptions::default()).extract("doc", t);
+    let all = extract_all(t);
     assert!(all.iter().all(|r| r.speaker != "Obama"), "{all:#?}");
     let t = "\u{201c}We will win this state,\u{201d} said Jane Doe.";
     assert_eq!(speaker_of(t, "We will win"), "Jane Doe");
@@ -1055,7 +1028,7 @@ fn days_and_plural_noun_cues_name_nobody() {
              pattern of sleaze stretching back decades.\u{201d}\n\nThe State Department has said \
              that it has classified 22 Clinton emails as \u{201c}top secret\u{201d} and will not \
              release those emails.";
-    let all = Extractor::new(ExtractOptions::default()).extract("doc", t);
+    let all = extract_all(t);
     assert!(
         all.iter()
             .all(|r| r.speaker != "Thursday" && r.speaker != "Clinton"),
@@ -1073,7 +1046,7 @@ fn days_and_plural_noun_cues_name_nobody() {
 fn sentence_opening_adjectives_are_no_speakers() {
     let t = "Good information can still drive out bad, but usually only when \u{201c}the truth \
              is sexier than the lie and everyone can see it.\u{201d}";
-    let all = Extractor::new(ExtractOptions::default()).extract("doc", t);
+    let all = extract_all(t);
     assert!(all.iter().all(|r| r.speaker != "Good"), "{all:#?}");
     let t = "Marco Rubio ran against Crist.\n\nRubio\u{2019}s catch phrase in that election was \
              that Crist \u{201c}would say or do anything to win an election.\u{201d}";
@@ -1169,7 +1142,7 @@ fn owners_of_words_before_a_quotation() {
     assert_eq!(speaker_of(t, "We are going"), "Clinton");
     let t = "The town released a statement Wednesday saying Trump\u{2019}s comments \u{201c}are \
              based on his opinion, not actual facts,\u{201d} and welcomed him.";
-    let all = Extractor::new(ExtractOptions::default()).extract("doc", t);
+    let all = extract_all(t);
     assert!(all.iter().all(|r| r.speaker != "Trump"), "{all:#?}");
 }
 
@@ -1310,7 +1283,7 @@ fn a_naming_verb_right_before_owns_the_quotation() {
     let t = "Oliver K. Hedge runs golf courses.\n\n\
              In 2009, under what Mr. Hedge called ''the prior economy model,'' the Marsh Landing \
              Country Club, a private course in Florida, charged a $100,000 initiation fee.";
-    let rows = Extractor::new(ExtractOptions::default()).extract("doc", t);
+    let rows = extract_all(t);
     let r = quote(&rows, "the prior economy model");
     assert_eq!(r.speaker, "Oliver K. Hedge");
     assert_eq!(r.kind, Kind::Mixed);
@@ -1325,7 +1298,7 @@ fn the_name_before_a_long_description() {
              L'Osservatore Romano, said every pope was ''both religious and political.''\n\n\
              Just last week, J.J. Goldberg, editor at large of The Forward, wrote: ''It is not \
              the same thing at all.''";
-    let rows = Extractor::new(ExtractOptions::default()).extract("doc", t);
+    let rows = extract_all(t);
     assert_eq!(
         quote(&rows, "both religious").speaker,
         "Giovanni Maria Vian"

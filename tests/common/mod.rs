@@ -3,8 +3,11 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use assert_cmd::Command;
+use quotecheck::extract::{ExtractOptions, Extractor};
+use quotecheck::schema::{Kind, QuoteRecord};
 
 /// The quotecheck binary. An annotator name in the environment of whoever runs the tests
 /// (`QUOTECHECK_ANNOTATOR`, which `review` reads) does not reach it.
@@ -80,4 +83,37 @@ pub fn on_a_terminal(dir: &Path, args: &str, env: &[(&str, &str)]) -> Option<Vec
     }
     assert!(c.status().unwrap().success(), "{args}");
     Some(std::fs::read(&log).unwrap())
+}
+
+/// One extractor with the default options for all the tests of a file.
+fn extractor() -> &'static Extractor {
+    static X: OnceLock<Extractor> = OnceLock::new();
+    X.get_or_init(|| Extractor::new(ExtractOptions::default()))
+}
+
+/// Every row the extractor gives for `text` (document id `doc`), indirect ones included.
+pub fn extract_all(text: &str) -> Vec<QuoteRecord> {
+    extractor().extract("doc", text)
+}
+
+/// The direct and mixed rows of `text`.
+pub fn extract(text: &str) -> Vec<QuoteRecord> {
+    extract_all(text)
+        .into_iter()
+        .filter(|r| r.kind != Kind::Indirect)
+        .collect()
+}
+
+/// The one row of `rows` whose quote starts with `prefix`.
+pub fn quote<'a>(rows: &'a [QuoteRecord], prefix: &str) -> &'a QuoteRecord {
+    let hits: Vec<&QuoteRecord> = rows
+        .iter()
+        .filter(|r| r.quote.starts_with(prefix))
+        .collect();
+    assert_eq!(
+        hits.len(),
+        1,
+        "expected one quote starting {prefix:?} in {rows:#?}"
+    );
+    hits[0]
 }
