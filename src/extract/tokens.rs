@@ -198,6 +198,7 @@ fn is_mark(c: char) -> bool {
         '"' | '\u{201c}'
             | '\u{201d}'
             | '\u{201e}'
+            | '\u{201a}'
             | '\u{2018}'
             | '\u{2019}'
             | '\u{ab}'
@@ -687,6 +688,18 @@ mod tests {
             assert_eq!(l, w);
             assert_eq!(l.as_str(), w);
             assert_eq!(format!("{l:?}"), format!("{w:?}"));
+        }
+    }
+
+    /// Every mark the quotation scanner pairs is a mark token, German low marks included.
+    #[test]
+    fn quotation_marks_are_mark_tokens() {
+        let lex = Lexicon::new();
+        for m in ['"', '\'', '“', '”', '„', '‚', '‘', '’', '«', '»', '‹', '›'] {
+            let t = format!("a {m} b");
+            let toks = tokenize(&t, 0, t.len(), &lex);
+            assert_eq!(toks.len(), 3, "{m}");
+            assert_eq!(toks[1].kind, Kind::Mark, "{m}");
         }
     }
 
