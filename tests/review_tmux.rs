@@ -563,3 +563,38 @@ fn a_file_reached_through_a_symbolic_link_is_reviewed_where_it_lives() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// A window made small mid-session keeps the row's decision on the screen, however long the
+/// quote; one under the minimum says it is too small; keys still work in both, and the
+/// decisions reach the file.
+#[test]
+fn a_small_window_keeps_the_decision_in_sight() {
+    let Some(t) = Tmux::available() else {
+        return;
+    };
+    let file = fixture_copy(&t, "long_quote.csv");
+    t.open("s", &file, &[], 2);
+    t.run(&["resize-window", "-t", "s", "-x", "24", "-y", "7"]);
+    let s = t.wait_text("s", "speaker: Lena Ortiz");
+    assert!(s.contains("pending"), "{s}");
+    assert!(s.contains("q quit"), "{s}");
+    t.keys("s", &["x", "k"]);
+    let s = t.wait_text("s", "rejected");
+    assert!(s.contains("speaker: Lena Ortiz"), "{s}");
+    t.keys("s", &["e"]);
+    t.type_text("s", "Zed");
+    t.wait_text("s", "Speaker: Zed▏");
+    t.keys("s", &["Enter", "k"]);
+    t.wait_text("s", "corrected → Zed");
+    t.run(&["resize-window", "-t", "s", "-x", "15", "-y", "4"]);
+    t.wait_text("s", "too small");
+    t.run(&["resize-window", "-t", "s", "-x", "100", "-y", "30"]);
+    t.wait_text("s", "Decision   corrected → Zed");
+    t.quit("s");
+    assert_eq!(
+        statuses(&file),
+        vec![Some(Status::Corrected), None],
+        "{}",
+        std::fs::read_to_string(&file).unwrap()
+    );
+}

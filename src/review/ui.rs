@@ -43,6 +43,15 @@ fn take_laid_out() -> usize {
 /// key press.
 const ONE_LINE_MAX: usize = 1000;
 
+/// The smallest window the review screen can be used in: a line each for the position, the
+/// quote, the speaker, the decision and the keys (or what is being typed). A smaller one says
+/// that it is too small.
+pub const MIN_WIDTH: u16 = 20;
+pub const MIN_HEIGHT: u16 = 5;
+/// Under this size the boxes give way to a compact view of the row.
+const BOXES_WIDTH: u16 = 30;
+const BOXES_HEIGHT: u16 = 10;
+
 /// Text from the file for one line of the screen ([`crate::text::sanitize_one_line_for_screen`]),
 /// cut at [`ONE_LINE_MAX`] characters with `…`.
 fn sanitize_one_line(s: &str) -> String {
@@ -80,6 +89,10 @@ const MENTION: Style = Style::new()
 const DIM: Style = Style::new().fg(Color::DarkGray);
 const LABEL: Style = Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD);
 const KEY: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+const ERROR: Style = Style::new()
+    .fg(Color::White)
+    .bg(Color::Red)
+    .add_modifier(Modifier::BOLD);
 
 /// Lines drawn as they are, cut at the area's edges. Unlike ratatui's paragraph, which can
 /// write a wide character past the right edge of a narrow area, drawing never leaves the area.
@@ -128,55 +141,43 @@ fn boxed(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, wrap
 /// Draws the whole screen.
 pub fn render(f: &mut Frame, s: &Session, chrome: &Chrome) {
     let area = f.area();
-    if area.width < 30 || area.height < 10 {
-        render_tiny(f, s, area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        render_too_small(f, area);
         return;
     }
-    let adjudicate = s.settings().adjudicate && !s.annotator_answers().is_empty();
-    // Short windows lose the boxes' borders, so that the context keeps some room.
-    let compact = area.height < 20;
-    let border = if compact { 0 } else { 2 };
-    let attribution = attribution_lines(s);
-    let annotators = if adjudicate {
-        annotator_lines(s)
-    } else {
-        Vec::new()
+    let plan = (area.width >= BOXES_WIDTH && area.height >= BOXES_HEIGHT)
+        .then(|| plan_boxes(s, area))
+        .flatten();
+    let Some(plan) = plan else {
+        render_tiny(f, s, area);
+        return;
     };
-    let ann_height = if annotators.is_empty() {
-        0
-    } else {
-        annotators.len().min(7) as u16 + border
-    };
-    let alt_height = if compact {
-        1
-    } else {
-        alternatives_height(s, area.width)
-    };
-    let footer = footer_lines(s, area.width);
     let rows = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(attribution.len().max(3) as u16 + border),
-        Constraint::Length(ann_height),
-        Constraint::Length(alt_height),
+        Constraint::Length(plan.context),
+        Constraint::Length(plan.attribution),
+        Constraint::Length(plan.annotators),
+        Constraint::Length(plan.alternatives),
         Constraint::Length(1),
-        Constraint::Length(footer.len() as u16),
+        Constraint::Length(plan.footer),
     ])
     .split(area);
     render_title(f, s, chrome, rows[0]);
     match s.current() {
         Some(_) => {
             render_context(f, s, rows[1]);
-            if compact {
-                f.render_widget(Lines(attribution), rows[2]);
-                f.render_widget(Lines(annotators), rows[3]);
+            if plan.compact {
+                f.render_widget(Lines(plan.attribution_lines), rows[2]);
+                f.render_widget(Lines(plan.annotator_lines), rows[3]);
             } else {
-                boxed(f, rows[2], " Attribution ", attribution, false);
-                if !annotators.is_empty() {
-                    boxed(f, rows[3], " Annotators ", annotators, false);
+                boxed(f, rows[2], " Attribution ", plan.attribution_lines, false);
+                if plan.annotators > 0 {
+                    boxed(f, rows[3], " Annotators ", plan.annotator_lines, false);
                 }
             }
-            render_alternatives(f, s, rows[4], compact);
+            if plan.alternatives > 0 {
+                render_alternatives(f, s, rows[4], plan.compact);
+            }
         }
         None => {
             boxed(
@@ -189,32 +190,230 @@ pub fn render(f: &mut Frame, s: &Session, chrome: &Chrome) {
         }
     }
     render_status(f, s, chrome, rows[5]);
-    f.render_widget(Lines(footer), rows[6]);
+    f.render_widget(Lines(plan.footer_lines), rows[6]);
     if s.mode() == Mode::Help {
         render_help(f, s, area);
     }
 }
 
-fn render_tiny(f: &mut Frame, s: &Session, area: Rect) {
-    let mut lines = vec![Line::from(vec![
-        Span::styled(format!("{}/{}", s.pos() + 1, s.view_len()), LABEL),
-        Span::raw(format!(" {} reviewed", s.counts().reviewed())),
-    ])];
-    if let Some((r, rev)) = s.current() {
-        lines.push(Line::styled(
-            format!("\u{201c}{}\u{201d}", sanitize_one_line(&r.quote)),
-            QUOTE,
-        ));
-        if !s.settings().blind {
-            lines.push(Line::from(format!(
-                "speaker: {}",
-                sanitize_one_line(&r.speaker)
-            )));
+/// How the rows of the boxed screen are shared out.
+struct Plan {
+    /// Short windows lose the boxes' borders, so that the context keeps some room.
+    compact: bool,
+    context: u16,
+    attribution: u16,
+    attribution_lines: Vec<Line<'static>>,
+    annotators: u16,
+    annotator_lines: Vec<Line<'static>>,
+    alternatives: u16,
+    footer: u16,
+    footer_lines: Vec<Line<'static>>,
+}
+
+/// Shares the window's rows out so that the decision line always shows: the title, the
+/// status line, one line of the footer, the attribution down to the decision and a context
+/// box with one line of text come first; then the rest of the footer (a long message), the
+/// annotators' answers, the alternatives and the note, as far as they fit; the context takes
+/// what is left. `None` when even the first part does not fit: the compact view is used then.
+fn plan_boxes(s: &Session, area: Rect) -> Option<Plan> {
+    let compact = area.height < 20;
+    let border: u16 = if compact { 0 } else { 2 };
+    let mut attribution_lines = attribution_lines(s);
+    // (the lines after the decision: the note)
+    let core = attribution_lines
+        .iter()
+        .position(|l| {
+            l.spans
+                .first()
+                .is_some_and(|sp| sp.content.starts_with("Decision"))
+        })
+        .map_or(attribution_lines.len(), |i| i + 1) as u16;
+    let after = attribution_lines.len() as u16 - core;
+    let mut footer_lines = footer_lines(s, area.width);
+    let adjudicate = s.settings().adjudicate && !s.annotator_answers().is_empty();
+    let annotator_lines = if adjudicate {
+        annotator_lines(s)
+    } else {
+        Vec::new()
+    };
+    const CONTEXT_MIN: u16 = 3;
+    let need = 1 + 1 + 1 + core.max(1) + border + CONTEXT_MIN;
+    let mut left = area.height.checked_sub(need)?;
+    let mut take = |want: u16, least: u16| -> u16 {
+        if want < least || left < least {
+            return 0;
         }
-        lines.push(Line::from(decision_text(rev)));
+        let got = want.min(left);
+        left -= got;
+        got
+    };
+    let footer = 1 + take(footer_lines.len().saturating_sub(1) as u16, 1);
+    footer_lines.truncate(footer as usize);
+    let annotators = if annotator_lines.is_empty() {
+        0
+    } else {
+        take(annotator_lines.len().min(7) as u16 + border, border + 1)
+    };
+    let alternatives = take(
+        if compact {
+            1
+        } else {
+            alternatives_height(s, area.width)
+        },
+        border + 1,
+    );
+    let note = take(after, 1);
+    attribution_lines.truncate((core + note) as usize);
+    Some(Plan {
+        compact,
+        context: CONTEXT_MIN + left,
+        attribution: core + note + border,
+        attribution_lines,
+        annotators,
+        annotator_lines,
+        alternatives,
+        footer,
+        footer_lines,
+    })
+}
+
+/// Text cut to `width` cells, with `…` where it is cut.
+fn fit(text: &str, width: usize) -> String {
+    if width_of(text) <= width {
+        return text.to_string();
     }
-    lines.push(Line::styled("(enlarge the window; ? help, q quit)", DIM));
+    let mut out = String::new();
+    let mut used = 0;
+    for g in text.graphemes(true) {
+        let w = g.cell_width() as usize;
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push_str(g);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// Wrapped lines of one style, at most `max` of them, the last ending in `…` when cut.
+fn clipped(text: &str, style: Style, width: u16, max: usize) -> Vec<Line<'static>> {
+    let mut lines = wrap_lines(vec![Line::styled(text.to_string(), style)], width);
+    if lines.len() > max {
+        lines.truncate(max);
+        if let Some(last) = lines.last_mut() {
+            let t: String = last.spans.iter().map(|sp| sp.content.as_ref()).collect();
+            let w = (width as usize).saturating_sub(1);
+            *last = Line::styled(format!("{}…", fit(&t, w).trim_end_matches('…')), style);
+        }
+    }
+    lines
+}
+
+/// Under [`MIN_WIDTH`] × [`MIN_HEIGHT`]: no part of a row, which could be mistaken for all
+/// of it, only what to do.
+fn render_too_small(f: &mut Frame, area: Rect) {
+    let first = if area.width >= 16 {
+        "Window too small"
+    } else {
+        "too small"
+    };
+    let lines = vec![
+        Line::styled(first, KEY),
+        Line::raw(format!("needs {MIN_WIDTH}×{MIN_HEIGHT}")),
+        Line::styled("q saves and quits", DIM),
+    ];
     f.render_widget(Lines(wrap_lines(lines, area.width)), area);
+}
+
+/// The compact view of small windows: the position, the quote, the speaker, the decision
+/// and the keys (or the prompt, or a message). The quote gives way to the rest, which always
+/// shows.
+fn render_tiny(f: &mut Frame, s: &Session, area: Rect) {
+    let width = area.width as usize;
+    let height = area.height as usize;
+    let top = Line::from(vec![
+        Span::styled(format!("{}/{}", s.pos() + 1, s.view_len()), LABEL),
+        Span::raw(fit(
+            &format!(" · {} reviewed", s.counts().reviewed()),
+            width.saturating_sub(width_of(&format!("{}/{}", s.pos() + 1, s.view_len()))),
+        )),
+    ]);
+    let footer = match s.mode() {
+        Mode::Edit | Mode::Note | Mode::Search => footer_lines(s, area.width)
+            .into_iter()
+            .take(1)
+            .collect::<Vec<_>>(),
+        Mode::Normal | Mode::Help => match s.message() {
+            Some(m) => vec![Line::styled(
+                fit(&sanitize_one_line(&m.text), width),
+                if m.error { ERROR } else { KEY },
+            )],
+            None => vec![Line::styled(fit("? help · q quit", width), DIM)],
+        },
+    };
+    let Some((r, rev)) = s.current() else {
+        let mut lines = vec![top, Line::raw(fit("No rows to review.", width))];
+        lines.extend(footer);
+        f.render_widget(Lines(lines), area);
+        return;
+    };
+    let speaker = (!s.settings().blind).then(|| {
+        Line::from(fit(
+            &format!("speaker: {}", sanitize_one_line(&r.speaker)),
+            width,
+        ))
+    });
+    // (the top line, the quote's first line, the speaker, the decision's first, the footer)
+    let fixed = 1 + 1 + usize::from(speaker.is_some()) + 1 + 1;
+    let decision_text = decision_text(rev, false);
+    let decision = clipped(
+        &decision_text,
+        status_style(rev.status),
+        area.width,
+        if height > fixed { 2 } else { 1 },
+    );
+    // (what the quote can have)
+    let mut room = height.saturating_sub(1 + usize::from(speaker.is_some()) + decision.len() + 1);
+    // The annotators' answers when adjudicating, if the quote keeps two lines.
+    let mut answers = Vec::new();
+    if s.settings().adjudicate {
+        for a in s.annotator_answers() {
+            if room <= 2 {
+                break;
+            }
+            let answer = match (a.status.is_empty(), a.speaker.is_empty()) {
+                (true, true) => "(no answer)".to_string(),
+                (false, true) => a.status.clone(),
+                (true, false) => a.speaker.clone(),
+                (false, false) => format!("{} → {}", a.status, a.speaker),
+            };
+            answers.push(Line::from(fit(
+                &format!(
+                    "{}: {}",
+                    sanitize_one_line(&a.name),
+                    sanitize_one_line(&answer)
+                ),
+                width,
+            )));
+            room -= 1;
+        }
+    }
+    let quote = clipped(
+        &format!("\u{201c}{}\u{201d}", sanitize_one_line(&r.quote)),
+        QUOTE,
+        area.width,
+        room.max(1),
+    );
+    let mut lines = vec![top];
+    lines.extend(quote);
+    lines.extend(answers);
+    lines.extend(speaker);
+    lines.extend(decision);
+    lines.extend(footer);
+    f.render_widget(Lines(lines), area);
     if s.mode() == Mode::Help {
         render_help(f, s, area);
     }
@@ -615,7 +814,8 @@ fn width_of(s: &str) -> usize {
     s.graphemes(true).map(|g| g.cell_width() as usize).sum()
 }
 
-fn decision_text(rev: &super::store::Review) -> String {
+/// The decision on a row: status and speaker, and with `full` who decided and when.
+fn decision_text(rev: &super::store::Review, full: bool) -> String {
     match rev.status {
         None => {
             let mut t = "pending".to_string();
@@ -634,10 +834,10 @@ fn decision_text(rev: &super::store::Review) -> String {
             {
                 t.push_str(&format!(" → {}", sanitize_one_line(&rev.reviewed_speaker)));
             }
-            if !rev.annotator.is_empty() {
+            if full && !rev.annotator.is_empty() {
                 t.push_str(&format!(" · {}", sanitize_one_line(&rev.annotator)));
             }
-            if !rev.reviewed_at.is_empty() {
+            if full && !rev.reviewed_at.is_empty() {
                 t.push_str(&format!(" · {}", sanitize_one_line(&rev.reviewed_at)));
             }
             t
@@ -707,7 +907,7 @@ fn attribution_lines(s: &Session) -> Vec<Line<'static>> {
     }
     lines.push(Line::from(vec![
         label("Decision"),
-        Span::styled(decision_text(rev), status_style(rev.status)),
+        Span::styled(decision_text(rev, true), status_style(rev.status)),
     ]));
     if !rev.note.is_empty() {
         lines.push(Line::from(vec![
@@ -1249,6 +1449,124 @@ mod tests {
         recs[1].speaker = "Senator Lena Ortiz".into();
         let s = Session::new(recs, vec![Review::default(); 2], vec![0, 1], ana());
         assert_eq!(alternatives_box(&s), "1 Raj Patel");
+    }
+
+    /// Sessions whose current row is decided `corrected → Zed Quill` with a note, a quote far
+    /// longer than a small window, in every mode the screen has: plain, adjudication (three
+    /// annotators), blind, with a long message, and typing a speaker.
+    fn decided_sessions() -> Vec<(&'static str, Session)> {
+        let long = "word ".repeat(80);
+        let decided = Review {
+            status: Some(Status::Corrected),
+            reviewed_speaker: "Zed Quill".into(),
+            annotator: "ana".into(),
+            reviewed_at: T.into(),
+            note: "checked against the video".into(),
+        };
+        let make = |settings: Settings, extra: bool| {
+            let mut recs = records();
+            recs[0].quote = format!("Start {long}end.");
+            recs[0].context = format!("Before. \u{201c}{}\u{201d} said Lena Ortiz.", recs[0].quote);
+            recs[0].context_start = Some(recs[0].start - 9);
+            if extra {
+                recs[0].extra = vec![
+                    ("agreement".into(), "0.333".into()),
+                    ("ann_ana_status".into(), "confirmed".into()),
+                    ("ann_ana_speaker".into(), "Lena Ortiz".into()),
+                    ("ann_ben_status".into(), "corrected".into()),
+                    ("ann_ben_speaker".into(), "Tom Ford".into()),
+                    ("ann_cy_status".into(), "rejected".into()),
+                    ("ann_cy_speaker".into(), "".into()),
+                ];
+            }
+            // (the decided row alone, so that the session opens on it)
+            Session::new(
+                recs,
+                vec![decided.clone(), Review::default()],
+                vec![0],
+                settings,
+            )
+        };
+        let mut message = make(ana(), false);
+        message.notify(format!("could not save: {}", "disk full ".repeat(20)), true);
+        let mut typing = make(ana(), false);
+        typing.apply(Action::StartEdit, T);
+        typing.apply(Action::ClearInput, T);
+        for c in "Zed Q".chars() {
+            typing.apply(Action::Insert(c), T);
+        }
+        vec![
+            ("plain", make(ana(), false)),
+            (
+                "adjudication",
+                make(
+                    Settings {
+                        adjudicate: true,
+                        ..ana()
+                    },
+                    true,
+                ),
+            ),
+            (
+                "blind",
+                make(
+                    Settings {
+                        blind: true,
+                        ..ana()
+                    },
+                    false,
+                ),
+            ),
+            ("message", message),
+            ("typing", typing),
+        ]
+    }
+
+    /// The line that says what the row's decision is stays on the screen at every window size
+    /// from the smallest usable one up; below that the screen says the window is too small
+    /// instead of showing part of a row. A long quotation used to push the decision off the
+    /// bottom of a small window, and typing in one showed no prompt.
+    #[test]
+    fn the_decision_line_shows_at_every_size() {
+        let widths: Vec<u16> = (1..=32).chain([36, 40, 50, 80, 120, 200]).collect();
+        let heights: Vec<u16> = (1..=24).chain([28, 32, 40, 60]).collect();
+        for (what, s) in decided_sessions() {
+            for &w in &widths {
+                for &h in &heights {
+                    let screen = draw(&s, w, h).backend().to_string();
+                    let too_small = w < MIN_WIDTH || h < MIN_HEIGHT;
+                    if too_small {
+                        if w >= 10 && h >= 2 {
+                            assert!(screen.contains("too small"), "{what} {w}×{h}:\n{screen}");
+                        }
+                        continue;
+                    }
+                    assert!(
+                        screen.contains("corrected → Zed"),
+                        "{what} {w}×{h}: no decision line\n{screen}"
+                    );
+                    assert!(!screen.contains("too small"), "{what} {w}×{h}:\n{screen}");
+                    if what == "typing" {
+                        assert!(
+                            screen.contains("Zed Q▏"),
+                            "{what} {w}×{h}: no prompt\n{screen}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Small windows: the quote gives way to the speaker, the decision and the keys, which
+    /// always show; under the minimum the window says so.
+    #[test]
+    fn small_windows_keep_the_decision() {
+        let sessions = decided_sessions();
+        let plain = &sessions[0].1;
+        insta::assert_snapshot!("decided_24x7", draw(plain, 24, 7).backend());
+        insta::assert_snapshot!("decided_40x10", draw(plain, 40, 10).backend());
+        insta::assert_snapshot!("typing_24x7", draw(&sessions[4].1, 24, 7).backend());
+        insta::assert_snapshot!("too_small_16x4", draw(plain, 16, 4).backend());
     }
 
     #[test]
