@@ -298,6 +298,50 @@ fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// Text cut in the middle to `width` cells, with `…` where it is cut: ids and file names
+/// differ at their ends as often as at their starts.
+fn fit_middle(text: &str, width: usize) -> String {
+    if width_of(text) <= width {
+        return text.to_string();
+    }
+    if width < 3 {
+        return fit(text, width);
+    }
+    let g: Vec<&str> = text.graphemes(true).collect();
+    let room = width - 1;
+    let (mut head, mut tail) = (String::new(), Vec::new());
+    let (mut hw, mut tw) = (0usize, 0usize);
+    let (mut i, mut j) = (0usize, g.len());
+    // Alternately from the start and the end, the start first.
+    loop {
+        let mut moved = false;
+        if i < j {
+            let w = g[i].cell_width() as usize;
+            if hw + tw + w <= room && hw <= tw {
+                head.push_str(g[i]);
+                hw += w;
+                i += 1;
+                moved = true;
+            }
+        }
+        if i < j {
+            let w = g[j - 1].cell_width() as usize;
+            if hw + tw + w <= room && tw < hw {
+                tail.push(g[j - 1]);
+                tw += w;
+                j -= 1;
+                moved = true;
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+    head.push('…');
+    head.extend(tail.into_iter().rev());
+    head
+}
+
 /// Wrapped lines of one style, at most `max` of them, the last ending in `…` when cut.
 fn clipped(text: &str, style: Style, width: u16, max: usize) -> Vec<Line<'static>> {
     let mut lines = wrap_lines(vec![Line::styled(text.to_string(), style)], width);
@@ -420,26 +464,86 @@ fn render_tiny(f: &mut Frame, s: &Session, area: Rect) {
 }
 
 fn render_title(f: &mut Frame, s: &Session, chrome: &Chrome, area: Rect) {
-    let mut spans = vec![
-        Span::styled(" quotecheck review ", KEY.add_modifier(Modifier::REVERSED)),
-        Span::raw(" "),
-        Span::styled(sanitize_one_line(&chrome.file), LABEL),
-    ];
-    if let Some((r, _)) = s.current() {
-        spans.push(Span::raw("  doc "));
-        spans.push(Span::styled(sanitize_one_line(&r.doc_id), LABEL));
-        spans.push(Span::styled(
-            format!("  {}", sanitize_one_line(&r.quote_id)),
-            DIM,
-        ));
-    }
+    let width = area.width as usize;
+    // The mode always shows whole; the ids and the file name give way.
+    let mut tags = String::new();
     if s.settings().blind {
-        spans.push(Span::styled("  BLIND", KEY));
+        tags.push_str("  BLIND");
     }
     if s.settings().adjudicate {
-        spans.push(Span::styled("  ADJUDICATION", KEY));
+        tags.push_str("  ADJUDICATION");
     }
-    f.render_widget(Lines(vec![Line::from(spans)]), area);
+    let file = sanitize_one_line(&chrome.file);
+    let (doc, qid) = match s.current() {
+        Some((r, _)) => (
+            Some(sanitize_one_line(&r.doc_id)),
+            sanitize_one_line(&r.quote_id),
+        ),
+        None => (None, String::new()),
+    };
+    let mut label = " quotecheck review ";
+    let cells = |label: &str, file: &str, doc: &Option<String>, qid: &str| {
+        width_of(label)
+            + 1
+            + width_of(file)
+            + doc.as_ref().map_or(0, |d| 6 + width_of(d))
+            + if qid.is_empty() { 0 } else { 2 + width_of(qid) }
+            + width_of(&tags)
+    };
+    let over = |label: &str, file: &str, doc: &Option<String>, qid: &str| {
+        cells(label, file, doc, qid).saturating_sub(width)
+    };
+    // First the quote id, down to nothing, then the file name and the label, then the
+    // document id.
+    let mut qid = qid;
+    let o = over(label, &file, &doc, &qid);
+    if o > 0 {
+        let keep = width_of(&qid).saturating_sub(o);
+        qid = if keep >= 8 {
+            fit_middle(&qid, keep)
+        } else {
+            String::new()
+        };
+    }
+    let mut file = file;
+    let o = over(label, &file, &doc, &qid);
+    if o > 0 {
+        file = fit_middle(&file, width_of(&file).saturating_sub(o).max(8));
+    }
+    if over(label, &file, &doc, &qid) > 0 {
+        label = " review ";
+    }
+    let mut doc = doc;
+    let o = over(label, &file, &doc, &qid);
+    if o > 0
+        && let Some(d) = &doc
+    {
+        doc = Some(fit_middle(d, width_of(d).saturating_sub(o).max(6)));
+    }
+    if over(label, &file, &doc, &qid) > 0 {
+        file = String::new();
+    }
+    let mut spans = vec![Span::styled(label, KEY.add_modifier(Modifier::REVERSED))];
+    if !file.is_empty() {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(file, LABEL));
+    }
+    if let Some(d) = doc {
+        spans.push(Span::raw("  doc "));
+        spans.push(Span::styled(d, LABEL));
+        if !qid.is_empty() {
+            spans.push(Span::styled(format!("  {qid}"), DIM));
+        }
+    }
+    // The mode at the right end of what is left, so that nothing can cut it.
+    let used: usize = spans.iter().map(|sp| width_of(&sp.content)).sum();
+    let tags_at = width.saturating_sub(width_of(&tags)).min(used);
+    let mut line = Line::from(spans);
+    if used > tags_at {
+        line = Line::from(fit(&line.to_string(), tags_at));
+    }
+    line.spans.push(Span::styled(tags, KEY));
+    f.render_widget(Lines(vec![line]), area);
 }
 
 /// A stretch of document text: where it starts (code points) and the text.
@@ -1567,6 +1671,48 @@ mod tests {
         insta::assert_snapshot!("decided_40x10", draw(plain, 40, 10).backend());
         insta::assert_snapshot!("typing_24x7", draw(&sessions[4].1, 24, 7).backend());
         insta::assert_snapshot!("too_small_16x4", draw(plain, 16, 4).backend());
+    }
+
+    /// The mode in the title (ADJUDICATION, BLIND) stays whole whatever the length of the
+    /// file name, document id and quote id; they are shortened with `…` instead.
+    #[test]
+    fn the_title_keeps_the_mode_and_shortens_long_ids() {
+        let mut recs = records();
+        let doc = format!("nyt-2024-{}-end", "very-long-slug-".repeat(8));
+        recs[0].doc_id = doc.clone();
+        recs[0].quote_id = format!("{doc}:130-152");
+        let s = Session::new(
+            recs,
+            vec![Review::default(); 2],
+            vec![0],
+            Settings {
+                adjudicate: true,
+                blind: true,
+                ..ana()
+            },
+        );
+        for w in [30u16, 40, 60, 80, 100, 160] {
+            let t = draw(&s, w, 24);
+            let title = t.backend().to_string();
+            let title = title.lines().next().unwrap().to_string();
+            assert!(title.contains("  BLIND  ADJUDICATION"), "{w}: {title}");
+            if w >= 60 {
+                assert!(title.contains("nyt-2024"), "{w}: {title}");
+                assert!(title.contains('…'), "{w}: {title}");
+            }
+        }
+        insta::assert_snapshot!("long_doc_id_title_80", {
+            let t = draw(&s, 80, 24);
+            t.backend().to_string().lines().next().unwrap().to_string()
+        });
+        // Short ids are shown whole.
+        let s = adjudicating(records());
+        let t = draw(&s, 100, 24);
+        let title = t.backend().to_string();
+        assert!(
+            title.contains("doc nyt-1  nyt-1:130-152  ADJUDICATION"),
+            "{title}"
+        );
     }
 
     #[test]
