@@ -125,19 +125,25 @@ pub fn carriage_returns_as_line_ends(s: &str) -> String {
     out
 }
 
-/// Like [`sanitize_for_terminal`] but also flattens newlines and tabs to spaces, for one-line
-/// displays.
+/// Like [`sanitize_for_terminal`] but for one-line displays (a name, a note, an id, a
+/// message): a line end of any kind (LF, CRLF, or a CR alone, which
+/// [`carriage_returns_as_line_ends`] takes as a line end too) and a tab are shown as one
+/// space, the way text laid out by lines shows them; every other control character keeps its
+/// visible stand-in.
 pub fn sanitize_one_line(s: &str) -> String {
-    sanitize_for_terminal(s)
-        .chars()
-        .map(|c| {
-            if c == '\n' || c == '\t' || c == '\r' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect()
+    if !s.contains(['\r', '\n', '\t']) {
+        return sanitize_for_terminal(s);
+    }
+    let mut flat = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' | '\n' | '\t' => flat.push(' '),
+            c => flat.push(c),
+        }
+    }
+    sanitize_for_terminal(&flat)
 }
 
 /// What stands for an invisible formatting character (zero-width space, joiners, word joiner,
@@ -335,6 +341,15 @@ mod tests {
             carriage_returns_as_line_ends("a\r\nb\rc\r\r\nd\n"),
             "a \nb\nc\n \nd\n"
         );
+    }
+
+    #[test]
+    fn one_line_text_shows_every_line_end_and_tab_as_one_space() {
+        assert_eq!(
+            sanitize_one_line("a\r\nb\rc\nd\te\r\r\nf\x1b[1m\x07"),
+            "a b c d e  f␛[1m␇"
+        );
+        assert_eq!(sanitize_one_line_for_screen("Lena\rOrtiz"), "Lena Ortiz");
     }
 
     #[test]

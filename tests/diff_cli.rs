@@ -395,3 +395,25 @@ fn warnings_and_error_messages_neutralise_escape_sequences() {
         assert!(!out.stderr.contains(&0x07), "{err}");
     }
 }
+
+/// A line end inside a one-line field (here a speaker: CRLF in one file, a lone CR and a tab
+/// in the other) shows as one space in the terminal and Markdown reports, as an LF does; it
+/// used to show as `␍`.
+#[test]
+fn line_ends_inside_a_speaker_show_as_spaces() {
+    for format in ["terminal", "markdown"] {
+        let s = stdout_of(&[
+            "diff",
+            "line_ends_ana.csv",
+            "line_ends_ben.csv",
+            "--format",
+            format,
+        ]);
+        assert!(!s.contains('␍') && !s.contains('\r'), "{format}: {s}");
+        assert!(
+            s.contains("corrected  Lena Ortiz") || s.contains("corrected: Lena Ortiz |"),
+            "{format}: {s}"
+        );
+        assert!(s.contains("Lena Ortis Jr"), "{format}: {s}");
+    }
+}

@@ -1715,6 +1715,30 @@ mod tests {
         );
     }
 
+    /// A one-line field shows a line end (LF, CRLF or a lone CR) and a tab as one space, as
+    /// the context shows a CR as a line end; other control characters keep their visible
+    /// stand-in. A CR used to show as `␍` where an LF showed as a space.
+    #[test]
+    fn one_line_fields_show_line_ends_and_tabs_as_spaces() {
+        let mut recs = records();
+        recs[0].speaker = "Lena\r\nOrtiz\rJr\tII\x07".into();
+        recs[0].cue = "said\r".into();
+        let mut rev = Review::default();
+        rev.note = "first line\r\nsecond\rthird".into();
+        rev.status = Some(Status::Flagged);
+        rev.reviewed_speaker = "Tom\rFord".into();
+        let s = Session::new(recs, vec![rev, Review::default()], vec![0], ana());
+        for (w, h) in [(100, 24), (26, 8)] {
+            let text = draw(&s, w, h).backend().to_string();
+            assert!(!text.contains('␍'), "{w}×{h}: {text}");
+            assert!(text.contains("Lena Ortiz Jr II␇"), "{w}×{h}: {text}");
+            assert!(text.contains("Tom Ford"), "{w}×{h}: {text}");
+            if w == 100 {
+                assert!(text.contains("first line second third"), "{text}");
+            }
+        }
+    }
+
     #[test]
     fn small_terminals_degrade() {
         let s = session(ana());
