@@ -1723,10 +1723,12 @@ mod tests {
         let mut recs = records();
         recs[0].speaker = "Lena\r\nOrtiz\rJr\tII\x07".into();
         recs[0].cue = "said\r".into();
-        let mut rev = Review::default();
-        rev.note = "first line\r\nsecond\rthird".into();
-        rev.status = Some(Status::Flagged);
-        rev.reviewed_speaker = "Tom\rFord".into();
+        let rev = Review {
+            note: "first line\r\nsecond\rthird".into(),
+            status: Some(Status::Flagged),
+            reviewed_speaker: "Tom\rFord".into(),
+            ..Default::default()
+        };
         let s = Session::new(recs, vec![rev, Review::default()], vec![0], ana());
         for (w, h) in [(100, 24), (26, 8)] {
             let text = draw(&s, w, h).backend().to_string();
