@@ -23,7 +23,7 @@ use super::lexicon::{self, Lexicon};
 use super::names::{self, Gender, Speaker, What};
 use super::scanner::Span;
 use super::sentences::Segments;
-use super::tokens::{Kind as TK, Tok, Toks, tokenize};
+use super::tokens::{Kind as TK, Tok, Tokens, Toks, tokenize};
 use crate::schema::Kind;
 
 /// The longer forms of a one-word name, with their positions.
@@ -43,7 +43,7 @@ pub struct Doc<'a> {
     name_facts: RefCell<HashMap<String, Rc<NameFacts>, FixedState>>,
     lowercase_words: RefCell<HashMap<String, bool, FixedState>>,
     /// Tokens of each paragraph, made when first needed.
-    para_toks: RefCell<Vec<Option<Rc<Vec<Tok>>>>>,
+    para_toks: RefCell<Vec<Option<Rc<Tokens>>>>,
     /// Person mentions of each paragraph, found when first needed.
     para_mentions: RefCell<Vec<Option<Rc<ParaMentions>>>>,
     /// Where the document writes `Mr.`, `Mrs.` and `Ms.`, for the gender of names.
@@ -1460,7 +1460,7 @@ impl<'a> Doc<'a> {
     }
 
     /// The tokens of paragraph `pi` (tokenized once).
-    fn para_tokens(&self, pi: usize) -> Rc<Vec<Tok>> {
+    fn para_tokens(&self, pi: usize) -> Rc<Tokens> {
         let mut cache = self.para_toks.borrow_mut();
         if cache.len() < self.seg.paragraphs.len() {
             cache.resize(self.seg.paragraphs.len(), None);

@@ -58,6 +58,10 @@ pub const CUE_DIRECT: Flags = 1 << 21;
 /// A capitalised word that names a place, an institution or a group, never a person
 /// (`Iowa`, `Congress`, `Democrats`).
 pub const NONPERSON: Flags = 1 << 24;
+/// A name particle (`de`, `van`, `bin`): the words `names` takes as part of a name in
+/// lowercase. (The flag lets the tokenizer mark the tokens that can be part of a name from
+/// their flags; the names code keeps its own test of the same words.)
+pub const PARTICLE: Flags = 1 << 25;
 
 /// Speech verbs by lemma. `*` doubles the final consonant in -ed/-ing; irregular forms follow
 /// after `|` (third person, past, participle, gerund are generated otherwise).
@@ -717,6 +721,9 @@ const FEMALE_TITLES: &[&str] = &[
     "actress",
 ];
 
+/// Name particles (see [`PARTICLE`]).
+const PARTICLES: &str = "de al la le du da di van von der den bin del ibn mac";
+
 /// Common verbs that are not speech cues: going backwards from a cue, they end the subject.
 const VERBS: &str = "is are was were be been has have had do does did will would can could should may might must shall went came made took got gave found kept left won lost ran met saw began become became seems seemed appears appeared wants wanted tried tries needs needed plans planned hopes hoped decided refused"; // extended by the speech forms themselves
 
@@ -965,6 +972,10 @@ impl Lexicon {
             {
                 map.insert(name.to_string(), if sex == "F" { FEMALE } else { MALE });
             }
+        }
+        // (after the forenames: a particle that is also a forename keeps its sex)
+        for w in PARTICLES.split_whitespace() {
+            add(w, PARTICLE, &mut map);
         }
         // a few words are both a title and a forename or a common word; keep them usable
         for w in [

@@ -8,7 +8,7 @@ use memchr::memmem;
 use super::lexicon::{self, Lexicon};
 #[cfg(test)]
 use super::tokens::tokenize;
-use super::tokens::{Kind, Tok, lowercase};
+use super::tokens::{Kind, Tok, Toks, lowercase};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Gender {
@@ -158,13 +158,17 @@ fn name_part(t: &Tok) -> bool {
         && !compound_adjective(lower)
 }
 
-/// Whether an uncapitalised token can be a [`name_part`] at all: a particle has two or three
-/// letters, a handle starts with `@` (a test without a call, for the tokens the mention scan
-/// passes over: seven in eight).
-#[inline]
-fn may_be_lowercase_name_part(t: &Tok) -> bool {
-    let l = t.lower.as_bytes();
-    (2..=3).contains(&l.len()) || l.first() == Some(&b'@')
+/// Whether [`name_part_at`] can hold for `t`, whatever the tokens around it: the tokenizer
+/// marks these tokens ([`super::tokens::Tokens`]), and the mention scan visits only them.
+pub(crate) fn may_be_name_part(t: &Tok) -> bool {
+    // (a capitalised function word, pronoun or title is no name part unless it is an initial
+    // or `May`: neither has these flags)
+    t.kind == Kind::Word
+        && ((t.cap
+            && (!t.is(lexicon::NOT_NAME | lexicon::PRONOUN | lexicon::TITLE)
+                || t.lower.len() == 2))
+            || t.is(lexicon::PARTICLE)
+            || t.lower.starts_with('@'))
 }
 
 /// [`name_part`] of `toks[j]`, or the month `May` as a surname after a forename or a title
@@ -880,7 +884,7 @@ pub fn mentions(
 ) {
     mentions_from(
         text,
-        toks,
+        &Toks::owned(toks.to_vec()),
         0,
         inside,
         sentence_starts,
@@ -921,7 +925,7 @@ impl ScanMarks {
 /// end of a run, or a token outside every run), and noting where it went in `marks`.
 pub(crate) fn mentions_from(
     text: &str,
-    toks: &[Tok],
+    toks: &Toks,
     from: usize,
     inside: &dyn Fn(usize) -> bool,
     sentence_starts: &dyn Fn(usize) -> bool,
@@ -933,20 +937,18 @@ pub(crate) fn mentions_from(
     out.reserve(rest / 8);
     marks.ends.reserve(rest / 8);
     marks.runs.reserve(rest / 8);
-    let mut i = from;
+    let mut i = toks.next_name_part(from);
     while i < toks.len() {
         let t = &toks[i];
-        // (the cheap tests first: most tokens are no name)
-        if !(t.cap || may_be_lowercase_name_part(t))
-            || !name_part_at(toks, i)
-            || is_initial(t)
-            || inside(t.start)
-        {
-            i += 1;
+        // (the tokens that cannot be part of a name, about seven in eight, were passed over
+        // 64 at a time by `next_name_part`)
+        if !name_part_at(toks, i) || is_initial(t) || inside(t.start) {
+            i = toks.next_name_part(i + 1);
             continue;
         }
         let mut j = i + 1;
         while j < toks.len()
+            && toks.may_be_name_part(j)
             && name_part_at(toks, j)
             && !toks[j - 1].possessive
             && !inside(toks[j].start)
@@ -1068,7 +1070,7 @@ pub(crate) fn mentions_from(
             marks.ends.push(j);
         }
         marks.runs.push((i, j));
-        i = j;
+        i = toks.next_name_part(j);
     }
 }
 
@@ -1145,13 +1147,67 @@ mod tests {
         assert_eq!(gender_of(t, &lex, "Ortiz"), Gender::Female);
     }
 
+    /// The lexicon's particle flag marks exactly the words [`is_particle`] takes.
+    #[test]
+    fn the_particle_flag_marks_the_particles() {
+        let lex = Lexicon::new();
+        let letters = || (b'a'..=b'z').map(char::from);
+        let mut words: Vec<String> = lex.words().map(|(w, _)| w.to_string()).collect();
+        for a in letters() {
+            for b in letters() {
+                words.push(format!("{a}{b}"));
+                words.extend(letters().map(|c| format!("{a}{b}{c}")));
+            }
+        }
+        let mut n = 0;
+        for w in &words {
+            let flagged = lex.get(w) & lexicon::PARTICLE != 0;
+            assert_eq!(flagged, is_particle(w), "{w}");
+            n += usize::from(flagged);
+        }
+        assert_eq!(
+            n,
+            PARTICLES.len() * 2,
+            "every particle, in the lexicon and among the probes"
+        );
+    }
+
+    /// The mention scan visits only the tokens the tokenizer marks: every name part is one,
+    /// whatever the lexicon says of the word (each word of the lexicon as written there, with
+    /// a capital and in capitals, after a forename and after a preposition).
+    #[test]
+    fn every_name_part_is_marked() {
+        let lex = Lexicon::new();
+        let mut t = String::from(
+            "Theresa May met Mrs May in May, said de Gaulle, @jack and J. Smith; the \
+             Korean-born O'Neil, 2,000 van der Berg fans, Sen. Cobb-Hunter and Mr. Lee.",
+        );
+        for (w, _) in lex.words() {
+            let cap: String = w.chars().take(1).flat_map(char::to_uppercase).collect();
+            let cap = cap + &w[w.chars().next().map_or(0, char::len_utf8)..];
+            for v in [w.to_string(), cap, w.to_uppercase()] {
+                t.push_str(&format!(" Theresa {v} spoke, in {v} and @{v}."));
+            }
+        }
+        let toks = Toks::owned(tokenize(&t, 0, t.len(), &lex));
+        let mut parts = 0;
+        for j in 0..toks.len() {
+            if name_part_at(&toks, j) {
+                parts += 1;
+                assert!(toks.may_be_name_part(j), "{:?}", toks[j]);
+            }
+        }
+        assert!(parts > lex.words().count(), "{parts}");
+    }
+
     #[test]
     fn mentions_of_a_prefix_go_on_from_those_of_the_whole() {
         let lex = Lexicon::new();
         let t = "Gov. Nia Brooks told Sen. Cobb-Hunter, a member, that Ohio Gov. John Kasich \
                  said Friday. Trump’s aide Lee Epstein and Rubio did go further, said Sanders \
                  Tuesday; Former federal prosecutor Glen Kopp told the Daily News Editorial Board";
-        let toks = tokenize(t, 0, t.len(), &lex);
+        let all = std::rc::Rc::new(tokenize(t, 0, t.len(), &lex));
+        let toks = Toks::new(all.clone(), 0, all.len());
         let inside = |p: usize| (40..48).contains(&p);
         let starts = |p: usize| p == 0 || t[..p].trim_end().ends_with('.');
         let (mut whole, mut marks) = (Vec::new(), ScanMarks::default());
@@ -1168,7 +1224,7 @@ mod tests {
             let mut got: Vec<Mention> = whole[..kept].to_vec();
             mentions_from(
                 t,
-                &toks[..n],
+                &Toks::new(all.clone(), 0, n),
                 from,
                 &inside,
                 &starts,
