@@ -26,8 +26,8 @@ pub fn export(
             super::structure(r, *line, text, input)?;
             let mut v = schema::record_to_json(r);
             if let Some(o) = v.as_object_mut() {
-                o.remove("doc_id");
-                o.remove("annotator");
+                o.shift_remove("doc_id");
+                o.shift_remove("annotator");
             }
             quotes.push(v);
         }

@@ -592,10 +592,10 @@ pub fn structure(rec: &QuoteRecord, line: u64, text: &[char], input: &Path) -> R
     // Single-piece span columns are implied by the spans themselves.
     if let Some(extra) = meta.get_mut("extra").and_then(|v| v.as_object_mut()) {
         if cue.is_some() {
-            extra.remove(brat::CUE_SPANS);
+            extra.shift_remove(brat::CUE_SPANS);
         }
         if extra.is_empty() {
-            meta.remove("extra");
+            meta.shift_remove("extra");
         }
     }
     // A quote id that differs from the default, and any other field, is kept in meta already.
@@ -644,17 +644,20 @@ pub fn rebuild(
     }
     if has_meta {
         let mut m = st.meta.clone();
-        if let Some(k) = m.remove("kind").and_then(|v| v.as_str().map(String::from)) {
+        if let Some(k) = m
+            .shift_remove("kind")
+            .and_then(|v| v.as_str().map(String::from))
+        {
             r.kind = k.parse().unwrap_or_default();
         }
         if let Some(s) = m
-            .remove("status")
+            .shift_remove("status")
             .and_then(|v| v.as_str().map(String::from))
         {
             r.status = crate::schema::parse_status(&s).ok().flatten();
         }
         for key in ["speaker_start", "speaker_end"] {
-            if let Some(v) = m.remove(key).and_then(|v| v.as_u64()) {
+            if let Some(v) = m.shift_remove(key).and_then(|v| v.as_u64()) {
                 if key == "speaker_start" {
                     r.speaker_start = Some(v as usize);
                 } else {
@@ -663,7 +666,7 @@ pub fn rebuild(
             }
         }
         for key in ["speaker_mention", "cue"] {
-            if let Some(v) = m.remove(key) {
+            if let Some(v) = m.shift_remove(key) {
                 let v = v.as_str().unwrap_or_default().to_string();
                 if key == "cue" {
                     r.cue = v;

@@ -104,7 +104,7 @@ pub fn export(
 
 fn strip_meta(mut v: Value) -> Value {
     if let Some(o) = v.as_object_mut() {
-        o.remove("quotecheck");
+        o.shift_remove("quotecheck");
     }
     v
 }
