@@ -1395,3 +1395,68 @@ fn jan_and_jun_without_a_period_are_names() {
     assert_eq!(quote(&rows, "The Chinese people").speaker, "Ai Jun");
     assert_eq!(quote(&rows, "We are done").speaker, "Jan Brewer");
 }
+
+/// `"…," Fight for $15 organizing director Kendall Fells told …`: a description with a number
+/// and a preposition in it still ends in the speaker's name before the cue (was the source of
+/// the paragraph before).
+#[test]
+fn a_long_description_before_a_name_and_the_cue() {
+    let t = "The movement plans to protest the debate, the Daily Caller reports.\n\n\
+             \u{201c}They have to decide whether to feed themselves,\u{201d} Fight for $15 \
+             organizing director Kendall Fells told Fox News 6 in Milwaukee. \u{201c}They care \
+             about two things.\u{201d}";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "They have to decide").speaker, "Kendall Fells");
+    assert_eq!(quote(&rows, "They care").speaker, "Kendall Fells");
+}
+
+/// `said the woman, who did not want to be quoted by name`: an unnamed man or woman who spoke
+/// is the antecedent of a later `she` even when a name of the same sex came before (was
+/// `Donna Lages`).
+#[test]
+fn an_unnamed_woman_who_spoke_keeps_her_pronoun() {
+    let t = "\"This is little Fort Pierce!\" said Donna Lages, a waitress.\n\n\
+             At a drugstore, a cashier was shaken. \"One guy came in and said it,\" said the \
+             woman, who did not want to be quoted by name. \"Too much hate,\" she said.";
+    assert_eq!(speaker_of(t, "Too much hate"), "the woman");
+}
+
+/// An unknown forename opening a paragraph introduces the person (`Florent Groberg is …`): a
+/// later `Groberg` is `Florent Groberg`, and a later `he` can be him. A word a list knows, or
+/// one shaped like an inflected common word, is no forename there (`Maybe Trump`,
+/// `Backing Clinton`).
+#[test]
+fn an_unknown_forename_opening_a_paragraph() {
+    let t = "Medal Of Honor Winner Opens Up About Backing Clinton.\n\n\
+             Florent Groberg is a former U.S. Army captain.\n\n\
+             Groberg, 33, opened up about his decision.\n\n\
+             Groberg then went on to explain what he likes about Hillary Clinton.\n\n\
+             \"She has experience,\" he said.\n\n\
+             Maybe Trump knows it. \"I do,\" Trump said.";
+    let rows = extract(t);
+    assert_eq!(
+        quote(&rows, "She has experience").speaker,
+        "Florent Groberg"
+    );
+    assert_eq!(quote(&rows, "I do").speaker, "Trump");
+}
+
+/// A forename on its own (`his wife, Jane,`, `Her father, Brad, 39,`) is a person of the
+/// forename's sex when no longer form of it is in the document; a forename that the document
+/// also writes with one surname gets it (`Freddy` → `Freddy Trump`). A place before a noun is
+/// no antecedent (`Sanford police officer Timothy Smith`).
+#[test]
+fn a_lone_forename_is_an_antecedent() {
+    let t = "On CNN Tuesday, his wife, Jane, called for an open primary process. \
+             \"Shutting people out is not smart,\" she said.\n\n\
+             Aubrey Pelletier hoisted a sign. Her father, Brad, 39, worried about votes.\n\n\
+             \"People are afraid,\" he surmised.\n\n\
+             Freddy Trump died young.\n\nLater, Freddy left. \"I am done,\" he said.\n\n\
+             George Zimmerman sold the gun. Sanford police officer Timothy Smith held it up. \
+             \"It works,\" he added.";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "Shutting people out").speaker, "Jane");
+    assert_eq!(quote(&rows, "People are afraid").speaker, "Brad");
+    assert_eq!(quote(&rows, "I am done").speaker, "Freddy Trump");
+    assert_ne!(quote(&rows, "It works").speaker, "Sanford");
+}

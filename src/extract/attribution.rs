@@ -920,6 +920,33 @@ fn match_after(toks: &[Tok]) -> Option<(usize, usize, usize)> {
     {
         return Some((i, e, j));
     }
+    name_before_cue(toks, i)
+}
+
+/// `"…," Fight for $15 organizing director Kendall Fells told …`: a description that the phrase
+/// reader stops inside (at a number, a preposition) and a name of two words or more right before
+/// the cue. Nothing that could be a clause of its own (a pronoun, an auxiliary, punctuation but
+/// `$`) may stand between.
+fn name_before_cue(toks: &[Tok], i: usize) -> Option<(usize, usize, usize)> {
+    if !toks.get(i)?.cap {
+        return None;
+    }
+    for k in i + 1..toks.len().min(i + 12) {
+        let t = &toks[k];
+        if is_cue(t) {
+            let mut s = k;
+            while s > i && toks[s - 1].is_namey() && !toks[s - 1].is(lexicon::TITLE | lexicon::ROLE)
+            {
+                s -= 1;
+            }
+            return (s > i && k - s >= 2).then_some((s, k, k));
+        }
+        match t.kind {
+            TK::Word if !t.is(lexicon::PRONOUN | lexicon::AUX) => {}
+            TK::Punct('$') => {}
+            _ => return None,
+        }
+    }
     None
 }
 
@@ -1842,13 +1869,36 @@ impl<'a> Doc<'a> {
                 if !m.described && gender == Gender::Unknown {
                     gender = self.gender(name);
                 }
+                // `his wife, Jane, called …`: a forename on its own, with no longer form in
+                // the document, is a person of the forename's sex
+                if gender == Gender::Unknown
+                    && full.is_none()
+                    && !name.contains(' ')
+                    && !m.locative
+                    && !self.modifies_noun(m.pos + name.len())
+                    && self.forms_of(name).is_empty()
+                {
+                    gender = Gender::of_flags(
+                        self.lex.get_folded(name) & (lexicon::MALE | lexicon::FEMALE),
+                    );
+                }
                 self.may_be_antecedent(m, name, gender, &sp, want_person, history)
                     .then_some(gender)
             };
             let Some(gender) = full.and_then(fits).or_else(|| fits(&m.name)) else {
                 continue;
             };
-            let name = full.unwrap_or(&m.name).to_string();
+            let name = match full {
+                Some(f) => f.to_string(),
+                None if gender != m.gender
+                    && !m.name.contains(' ')
+                    && self.gender(&m.name) == Gender::Unknown =>
+                {
+                    self.forename_full(&m.name)
+                        .unwrap_or_else(|| m.name.to_string())
+                }
+                None => m.name.to_string(),
+            };
             cands.push((m, name, gender));
         }
         let mut scored: Vec<(f64, String, Gender)> = Vec::new();
@@ -1862,7 +1912,12 @@ impl<'a> Doc<'a> {
             }
             // (a description only when no name fits: `the two-term president` is most often
             // the person a name nearby gives)
-            if m.titled && m.name.starts_with("the ") {
+            // (but `said the woman, who did not want to be named`: a person the writer leaves
+            // unnamed on purpose)
+            if m.titled
+                && m.name.starts_with("the ")
+                && !matches!(m.name.rsplit(' ').next(), Some("man" | "woman"))
+            {
                 score += 100.0;
             }
             if m.speaks {
@@ -1916,6 +1971,61 @@ impl<'a> Doc<'a> {
             }
             None => (sp, Vec::new()),
         }
+    }
+
+    /// `Bill` → `Bill Clinton`: the one full name in the document that starts with a
+    /// forename, if there is exactly one.
+    fn forename_full(&self, forename: &str) -> Option<String> {
+        let mut found: Option<&str> = None;
+        let pat = format!("{forename} ");
+        for o in memchr::memmem::find_iter(self.text.as_bytes(), pat.as_bytes()) {
+            if self.text[..o]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
+            let rest = &self.text[o + pat.len()..];
+            let surname = rest
+                .split(|c: char| !(c.is_alphabetic() || c == '-'))
+                .next()
+                .unwrap_or("");
+            // (an initial, `Donald J. Trump`, says nothing: the other forms decide)
+            if surname.chars().nth(1).is_none() {
+                continue;
+            }
+            if !surname.starts_with(|c: char| c.is_uppercase())
+                || self.lex.get_folded(surname) & (lexicon::NOT_NAME | lexicon::TITLE) != 0
+            {
+                continue;
+            }
+            match found {
+                None => found = Some(surname),
+                Some(f) if f == surname => {}
+                Some(_) => return None,
+            }
+        }
+        found.map(|s| format!("{forename} {s}"))
+    }
+
+    /// Whether the word after `end` is a lowercase word that no list knows as a verb, so that
+    /// the name before it modifies a noun (`Sanford police officer Timothy Smith`) rather than
+    /// being a subject (`Carson defied the question`, `Bob agreed`).
+    fn modifies_noun(&self, end: usize) -> bool {
+        let Some(rest) = self.text.get(end..).and_then(|r| r.strip_prefix(' ')) else {
+            return false;
+        };
+        let word = rest
+            .split(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or("");
+        !word.is_empty()
+            && word.starts_with(|c: char| c.is_lowercase())
+            && !word.ends_with("ed")
+            && !word.ends_with('s')
+            && self.lex.get(word) & (lexicon::VERB | lexicon::CUE | lexicon::AUX | lexicon::ADVERB)
+                == 0
     }
 
     /// Whether the sentence at `start` opens with a subordinate clause (`When …, `).

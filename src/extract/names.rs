@@ -651,11 +651,20 @@ fn form_start(text: &str, lex: &Lexicon, o: usize) -> Option<usize> {
         }
         // a capitalised word at a sentence start is a name only when it is a known forename
         // (not at a line start: `Salma Hayek` opening a paragraph keeps its unknown forename)
-        let at_start = h[..ws].trim_end().is_empty()
-            || h[..ws]
-                .trim_end()
-                .ends_with(['.', '!', '?', '"', '\u{201c}', '\u{201d}']);
-        if at_start && f & (lexicon::MALE | lexicon::FEMALE) == 0 && !initial {
+        let before = &h[..ws];
+        let trimmed = before.trim_end();
+        let at_start =
+            trimmed.is_empty() || trimmed.ends_with(['.', '!', '?', '"', '\u{201c}', '\u{201d}']);
+        // (at a paragraph start an unknown word can be the forename that introduces the
+        // person, `Florent Groberg is a former captain`, but not a word the lexicon knows or
+        // one shaped like an inflected common word: `Despite Rubio`, `Backing Clinton`,
+        // `Professors Foner`)
+        let introduces = before[trimmed.len()..].contains('\n')
+            && !trimmed.is_empty()
+            && f == 0
+            && !particle
+            && !["ing", "ed", "ly", "s"].iter().any(|x| lower.ends_with(x));
+        if at_start && f & (lexicon::MALE | lexicon::FEMALE) == 0 && !initial && !introduces {
             break;
         }
         start = ws;
