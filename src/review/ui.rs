@@ -386,9 +386,10 @@ fn render_tiny(f: &mut Frame, s: &Session, area: Rect) {
         )),
     ]);
     let footer = match s.mode() {
+        // (with a message on a line of its own when the window has room for it)
         Mode::Edit | Mode::Note | Mode::Search => footer_lines(s, area.width)
             .into_iter()
-            .take(1)
+            .take(if height >= 7 { 2 } else { 1 })
             .collect::<Vec<_>>(),
         Mode::Normal | Mode::Help => match s.message() {
             Some(m) => vec![Line::styled(
@@ -420,7 +421,8 @@ fn render_tiny(f: &mut Frame, s: &Session, area: Rect) {
         if height > fixed { 2 } else { 1 },
     );
     // (what the quote can have)
-    let mut room = height.saturating_sub(1 + usize::from(speaker.is_some()) + decision.len() + 1);
+    let mut room =
+        height.saturating_sub(1 + usize::from(speaker.is_some()) + decision.len() + footer.len());
     // The annotators' answers when adjudicating, if the quote keeps two lines.
     let mut answers = Vec::new();
     if s.settings().adjudicate {
@@ -1213,10 +1215,34 @@ fn footer_lines(s: &Session, width: u16) -> Vec<Line<'static>> {
             Span::raw(shown),
             Span::styled("▏", KEY),
         ];
-        if fixed + n + hint.chars().count() + 2 <= width {
-            spans.push(Span::styled(format!("  {hint}"), DIM));
+        // What the last key said (Tab's matches, say) takes the hint's place, or the next
+        // line when it does not fit beside the input.
+        let said = s.message().map(|m| {
+            (
+                sanitize_one_line(&m.text),
+                if m.error { ERROR } else { KEY },
+            )
+        });
+        let used = fixed + width_of(&spans[1].content) + 2;
+        let mut lines = Vec::new();
+        match said {
+            Some((text, style)) if used + width_of(&text).min(20) <= width => {
+                spans.push(Span::styled(
+                    format!("  {}", fit(&text, width - used)),
+                    style,
+                ));
+            }
+            Some((text, style)) => lines.push(Line::styled(
+                format!(" {}", fit(&text, width.saturating_sub(1))),
+                style,
+            )),
+            None if fixed + n + hint.chars().count() + 2 <= width => {
+                spans.push(Span::styled(format!("  {hint}"), DIM));
+            }
+            None => {}
         }
-        vec![Line::from(spans)]
+        lines.insert(0, Line::from(spans));
+        lines
     };
     let message = |text: &str, style: Style| {
         let mut lines = wrap_lines(
@@ -1231,13 +1257,7 @@ fn footer_lines(s: &Session, width: u16) -> Vec<Line<'static>> {
         Mode::Note => prompt("Note", "Enter saves · Esc cancels"),
         Mode::Search => prompt("Search", "Enter finds the next match · Esc cancels"),
         Mode::Normal | Mode::Help => match s.message() {
-            Some(m) if m.error => message(
-                &m.text,
-                Style::new()
-                    .fg(Color::White)
-                    .bg(Color::Red)
-                    .add_modifier(Modifier::BOLD),
-            ),
+            Some(m) if m.error => message(&m.text, ERROR),
             Some(m) => message(&m.text, KEY),
             None => {
                 let mut spans = Vec::new();
@@ -1754,6 +1774,32 @@ mod tests {
         for (w, h) in [(1, 1), (20, 5), (40, 12), (80, 10)] {
             draw(&s, w, h);
         }
+    }
+
+    /// What a key says while a speaker, note or search is being typed shows beside the input:
+    /// Tab's "no name in this document matches" and "1 of 2 matching names" used to be set
+    /// but never shown, because the prompt took the message's place.
+    #[test]
+    fn messages_show_while_typing() {
+        let mut s = session(ana());
+        s.apply(Action::StartEdit, T);
+        for c in "zz".chars() {
+            s.apply(Action::Insert(c), T);
+        }
+        s.apply(Action::Complete, T);
+        for (w, h) in [(100, 24), (40, 12), (24, 8)] {
+            let text = draw(&s, w, h).backend().to_string();
+            assert!(text.contains("Speaker: zz▏"), "{w}×{h}: {text}");
+            assert!(text.contains("no name in"), "{w}×{h}: {text}");
+        }
+        s.apply(Action::ClearInput, T);
+        s.apply(Action::Insert('R'), T);
+        s.apply(Action::Complete, T);
+        let text = draw(&s, 100, 24).backend().to_string();
+        assert!(
+            text.contains("Speaker: Raj Patel▏  1 of 2 matching names"),
+            "{text}"
+        );
     }
 
     #[test]
