@@ -1260,27 +1260,34 @@ fn footer_lines(s: &Session, width: u16) -> Vec<Line<'static>> {
             Some(m) if m.error => message(&m.text, ERROR),
             Some(m) => message(&m.text, KEY),
             None => {
-                let mut spans = Vec::new();
+                // The keys in the order they are listed, and in order of need when the line
+                // cannot hold them all: quitting and the help (which lists every key) first.
+                const FOOTER_KEYS: [(&str, &str, u8); 11] = [
+                    ("a", "confirm", 2),
+                    ("1-9", "choose", 5),
+                    ("e", "edit", 3),
+                    ("x", "reject", 4),
+                    ("f", "flag", 7),
+                    ("n", "note", 8),
+                    ("u", "undo", 6),
+                    ("q", "quit", 0),
+                    ("g", "pending", 9),
+                    ("/", "search", 10),
+                    ("?", "help", 1),
+                ];
+                let cells = |k: &str, what: &str| k.chars().count() + what.chars().count() + 3;
+                let mut by_need: Vec<_> = FOOTER_KEYS.iter().collect();
+                by_need.sort_by_key(|(_, _, need)| *need);
                 let mut used = 0;
-                for (k, what) in [
-                    ("a", "confirm"),
-                    ("1-9", "choose"),
-                    ("e", "edit"),
-                    ("x", "reject"),
-                    ("f", "flag"),
-                    ("n", "note"),
-                    ("u", "undo"),
-                    ("q", "quit"),
-                    ("g", "pending"),
-                    ("/", "search"),
-                    ("?", "help"),
-                ] {
-                    let w = k.chars().count() + what.chars().count() + 3;
-                    // Keep room for the help key, which is listed last.
-                    if used + w + 8 > width && k != "?" {
-                        continue;
+                let mut shown = Vec::new();
+                for (k, what, _) in by_need {
+                    if used + cells(k, what) <= width {
+                        used += cells(k, what);
+                        shown.push(*k);
                     }
-                    used += w;
+                }
+                let mut spans = Vec::new();
+                for (k, what, _) in FOOTER_KEYS.iter().filter(|(k, _, _)| shown.contains(k)) {
                     spans.push(Span::styled(format!(" {k}"), KEY));
                     spans.push(Span::raw(format!(" {what} ")));
                 }
@@ -1799,6 +1806,33 @@ mod tests {
         assert!(
             text.contains("Speaker: Raj Patel▏  1 of 2 matching names"),
             "{text}"
+        );
+    }
+
+    /// The key line always names the keys to quit and to get help, whatever the width: at
+    /// 80 columns it used to leave out `q quit`.
+    #[test]
+    fn the_key_line_always_shows_quit_and_help() {
+        let s = session(ana());
+        for w in [30u16, 40, 60, 80, 100, 120] {
+            let text = draw(&s, w, 24).backend().to_string();
+            let keys = text.lines().last().unwrap().to_string();
+            assert!(
+                keys.contains("q quit") && keys.contains("? help"),
+                "{w}: {keys}"
+            );
+            if w >= 60 {
+                assert!(
+                    keys.contains("a confirm") && keys.contains("e edit"),
+                    "{w}: {keys}"
+                );
+            }
+        }
+        let keys = draw(&s, 80, 24).backend().to_string();
+        let keys = keys.lines().last().unwrap();
+        assert_eq!(
+            keys.trim_matches('"').trim_end(),
+            " a confirm  1-9 choose  e edit  x reject  f flag  u undo  q quit  ? help"
         );
     }
 
