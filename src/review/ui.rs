@@ -1075,13 +1075,12 @@ fn alternative_spans(s: &Session) -> Vec<Span<'static>> {
     spans
 }
 
+/// The Alternatives box's height: as many lines as the list takes wrapped (at most three),
+/// and the borders.
 fn alternatives_height(s: &Session, width: u16) -> u16 {
-    let w: usize = alternative_spans(s)
-        .iter()
-        .map(|sp| width_of(&sp.content))
-        .sum();
-    let inner = (width as usize).saturating_sub(2).max(1);
-    (w.div_ceil(inner).clamp(1, 3) + 2) as u16
+    let inner = width.saturating_sub(2).max(1);
+    let lines = wrap_lines(vec![Line::from(alternative_spans(s))], inner).len();
+    (lines.clamp(1, 3) + 2) as u16
 }
 
 fn render_alternatives(f: &mut Frame, s: &Session, area: Rect, compact: bool) {
@@ -1834,6 +1833,31 @@ mod tests {
             keys.trim_matches('"').trim_end(),
             " a confirm  1-9 choose  e edit  x reject  f flag  u undo  q quit  ? help"
         );
+    }
+
+    /// The Alternatives box is as tall as its list: the spaces after the last name used to
+    /// count, so a list that just fitted on one line got an empty second line.
+    #[test]
+    fn the_alternatives_box_has_no_empty_line() {
+        let mut recs = records();
+        // "1 " and 26 characters: the 28 columns inside a 30-column box
+        recs[0].candidates = vec!["Abcdefghij Klmnopqrst Uvwx".into()];
+        recs[1].speaker = String::new();
+        let s = Session::new(recs, vec![Review::default(); 2], vec![0], ana());
+        let text = draw(&s, 30, 30)
+            .backend()
+            .to_string()
+            .replace('\u{a0}', " ");
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.contains("Alternatives"))
+            .expect("an Alternatives box");
+        assert!(
+            lines[at + 1].contains("1 Abcdefghij Klmnopqrst Uvwx"),
+            "{text}"
+        );
+        assert!(lines[at + 2].starts_with("\"└"), "{text}");
     }
 
     #[test]
