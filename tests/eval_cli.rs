@@ -171,6 +171,31 @@ fn a_gold_file_with_pending_rows_among_reviewed_ones_is_warned_about() {
     assert_eq!(run("eval/pred.csv"), "");
 }
 
+/// A gold file with rows still flagged for discussion was not finished either: a flagged row
+/// counts as a gold quote with its speaker, so eval says how many there are and how to go
+/// through them. It used to score them silently.
+#[test]
+fn a_gold_file_with_flagged_rows_is_warned_about() {
+    let out = qc()
+        .arg("eval")
+        .arg("--gold")
+        .arg(fixture("eval/gold_flagged.csv"))
+        .arg("--pred")
+        .arg(fixture("eval/pred.csv"))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("warning: ")
+            && err.contains("gold_flagged.csv: rows flagged for discussion: 1 of 5")
+            && err.contains("--only flagged"),
+        "{err}"
+    );
+    assert!(!err.contains("pending"), "{err}");
+}
+
 /// A merged file left half adjudicated: its pending rows with a suggested (majority) speaker in
 /// `reviewed_speaker` count with that speaker, not the extractor's, and the warning says so.
 #[test]

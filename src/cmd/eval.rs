@@ -31,7 +31,7 @@ Speaker accuracy: over lenient matches whose gold row names a speaker (the revie
 a reviewer set one). Attributed quote: lenient match with the right speaker (a gold row naming
 nobody wants a prediction naming nobody). --speaker-match overlap is the PolNeAR scorer's rule
 without coreference (a shared content word; see docs/eval.md). Rows with status `rejected` are not
-quotes. Every document of the gold (for brat, every annotated text) and of the predictions
+quotes; a gold file's pending or flagged rows count, with a warning. Every document of the gold (for brat, every annotated text) and of the predictions
 counts, unless --gold-docs-only.
 
 Exit codes: 0 ok; 1 a --min-* threshold was not reached; 2 bad input or usage.";
@@ -161,6 +161,19 @@ pub fn run(args: Args, _g: Global) -> Result<i32> {
             "quotecheck: warning: {}: {pending} of {} rows are pending (no decision) while the others have one; they count as gold quotes, {speakers} — finish the review (`quotecheck review FILE --only pending`) for a gold file",
             quotecheck::text::sanitize_one_line(&args.gold.display().to_string()),
             gold.records.len()
+        );
+    }
+    // A flagged row is one left for discussion: a gold file that still has some is not done.
+    let flagged = gold
+        .records
+        .iter()
+        .filter(|r| r.status == Some(quotecheck::schema::Status::Flagged))
+        .count();
+    if flagged > 0 {
+        eprintln!(
+            "quotecheck: warning: {}: rows flagged for discussion: {flagged} of {}; they count as gold quotes with the speaker they have — settle them (`quotecheck review FILE --only flagged`) for a gold file",
+            quotecheck::text::sanitize_one_line(&args.gold.display().to_string()),
+            gold.records.len(),
         );
     }
     let gold_docs: Vec<String> = gold.docs.iter().map(|d| d.doc_id.clone()).collect();
