@@ -598,3 +598,31 @@ fn a_small_window_keeps_the_decision_in_sight() {
         std::fs::read_to_string(&file).unwrap()
     );
 }
+
+/// Text pasted into a note (or a speaker, or a search) is typed into it whole: a line break in
+/// it used to end the note and the rest of the text was taken as keys, so pasting
+/// "looks fine⏎x" rejected the row. Pasted outside a prompt, it does nothing.
+#[test]
+fn pasted_text_is_typed_into_the_prompt_not_taken_as_keys() {
+    let Some(t) = Tmux::available() else {
+        return;
+    };
+    let file = fixture_copy(&t, "long_quote.csv");
+    t.open("s", &file, &[], 2);
+    let paste = |text: &str| {
+        t.run(&["set-buffer", "-b", "p", text]);
+        t.run(&["paste-buffer", "-p", "-b", "p", "-t", "s"]);
+    };
+    t.keys("s", &["n"]);
+    t.wait_text("s", "Note: ");
+    paste("looks fine\nxa2\tf");
+    t.wait_text("s", "Note: looks fine xa2 f▏");
+    t.keys("s", &["Enter"]);
+    t.wait_text("s", "Note       looks fine xa2 f");
+    paste("xx\nfa");
+    t.wait_text("s", "paste");
+    t.quit("s");
+    let rows = read(&file).records;
+    assert_eq!(rows[0].note, "looks fine xa2 f");
+    assert_eq!(statuses(&file), vec![None, None]);
+}

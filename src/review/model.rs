@@ -910,6 +910,34 @@ impl Session {
         });
     }
 
+    /// Text pasted into the terminal (bracketed paste). In a prompt it is typed in whole, its
+    /// line breaks and tabs as spaces: were it taken key by key, a line break would end the
+    /// prompt and the rest of the text would act as keys (`x` rejecting the row…). Elsewhere it
+    /// does nothing.
+    pub fn paste(&mut self, text: &str) {
+        if self.pending.is_some() {
+            return;
+        }
+        self.message = None;
+        match self.mode {
+            Mode::Edit | Mode::Note | Mode::Search => {
+                let mut chars = text.chars().peekable();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\r' if chars.peek() == Some(&'\n') => {}
+                        '\r' | '\n' | '\t' => self.input.push(' '),
+                        c if c.is_control() => {}
+                        c => self.input.push(c),
+                    }
+                }
+                self.completion = None;
+            }
+            Mode::Normal | Mode::Help => {
+                self.info("pasted text ignored: paste after e (speaker), n (note) or / (search)")
+            }
+        }
+    }
+
     /// Sets an informational or error message (used by the runtime for saves).
     pub fn notify(&mut self, text: impl Into<String>, error: bool) {
         self.message = Some(Message {
@@ -1048,6 +1076,22 @@ mod tests {
         s.apply(Reject, T);
         s.apply(Undo, T);
         assert_eq!(s.reviews()[0].status, Some(Status::Confirmed));
+    }
+
+    /// A paste goes into the prompt whole (line breaks as spaces) and never acts as keys.
+    #[test]
+    fn pasted_text_goes_into_the_prompt_whole() {
+        let mut s = session(ana());
+        s.apply(StartNote, T);
+        s.paste("looks fine\r\nxa\n2\tf\x1b");
+        assert_eq!(s.mode(), Mode::Note);
+        assert_eq!(s.input(), "looks fine xa 2 f");
+        s.apply(Submit, T);
+        assert_eq!(s.current().unwrap().1.note, "looks fine xa 2 f");
+        assert_eq!(s.current().unwrap().1.status, None);
+        s.paste("x\na");
+        assert_eq!(s.current().unwrap().1.status, None);
+        assert!(s.message().unwrap().text.contains("pasted text ignored"));
     }
 
     #[test]

@@ -45,7 +45,12 @@ fn now_rfc3339() -> String {
 fn restore_terminal() {
     let _ = terminal::disable_raw_mode();
     let mut out = io::stdout();
-    let _ = execute!(out, terminal::LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(
+        out,
+        event::DisableBracketedPaste,
+        terminal::LeaveAlternateScreen,
+        cursor::Show
+    );
     let _ = out.flush();
 }
 
@@ -115,7 +120,13 @@ pub fn run(o: Opened, file_label: &str) -> Result<i32> {
 
     let tty_err = |e: io::Error| Error::Other(format!("terminal: {e}"));
     terminal::enable_raw_mode().map_err(tty_err)?;
-    if let Err(e) = execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide) {
+    // Bracketed paste: pasted text arrives as one event, not as keys (see `Session::paste`).
+    if let Err(e) = execute!(
+        io::stdout(),
+        terminal::EnterAlternateScreen,
+        cursor::Hide,
+        event::EnableBracketedPaste
+    ) {
         restore_terminal();
         return Err(tty_err(e));
     }
@@ -276,6 +287,7 @@ fn event_loop(
                     Effect::None => {}
                 }
             }
+            event::Event::Paste(text) => o.session.paste(&text),
             event::Event::Resize(..) => {
                 term.autoresize()?;
             }
