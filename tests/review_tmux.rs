@@ -626,3 +626,26 @@ fn pasted_text_is_typed_into_the_prompt_not_taken_as_keys() {
     assert_eq!(rows[0].note, "looks fine xa2 f");
     assert_eq!(statuses(&file), vec![None, None]);
 }
+
+/// Reopening a file under another name than the one its decisions carry (a forgotten
+/// `--annotator`, which falls back to $USER) is said on opening, before any decision is
+/// recorded under the new name: diff would otherwise find two people in one copy.
+#[test]
+fn opening_a_file_decided_by_someone_else_says_so() {
+    let Some(t) = Tmux::available() else {
+        return;
+    };
+    let file = fixture_copy(&t, "decided_by_ben.csv");
+    t.start("s", &file, &[]);
+    let s = t.wait_text("s", "1/2 reviewed");
+    assert!(
+        s.contains("decisions in this file are by ben") && s.contains("recorded as ana"),
+        "{s}"
+    );
+    t.quit("s");
+    // A file of one's own decisions opens without it.
+    let mine = fixture_copy(&t, "odd.csv");
+    let s = t.open("m", &mine, &[], read(&mine).records.len());
+    assert!(!s.contains("decisions in this file are by"), "{s}");
+    t.quit("m");
+}

@@ -55,6 +55,9 @@ pub struct OpenReport {
     pub torn_tail: bool,
     /// The lock of a session that died was taken over.
     pub stale_lock: Option<Holder>,
+    /// Other names than this session's in the `annotator` column of decided rows (not when
+    /// adjudicating, where they are the annotators'): most often a forgotten `--annotator`.
+    pub other_annotators: Vec<String>,
 }
 
 /// An open review session: the file, its journal and lock, and the model.
@@ -145,6 +148,17 @@ pub fn prepare(loaded: Loaded, opts: &Options) -> Result<Opened> {
         || records
             .first()
             .is_some_and(|r| r.extra.iter().any(|(k, _)| k.starts_with("ann_")));
+    if !adjudicate {
+        for rev in reviews.iter().filter(|r| r.status.is_some()) {
+            let name = rev.annotator.trim();
+            if !name.is_empty()
+                && name != opts.annotator
+                && !report.other_annotators.iter().any(|n| n == name)
+            {
+                report.other_annotators.push(name.to_string());
+            }
+        }
+    }
     let session = Session::new(
         records,
         reviews,

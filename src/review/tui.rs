@@ -221,8 +221,17 @@ fn event_loop(
                 p.display()
             ));
         }
+        if !o.report.other_annotators.is_empty() {
+            let mut names = o.report.other_annotators.clone();
+            names.truncate(3);
+            said.push(format!(
+                "decisions in this file are by {}; yours are recorded as {} (quit with q and reopen with --annotator NAME if that is not you)",
+                names.join(", "),
+                o.session.settings().annotator
+            ));
+        }
         if !said.is_empty() {
-            let error = o.report.orphans.is_some();
+            let error = o.report.orphans.is_some() || !o.report.other_annotators.is_empty();
             o.session.notify(said.join(" · "), error);
         }
     }
