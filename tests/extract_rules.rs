@@ -1460,3 +1460,37 @@ fn a_lone_forename_is_an_antecedent() {
     assert_eq!(quote(&rows, "I am done").speaker, "Freddy Trump");
     assert_ne!(quote(&rows, "It works").speaker, "Sanford");
 }
+
+/// The subject that opens the pronoun's paragraph is its topic, ahead of a speaker of the
+/// paragraphs before; a name in commas after a short phrase opening the sentence (`His
+/// daughter, Mira, 12,`) is that subject.
+#[test]
+fn the_subject_opening_the_paragraph_is_the_pronouns_topic() {
+    let t = "\"She promised us the park would stay,\" said the woman, who did not want to be \
+             named. \"Now look at it,\" she said.\n\n\
+             His daughter, Mira, 12, carried a sign she had painted herself. \"I want to play \
+             here when I'm old,\" she said.";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "Now look at it").speaker, "the woman");
+    assert_eq!(quote(&rows, "I want to play").speaker, "Mira");
+}
+
+/// A forename on its own that the document also gives with one surname is that person, as a
+/// speaker (`Later, Desmond said:`) and as a pronoun's antecedent (`Megyn was incredulous.`).
+#[test]
+fn a_forename_takes_its_one_surname() {
+    let t = "Desmond Hale, the developer's spokesman, spoke first. Later, Desmond said: \
+             \"Nobody is closing the park.\"\n\n\
+             I told Megyn Kelly about the sentence. The prosecutor, Carrie Cohen, looked crushed.\n\n\
+             Megyn was incredulous. \"Only you,\" she said.";
+    let rows = extract(t);
+    assert_eq!(quote(&rows, "Nobody is closing").speaker, "Desmond Hale");
+    assert_eq!(quote(&rows, "Only you").speaker, "Megyn Kelly");
+}
+
+/// `said little during the speeches` reports no clause: no indirect row.
+#[test]
+fn said_little_is_no_report() {
+    let t = "Wrenfield, 71, said little during the long speeches of the afternoon.";
+    assert!(extract_all(t).iter().all(|r| r.kind != Kind::Indirect));
+}

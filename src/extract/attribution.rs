@@ -1790,6 +1790,13 @@ impl<'a> Doc<'a> {
                 let mut sp = sp;
                 if let Some(full) = self.fullest(&sp.name, sp.mention.0, sp.gender) {
                     sp.name = full;
+                } else if !sp.name.contains(' ')
+                    && self.lex.get_folded(&sp.name) & (lexicon::MALE | lexicon::FEMALE) != 0
+                    && self.forms_of(&sp.name).is_empty()
+                    && let Some(full) = self.forename_full(&sp.name)
+                {
+                    // `Later, Desmond said` after `Desmond Hale`
+                    sp.name = full;
                 }
                 if sp.gender == Gender::Unknown {
                     sp.gender = self.gender(&sp.name);
@@ -1862,6 +1869,15 @@ impl<'a> Doc<'a> {
                 self.fullest_form(&m.name, m.pos, sp.gender)
             };
             let full = full.as_ref().map(|(f, i)| f[*i].1.as_str());
+            // (`Megyn was incredulous` after `Megyn Kelly`: a word with no longer form ending in
+            // it may be a forename the document also gives with its surname)
+            let by_forename = (full.is_none()
+                && !m.described
+                && !m.name.contains(' ')
+                && self.forms_of(&m.name).is_empty())
+            .then(|| self.forename_full(&m.name))
+            .flatten();
+            let full = full.or(by_forename.as_deref());
             // the tests on the fullest name, else on the name as written (`Suu Kyi` may pass
             // where `Aung San Suu Kyi`, with a place word in it, does not)
             let fits = |name: &str| {
@@ -1888,17 +1904,7 @@ impl<'a> Doc<'a> {
             let Some(gender) = full.and_then(fits).or_else(|| fits(&m.name)) else {
                 continue;
             };
-            let name = match full {
-                Some(f) => f.to_string(),
-                None if gender != m.gender
-                    && !m.name.contains(' ')
-                    && self.gender(&m.name) == Gender::Unknown =>
-                {
-                    self.forename_full(&m.name)
-                        .unwrap_or_else(|| m.name.to_string())
-                }
-                None => m.name.to_string(),
-            };
+            let name = full.unwrap_or(&m.name).to_string();
             cands.push((m, name, gender));
         }
         let mut scored: Vec<(f64, String, Gender)> = Vec::new();
@@ -1933,6 +1939,17 @@ impl<'a> Doc<'a> {
                 // that before Iowa, Obama wasn't treated …`): not the one who goes on talking
                 // (but `When Maddow pointed out …, Clinton seized upon it`: the main clause)
                 score += 1.5;
+            }
+            // the subject that opens the pronoun's paragraph is its topic (`His daughter,
+            // Mira, 12, carried a sign. "…," she said.`), ahead of a speaker of the paragraphs
+            // before
+            if m.subject
+                && !m.object
+                && (*gender != Gender::Unknown || name.contains(' '))
+                && m.pos >= self.seg.paragraphs[p].start
+                && self.seg.sentence_of(m.pos) == Some(self.seg.para_first_sentence[p])
+            {
+                score -= 1.5;
             }
             // salience: a person who is the subject again and again in the window
             let again = cands

@@ -246,11 +246,23 @@ fn attribution_of(doc: &Doc<'_>, s: usize, e: usize, cue_at: usize) -> Option<In
             );
             let next = toks.get(j)?;
             // (`said of the plan …` is about something, not what was said)
+            // (nor `said little`, `said nothing during the speeches`: a quantity, no clause)
             if !say
                 || next.kind != TK::Word
                 || next.is(lexicon::PREP)
                 || next.is(lexicon::TIME)
-                || next.lower == "of"
+                || matches!(
+                    next.lower.as_str(),
+                    "of" | "little"
+                        | "nothing"
+                        | "something"
+                        | "anything"
+                        | "everything"
+                        | "so"
+                        | "goodbye"
+                        | "hello"
+                        | "yes"
+                )
             {
                 return None;
             }

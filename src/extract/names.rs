@@ -659,7 +659,7 @@ fn form_start(text: &str, lex: &Lexicon, o: usize) -> Option<usize> {
         // person, `Florent Groberg is a former captain`, but not a word the lexicon knows or
         // one shaped like an inflected common word: `Despite Rubio`, `Backing Clinton`,
         // `Professors Foner`)
-        let introduces = before[trimmed.len()..].contains('\n')
+        let introduces = before[trimmed.len()..].contains(['\n', '\r'])
             && !trimmed.is_empty()
             && f == 0
             && !particle
@@ -1034,10 +1034,28 @@ pub(crate) fn mentions_from(
             let inverted =
                 prev.is_some_and(|p| p.is(lexicon::CUE)) && !verb_follows && !aux_follows;
             let after_comma = prev.is_some_and(|p| p.is_punct(','));
+            // `His daughter, Mira, 12, carried …`: a name in commas after a short phrase of
+            // lowercase words opening the sentence names its subject
+            let names_subject = after_comma && appositive_follows && {
+                let mut b = first - 1;
+                while b > 0
+                    && first - b <= 4
+                    && toks[b - 1].kind == Kind::Word
+                    && !toks[b - 1].is(lexicon::CUE | lexicon::VERB | lexicon::AUX)
+                    && !sentence_starts(toks[b].start)
+                {
+                    b -= 1;
+                }
+                b + 1 < first
+                    && sentence_starts(toks[b].start)
+                    && (!toks[b].cap || toks[b].is(lexicon::FUNCTION | lexicon::PRONOUN))
+                    && !toks[b + 1..first - 1].iter().any(|t| t.cap)
+            };
             let subject = !possessive
                 && (first == 0
                     || sentence_starts(toks[first].start)
                     || inverted
+                    || names_subject
                     || (opens_clause && (verb_follows || appositive_follows))
                     || (after_comma && verb_follows));
             // followed by a speech verb: a speaker
