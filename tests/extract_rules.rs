@@ -1494,3 +1494,16 @@ fn said_little_is_no_report() {
     let t = "Wrenfield, 71, said little during the long speeches of the afternoon.";
     assert!(extract_all(t).iter().all(|r| r.kind != Kind::Indirect));
 }
+
+/// `(See Sexton's full timeline below.)` and `Outside Carrier's plant`: an imperative or a
+/// preposition opening a sentence is no forename (were `See Sexton`, `Outside Carrier`).
+#[test]
+fn see_and_outside_are_no_forenames() {
+    let t = "The writer Jared Sexton teaches in Georgia.\n(See Sexton\u{2019}s full timeline of \
+             the rally below.)\n\u{201c}I can understand why,\u{201d} Sexton said.";
+    assert_eq!(speaker_of(t, "I can understand"), "Jared Sexton");
+    let t = "Carrier moved its plant to Mexico.\n\n\
+             Outside Carrier\u{2019}s plant, a worker named Antonio Arroyo has nothing but \
+             positive things to say. \u{201c}The atmosphere is relaxed,\u{201d} he said.";
+    assert_eq!(speaker_of(t, "The atmosphere"), "Antonio Arroyo");
+}
