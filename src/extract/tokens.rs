@@ -56,59 +56,134 @@ impl Tok {
 }
 
 /// The lowercase form of a word: up to [`Lower::INLINE`] bytes kept inline (almost every
-/// word), longer ones on the heap. Made by the tokenizer with a couple of wide stores instead
-/// of a copy of the word's bytes one by one.
-#[derive(Clone)]
-pub struct Lower(LowerRepr);
+/// word), longer ones on the heap.
+///
+/// Three machine words, made from the word's bytes a machine word at a time: the tokenizer
+/// makes one for every word and moves it into the token, and a form written byte by byte
+/// (an enum of a byte array and a `Box<str>`) was read back by that move with loads that
+/// straddled the writes, which the processor cannot forward (a stall of some fifteen cycles a
+/// word, a seventh of the tokenizer's time).
+pub struct Lower(Repr);
 
-#[derive(Clone)]
-enum LowerRepr {
-    /// `bytes[..len]` is valid UTF-8 (every constructor copies a `str` or ASCII bytes).
-    Inline {
-        len: u8,
-        bytes: [u8; Lower::INLINE],
-    },
-    Heap(Box<str>),
+/// Byte 23 tells the two apart: the length of an inline form, or [`HEAP`].
+#[repr(C)]
+#[derive(Clone, Copy)]
+union Repr {
+    /// Bytes `0..len` the form (valid UTF-8: every constructor copies a `str` or ASCII
+    /// bytes), byte 23 `len` (at most [`Lower::INLINE`]), the others zero.
+    inline: [u64; 3],
+    heap: Heap,
 }
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Heap {
+    /// A `Box<str>` taken apart with [`Box::into_raw`], owned by the [`Lower`].
+    ptr: *mut str,
+    /// `tag[7]` (byte 23) is [`HEAP`].
+    tag: [u8; 8],
+}
+
+const HEAP: u8 = 0xff;
+
+// (the layout the tag's place depends on)
+const _: () = assert!(
+    std::mem::size_of::<Heap>() == 24
+        && std::mem::size_of::<Repr>() == 24
+        && std::mem::offset_of!(Heap, tag) == 16
+);
+
+// SAFETY: a `Lower` owns its heap form as a `Box<str>` would, and hands out only shared
+// references to it.
+unsafe impl Send for Lower {}
+unsafe impl Sync for Lower {}
 
 impl Lower {
     /// Longest form kept inline.
-    pub const INLINE: usize = 22;
+    pub const INLINE: usize = 23;
 
     pub fn new(s: &str) -> Self {
         let b = s.as_bytes();
         if b.len() <= Lower::INLINE {
-            let mut bytes = [0u8; Lower::INLINE];
+            let mut bytes = [0u8; 24];
             bytes[..b.len()].copy_from_slice(b);
-            Lower(LowerRepr::Inline {
-                len: b.len() as u8,
-                bytes,
-            })
+            bytes[23] = b.len() as u8;
+            Lower::inline(bytes)
         } else {
-            Lower(LowerRepr::Heap(s.into()))
+            let mut tag = [0u8; 8];
+            tag[7] = HEAP;
+            Lower(Repr {
+                heap: Heap {
+                    ptr: Box::into_raw(Box::<str>::from(s)),
+                    tag,
+                },
+            })
         }
+    }
+
+    /// The inline form whose memory is `bytes` (byte 23 the length).
+    fn inline(bytes: [u8; 24]) -> Self {
+        let word = |i: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&bytes[8 * i..8 * i + 8]);
+            u64::from_ne_bytes(w)
+        };
+        Lower(Repr {
+            inline: [word(0), word(1), word(2)],
+        })
     }
 
     /// The first `len` bytes of `word` (little-endian), which must be ASCII.
     fn ascii(word: u128, len: usize) -> Self {
         debug_assert!(len <= 16 && word.to_le_bytes().iter().all(u8::is_ascii));
-        let mut bytes = [0u8; Lower::INLINE];
+        let mut bytes = [0u8; 24];
         bytes[..16].copy_from_slice(&word.to_le_bytes());
-        Lower(LowerRepr::Inline {
-            len: len as u8,
-            bytes,
-        })
+        bytes[23] = len as u8;
+        Lower::inline(bytes)
+    }
+
+    /// Byte 23: the length of an inline form, or [`HEAP`].
+    fn tag(&self) -> u8 {
+        // SAFETY: byte 23 is initialised in both forms (the top byte of `inline[2]`, or
+        // `heap.tag[7]`), and a `u8` may hold any byte.
+        unsafe { *(&self.0 as *const Repr as *const u8).add(23) }
     }
 
     pub fn as_str(&self) -> &str {
-        match &self.0 {
-            LowerRepr::Inline { len, bytes } => {
-                let b = &bytes[..usize::from(*len).min(Lower::INLINE)];
-                // SAFETY: `bytes[..len]` is a copy of a `str`'s bytes or of ASCII bytes (see
-                // the constructors), so valid UTF-8.
-                unsafe { std::str::from_utf8_unchecked(b) }
+        let tag = self.tag();
+        if tag == HEAP {
+            // SAFETY: the heap form holds a pointer from `Box::into_raw`, freed only on drop.
+            unsafe { &*self.0.heap.ptr }
+        } else {
+            let len = usize::from(tag).min(Lower::INLINE);
+            // SAFETY: in the inline form, bytes `0..len` are initialised and copied from a
+            // `str` or from ASCII bytes, so valid UTF-8; they live as long as `self`.
+            unsafe {
+                let p = &self.0 as *const Repr as *const u8;
+                std::str::from_utf8_unchecked(std::slice::from_raw_parts(p, len))
             }
-            LowerRepr::Heap(s) => s,
+        }
+    }
+}
+
+impl Drop for Lower {
+    fn drop(&mut self) {
+        if self.tag() == HEAP {
+            // SAFETY: the pointer came from `Box::into_raw` and is freed here only.
+            drop(unsafe { Box::from_raw(self.0.heap.ptr) });
+        }
+    }
+}
+
+impl Clone for Lower {
+    fn clone(&self) -> Self {
+        if self.tag() == HEAP {
+            Lower::new(self.as_str())
+        } else {
+            // SAFETY: the inline form is plain bytes.
+            Lower(Repr {
+                inline: unsafe { self.0.inline },
+            })
         }
     }
 }
@@ -315,7 +390,7 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Tokens {
                 }
                 WORD => (x as char, 1),
                 _ => {
-                    out.push(punct(i, x as char, 1));
+                    push_made(&mut out, || punct(i, x as char, 1));
                     i += 1;
                     continue;
                 }
@@ -328,7 +403,7 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Tokens {
                 c,
                 '\u{2000}'..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}'
             ) {
-                out.push(punct(i, c, c.len_utf8()));
+                push_made(&mut out, || punct(i, c, c.len_utf8()));
             }
             i += c.len_utf8();
             continue;
@@ -342,7 +417,7 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Tokens {
         }
         let s = i;
         if !(c.is_alphanumeric() || c == '@' || c == '#') {
-            out.push(punct(s, c, len));
+            push_made(&mut out, || punct(s, c, len));
             i += len;
             continue;
         }
@@ -387,7 +462,8 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Tokens {
         } else {
             any_word(text, s, e, end, lex)
         };
-        let tok = Tok {
+        let n = out.len();
+        let tok = push_made(&mut out, || Tok {
             start: s,
             end: e,
             kind: Kind::Word,
@@ -395,11 +471,10 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Tokens {
             flags,
             lower,
             possessive,
-        };
-        if names::may_be_name_part(&tok) {
-            Tokens::mark(&mut name_bits, out.len());
+        });
+        if names::may_be_name_part(tok) {
+            Tokens::mark(&mut name_bits, n);
         }
-        out.push(tok);
         i = e;
     }
     name_bits.resize(out.len().div_ceil(64), 0);
@@ -407,6 +482,20 @@ pub fn tokenize(text: &str, start: usize, end: usize, lex: &Lexicon) -> Tokens {
         toks: out,
         name_bits,
     }
+}
+
+/// Appends the token `make` makes, made once there is room for it, and returns it. (A token
+/// made before `push` is kept aside in memory while the vector may grow, then copied with
+/// wide loads that straddle the narrower writes that made it, which the processor cannot
+/// forward: a stall for every token.)
+#[inline(always)]
+fn push_made(out: &mut Vec<Tok>, make: impl FnOnce() -> Tok) -> &Tok {
+    out.reserve(1);
+    let n = out.len();
+    out.spare_capacity_mut()[0].write(make());
+    // SAFETY: the element at `n`, within the capacity, was written just above.
+    unsafe { out.set_len(n + 1) };
+    &out[n]
 }
 
 /// Where the ASCII part of a word that goes on at `e` ends: at the first byte that is not an
@@ -757,12 +846,22 @@ mod tests {
     fn lowercase_forms_are_strings_of_a_token_size() {
         assert_eq!(std::mem::size_of::<Lower>(), 24);
         let long = "an-extraordinarily-long-hyphenated-word";
-        for w in ["", "the", "o’malley", long] {
+        // inline up to 23 bytes, on the heap from 24
+        let (max_inline, min_heap) = ("a".repeat(23), "b".repeat(24));
+        for w in ["", "the", "o’malley", "é", long, &max_inline, &min_heap] {
             let l = Lower::new(w);
             assert_eq!(l, w);
             assert_eq!(l.as_str(), w);
             assert_eq!(format!("{l:?}"), format!("{w:?}"));
+            assert_eq!(l.tag() == HEAP, w.len() > Lower::INLINE, "{w}");
+            let c = l.clone();
+            drop(l);
+            assert_eq!(c, w);
         }
+        let w = u128::from_le_bytes(*b"sanders\0\0\0\0\0\0\0\0\0");
+        assert_eq!(Lower::ascii(w, 7), "sanders");
+        assert_eq!(Lower::ascii(w, 3), "san");
+        assert_eq!(Lower::default(), "");
     }
 
     /// Every mark the quotation scanner pairs is a mark token, German low marks included.
