@@ -263,6 +263,25 @@ pub fn parse_jsonl_doc(
     path: &Path,
     line: u64,
 ) -> Result<Document> {
+    if let Some((text, id)) = plain_record(line_text, fields) {
+        let doc_id = match id {
+            Some(id) if !id.is_empty() => id,
+            None => format!("{}-{line}", doc_id_of(path)),
+            Some(_) => return parse_jsonl_value(line_text, fields, path, line),
+        };
+        return Ok(Document { doc_id, text });
+    }
+    parse_jsonl_value(line_text, fields, path, line)
+}
+
+/// [`parse_jsonl_doc`] through serde_json and a [`Value`] of the whole record: what it says
+/// of every line, errors included.
+fn parse_jsonl_value(
+    line_text: &str,
+    fields: &JsonlFields,
+    path: &Path,
+    line: u64,
+) -> Result<Document> {
     let loc = || Location::file(path).line(line);
     let v: Value = serde_json::from_str(line_text)
         .map_err(|e| Error::input(loc(), format!("not valid JSON: {e}")))?;
@@ -305,6 +324,159 @@ pub fn parse_jsonl_doc(
         }
     };
     Ok(Document { doc_id, text })
+}
+
+/// The text and id of the usual record, read by hand: a JSON object whose members are the
+/// text field and at most the id field, once each, with string values (escapes allowed), and
+/// keys without escapes. `None` for anything else, which [`parse_jsonl_value`] then reads:
+/// what this accepts is valid JSON that it reads as serde_json does. (serde_json unescapes a
+/// string into a scratch buffer that starts empty for every line and grows by doubling, then
+/// copies it; here the text is unescaped once into a string of about its final size.)
+fn plain_record(line: &str, fields: &JsonlFields) -> Option<(String, Option<String>)> {
+    if fields.text == fields.id {
+        return None;
+    }
+    // No control character but the line end: JSON allows none in a string, so that the
+    // strings need no test of their own (a minimum over the bytes, which compilers vectorize).
+    // A line with one, a tab between members say, is left to serde_json.
+    let body = line.strip_suffix('\n').unwrap_or(line);
+    let body = body.strip_suffix('\r').unwrap_or(body);
+    if body.bytes().fold(u8::MAX, u8::min) < 0x20 {
+        return None;
+    }
+    let b = line.as_bytes();
+    let mut i = skip_json_space(b, 0);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    let (mut text, mut id) = (None, None);
+    i = skip_json_space(b, i + 1);
+    loop {
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let key_end = i + 1 + string_stop(&b[i + 1..])?;
+        if b[key_end] != b'"' {
+            return None;
+        }
+        let key = &line[i + 1..key_end];
+        i = skip_json_space(b, key_end + 1);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_json_space(b, i + 1);
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let slot = if key == fields.text {
+            &mut text
+        } else if key == fields.id {
+            &mut id
+        } else {
+            return None;
+        };
+        if slot.is_some() {
+            return None;
+        }
+        let (value, end) = json_string(line, i + 1)?;
+        *slot = Some(value);
+        i = skip_json_space(b, end);
+        match b.get(i) {
+            Some(b',') => i = skip_json_space(b, i + 1),
+            Some(b'}') => break,
+            _ => return None,
+        }
+    }
+    if skip_json_space(b, i + 1) != b.len() {
+        return None;
+    }
+    Some((text?, id))
+}
+
+/// The first position at or after `i` that is no JSON white space.
+fn skip_json_space(b: &[u8], mut i: usize) -> usize {
+    while b
+        .get(i)
+        .is_some_and(|c| matches!(c, b' ' | b'\n' | b'\t' | b'\r'))
+    {
+        i += 1;
+    }
+    i
+}
+
+/// Where the first quotation mark or backslash of `b` is (a SIMD search).
+fn string_stop(b: &[u8]) -> Option<usize> {
+    memchr::memchr2(b'"', b'\\', b)
+}
+
+/// The JSON string whose contents start at `start` (after its opening quotation mark),
+/// unescaped, and the position after its closing quotation mark; `None` if it is no valid
+/// JSON string (an unknown escape, a lone surrogate, no end; the caller has made sure that
+/// there is no control character).
+fn json_string(line: &str, start: usize) -> Option<(String, usize)> {
+    let b = line.as_bytes();
+    let mut i = start;
+    let mut stop = i + string_stop(&b[i..])?;
+    if b[stop] == b'"' {
+        return Some((line[i..stop].to_owned(), stop + 1));
+    }
+    // (the unescaped string is not longer than the rest of the line)
+    let mut out = String::with_capacity(b.len() - start);
+    loop {
+        out.push_str(&line[i..stop]);
+        if b[stop] == b'"' {
+            return Some((out, stop + 1));
+        }
+        let (c, next) = json_escape(b, stop + 1)?;
+        out.push(c);
+        i = next;
+        stop = i + string_stop(&b[i..])?;
+    }
+}
+
+/// The character of the escape whose letter is at `i` (after a backslash), and the position
+/// after it.
+fn json_escape(b: &[u8], i: usize) -> Option<(char, usize)> {
+    let c = match *b.get(i)? {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let hi = hex4(b, i + 1)?;
+            return match hi {
+                0xD800..=0xDBFF => {
+                    if b.get(i + 5..i + 7) != Some(b"\\u") {
+                        return None;
+                    }
+                    let lo = hex4(b, i + 7)?;
+                    if !(0xDC00..=0xDFFF).contains(&lo) {
+                        return None;
+                    }
+                    let c = 0x10000 + ((u32::from(hi) - 0xD800) << 10) + (u32::from(lo) - 0xDC00);
+                    Some((char::from_u32(c)?, i + 11))
+                }
+                0xDC00..=0xDFFF => None,
+                _ => Some((char::from_u32(u32::from(hi))?, i + 5)),
+            };
+        }
+        _ => return None,
+    };
+    Some((c, i + 1))
+}
+
+/// The four hexadecimal digits at `i`.
+fn hex4(b: &[u8], i: usize) -> Option<u16> {
+    let digits = b.get(i..i + 4)?;
+    let mut v = 0u16;
+    for &d in digits {
+        v = v << 4 | u16::from(char::from(d).to_digit(16)? as u8);
+    }
+    Some(v)
 }
 
 impl Iterator for DocumentStream {
@@ -376,6 +548,7 @@ fn read_all(path: &Path) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     #[test]
     fn jsonl_missing_text_field_names_line_and_field() {
@@ -391,6 +564,168 @@ mod tests {
             err.starts_with("in.jsonl:3: field `text`: missing text field"),
             "{err}"
         );
+    }
+
+    /// What a reading makes of a line, as text: the document or the error.
+    fn outcome(
+        f: fn(&str, &JsonlFields, &Path, u64) -> Result<Document>,
+        line: &str,
+        fields: &JsonlFields,
+    ) -> String {
+        match f(line, fields, Path::new("dir/in.jsonl"), 5) {
+            Ok(d) => format!("ok {:?} {:?}", d.doc_id, d.text),
+            Err(e) => format!("error {e}"),
+        }
+    }
+
+    fn fields_to_try() -> [JsonlFields; 3] {
+        [
+            JsonlFields::default(),
+            JsonlFields {
+                text: "body".into(),
+                id: "url".into(),
+            },
+            JsonlFields {
+                text: "text".into(),
+                id: "text".into(),
+            },
+        ]
+    }
+
+    #[test]
+    fn jsonl_records_read_by_hand_as_serde_json_reads_them() {
+        // (the usual records take the way by hand)
+        let f = JsonlFields::default();
+        for (line, text, id) in [
+            (r#"{"id":"a","text":"x"}"#, "x", Some("a")),
+            (
+                " { \"text\" : \"\\\"q\\\" \\u00e9\\ud83d\\ude00\\n\\/\" ,\"id\":\"\"}\r\n",
+                "\"q\" é😀\n/",
+                Some(""),
+            ),
+            (r#"{"text":"x"}"#, "x", None),
+        ] {
+            assert_eq!(
+                plain_record(line, &f),
+                Some((text.to_string(), id.map(str::to_string))),
+                "{line}"
+            );
+        }
+        let deep = format!(
+            "{{\"text\":\"x\",\"n\":{}1{}}}",
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        let lines = [
+            r#"{"id":"a","text":"x"}"#,
+            r#"{"text":"a \"quoted\" line\nand \u00e9 \ud83d\ude00 \u0000","id":"b"}"#,
+            r#"{"id":7,"text":"x"}"#,
+            r#"{"id":-7.5e1,"text":"x"}"#,
+            r#"{"id":null,"text":"x"}"#,
+            r#"{"id":"","text":"x"}"#,
+            r#"{"id":true,"text":"x"}"#,
+            r#"{"id":["a"],"text":"x"}"#,
+            r#"{"text":"x"}"#,
+            r#"{"id":"a"}"#,
+            r#"{"id":"a","text":7}"#,
+            r#"{"id":"a","text":"x","text":"y"}"#,
+            r#"{"id":"a","text":7,"text":"y"}"#,
+            r#"{"id":"a","id":"b","text":"x"}"#,
+            r#"{"id":"a","url":"http://x","meta":{"a":[1,2,{"b":null}]},"text":"x"}"#,
+            r#"{"id":"a","text":"lone \ud800 surrogate"}"#,
+            r#"{"id":"a","text":"lone \udc00 surrogate"}"#,
+            r#"{"id":"a","text":"pair \ud800\u0041"}"#,
+            r#"{"id":"a","text":"short \u12"}"#,
+            r#"{"id":"a","text":"bad \q escape"}"#,
+            "{\"id\":\"a\",\"text\":\"raw\ttab\"}",
+            "{\"id\":\"a\",\"text\":\"raw\u{1f}unit\"}",
+            "{\"id\":\"a\",\"text\":\"del\u{7f} and \u{85}\"}",
+            r#"{"te\u0078t":"x","\u0069d":"a"}"#,
+            r#"{"id":"a","text":"x"} trailing"#,
+            r#"{"id":"a","text":"x"}{}"#,
+            r#"{"id":"a","text":"x""#,
+            r#"{"id":"a","text":"x"#,
+            r#"{"id":"a",,"text":"x"}"#,
+            r#"{"id":"a","text":"x",}"#,
+            r#"{"id" "a","text":"x"}"#,
+            "\u{feff}{\"id\":\"a\",\"text\":\"x\"}",
+            "\u{a0}{\"id\":\"a\",\"text\":\"x\"}",
+            r#"["text","x"]"#,
+            r#""text""#,
+            "7",
+            "",
+            r#"{}"#,
+            &deep,
+        ];
+        for fields in fields_to_try() {
+            for line in lines {
+                assert_eq!(
+                    outcome(parse_jsonl_doc, line, &fields),
+                    outcome(parse_jsonl_value, line, &fields),
+                    "{line}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(1000))]
+
+        /// Records of any members in any order, with any characters and escapes in their
+        /// strings, are read by hand exactly as serde_json reads them (or left to it).
+        #[test]
+        fn jsonl_records_of_any_members_read_as_serde_json_reads_them(
+            members in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "text", "text", "id", "id", "body", "url", "te\\u0078t",
+                    ]),
+                    proptest::collection::vec(
+                        proptest::prop_oneof![
+                            3 => proptest::char::any()
+                                .prop_filter("plain", |&c| c != '"' && c != '\\' && c >= ' ')
+                                .prop_map(|c| c.to_string()),
+                            3 => proptest::sample::select(vec![
+                                "\\n", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\r", "\\t",
+                                "\\u0041", "\\u00E9", "\\u0000", "\\uFFFF", "\\ud83d\\ude00",
+                                "\\uD83D\\uDE00", "\\udbff\\udfff",
+                            ])
+                            .prop_map(str::to_string),
+                            1 => proptest::sample::select(vec![
+                                "\\ud800", "\\udfff", "\\ud800\\u0041", "\\ud800x", "\\u12",
+                                "\\u12g4", "\\x", "\"", "\\", "\n", "\u{1}",
+                            ])
+                            .prop_map(str::to_string),
+                        ],
+                        0..10,
+                    ),
+                    proptest::sample::select(vec!["", "", " ", "\t", "\r\n"]),
+                    proptest::sample::select(vec![false, false, false, true]),
+                ),
+                0..4,
+            ),
+            tail in proptest::sample::select(vec!["", "", "\n", " \r\n", "x", ",", "}"]),
+        ) {
+            let body: Vec<String> = members
+                .iter()
+                .map(|(k, parts, space, number)| {
+                    let value = if *number {
+                        "12".to_string()
+                    } else {
+                        format!("\"{}\"", parts.concat())
+                    };
+                    format!("{space}\"{k}\"{space}:{space}{value}{space}")
+                })
+                .collect();
+            let line = format!("{{{}}}{tail}", body.join(","));
+            for fields in fields_to_try() {
+                proptest::prop_assert_eq!(
+                    outcome(parse_jsonl_doc, &line, &fields),
+                    outcome(parse_jsonl_value, &line, &fields),
+                    "{}", line
+                );
+            }
+        }
     }
 
     #[test]
