@@ -417,3 +417,65 @@ fn line_ends_inside_a_speaker_show_as_spaces() {
         assert!(s.contains("Lena Ortis Jr"), "{format}: {s}");
     }
 }
+
+/// Running the merge again over a merged file that has been adjudicated would throw the
+/// adjudication away: `--merge` refuses a file that holds decisions on rows the annotators
+/// disagreed on, and one with a review session open or interrupted (its journal), and says
+/// what to do. A merged file nobody has worked on yet is simply written again.
+#[test]
+fn merge_refuses_to_overwrite_adjudication_decisions() {
+    use quotecheck::schema::{self, DataFormat, Status, WriteOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("merged.csv");
+    let merge = || {
+        let mut c = qc_in(DIR);
+        c.args(["diff", "ana.csv", "ben.csv", "--format", "json", "-o"])
+            .arg(dir.path().join("r.json"))
+            .arg("--merge")
+            .arg(&out);
+        c
+    };
+    merge().assert().success();
+    merge().assert().success();
+    // The lead decides one disagreement.
+    let mut ds = schema::read_path(&out).unwrap();
+    let row = ds
+        .records
+        .iter()
+        .position(|r| r.get("agreement").is_some_and(|a| a != "1"))
+        .expect("a disagreement");
+    ds.records[row].status = Some(Status::Rejected);
+    ds.records[row].annotator = "lead".into();
+    schema::write_path(
+        Some(&out),
+        &ds.records,
+        DataFormat::Csv,
+        WriteOptions::default(),
+    )
+    .unwrap();
+    let before = std::fs::read(&out).unwrap();
+    merge()
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "merged.csv holds 1 adjudication decision",
+        ))
+        .stderr(predicate::str::contains("another name"));
+    assert_eq!(std::fs::read(&out).unwrap(), before);
+    // A review session open (or killed) on a merged file: its journal is beside it.
+    let fresh = dir.path().join("fresh.csv");
+    let merge_fresh = || {
+        let mut c = qc_in(DIR);
+        c.args(["diff", "ana.csv", "ben.csv", "--merge"])
+            .arg(&fresh);
+        c
+    };
+    merge_fresh().assert().success();
+    std::fs::write(dir.path().join("fresh.csv.journal"), "").unwrap();
+    let before = std::fs::read(&fresh).unwrap();
+    merge_fresh()
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("fresh.csv.journal"));
+    assert_eq!(std::fs::read(&fresh).unwrap(), before);
+}

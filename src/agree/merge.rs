@@ -25,6 +25,49 @@ use crate::error::{Error, Result};
 use crate::io::Output;
 use crate::schema::{self, COLUMNS, CsvWriter, DataFormat, QuoteRecord, WriteOptions};
 
+/// Refuses to write a merged file over one that holds work a merge would throw away: a
+/// review session open on it, or interrupted (its journal is beside it), or adjudication
+/// decisions (rows the annotators did not all agree on, which a merge leaves pending, with a
+/// status). A file that is not a merged dataset, or one nobody has worked on, may be replaced.
+pub fn check_overwrite(path: &Path) -> Result<()> {
+    if path == Path::new("-") || !path.exists() {
+        return Ok(());
+    }
+    // (a review session works where a symbolic link points)
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let journal = crate::review::journal::path_for(&target);
+    if journal.exists() {
+        return Err(Error::usage(format!(
+            "{} is being reviewed, or its review was interrupted ({} holds its latest decisions); a new merge would discard them: quit the review (or open it again and quit) first, or write the merge under another name",
+            path.display(),
+            journal.display()
+        )));
+    }
+    let Ok(ds) = schema::read_path(&target) else {
+        return Ok(());
+    };
+    if !ds.headers.iter().any(|h| h == "agreement") {
+        return Ok(());
+    }
+    let decided = ds
+        .records
+        .iter()
+        .filter(|r| {
+            r.status.is_some() && crate::review::model::agreement(r).is_none_or(|a| a < 1.0)
+        })
+        .count();
+    if decided > 0 {
+        return Err(Error::usage(format!(
+            "{} holds {decided} adjudication decision{} (rows the annotators disagreed on, decided since the merge); a new merge would discard {}: write it under another name (--merge NEW.csv), or move {} away first",
+            path.display(),
+            if decided == 1 { "" } else { "s" },
+            if decided == 1 { "it" } else { "them" },
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Formats an agreement share like confidences: up to three decimals, no trailing zeros.
 pub fn format_agreement(share: Option<f64>) -> String {
     share.map(schema::format_confidence).unwrap_or_default()

@@ -26,7 +26,8 @@ counts as missing) and the final speaker (the reviewed speaker, or the predicted
 confirmed). Annotator names come from the `annotator` column, else the file name; --names
 overrides. Coefficients: percent agreement, Cohen's kappa per pair, Fleiss' kappa (on the quotes
 every annotator answered), Krippendorff's alpha (nominal), Gwet's AC1; undefined ones say why.
-See docs/diff.md for the definitions, the JSON keys and the merged file's columns.
+See docs/diff.md for the definitions, the JSON keys and the merged file's columns. --merge
+refuses to replace a merged file that holds adjudication decisions or is being reviewed.
 
 Exit codes: 0 ok (disagreements are not an error); 1 --fail-under was given and Krippendorff's
 alpha of status or speaker is below it; 2 bad input or usage (the message names the file and
@@ -124,6 +125,7 @@ pub fn run(args: Args, g: Global) -> Result<i32> {
     if let Some(merge) = &args.merge {
         let report = args.output.as_deref().unwrap_or(Path::new("-"));
         quotecheck::io::check_distinct_outputs(merge, report)?;
+        agree::merge::check_overwrite(merge)?;
     }
     let input = agree::Input {
         files: args.files.clone(),
