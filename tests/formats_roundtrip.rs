@@ -238,7 +238,7 @@ fn bad_input_names_file_line_and_reason_and_writes_nothing() {
         (
             "labelstudio",
             "ls_offsets.json",
-            "ls_offsets.json:2: span 11-90 (Quote) lies outside",
+            "ls_offsets.json:2: field `task 1.annotations[0].result[0]`: span 11-90 (Quote) lies outside",
         ),
         (
             "labelstudio",
@@ -255,10 +255,16 @@ fn bad_input_names_file_line_and_reason_and_writes_nothing() {
             "doccano_shape.jsonl",
             "doccano_shape.jsonl:2: field `entities[0].start_offset`: expected a non-negative integer",
         ),
+        // (every span named by its place in the record, in every JSON format)
+        (
+            "doccano",
+            "doccano_offsets.jsonl",
+            "doccano_offsets.jsonl:2: field `entities[1]`: span 11-70 (Quote) lies outside",
+        ),
         (
             "prodigy",
             "prodigy_offsets.jsonl",
-            "prodigy_offsets.jsonl:2: span 11-40 (QUOTE) lies outside",
+            "prodigy_offsets.jsonl:2: field `spans[0]`: span 11-40 (QUOTE) lies outside",
         ),
         (
             "jsonl",
@@ -274,7 +280,7 @@ fn bad_input_names_file_line_and_reason_and_writes_nothing() {
         (
             "doccano",
             "doccano_duplicate_id.jsonl",
-            "doccano_duplicate_id.jsonl:2: span id \"2\" names two different spans (0-3 Speaker, 9-12 Speaker)",
+            "doccano_duplicate_id.jsonl:2: field `entities[2]`: span id \"2\" names two different spans (0-3 Speaker, 9-12 Speaker)",
         ),
         // a quote of another document (or annotator) than its line's: it used to be taken as
         // the line's without a word
@@ -319,7 +325,7 @@ fn bad_input_names_file_line_and_reason_and_writes_nothing() {
         (
             "labelstudio",
             "ls_duplicate_id.json",
-            "ls_duplicate_id.json:2: span id \"s\" names two different spans (0-3 Speaker, 9-12 Speaker)",
+            "ls_duplicate_id.json:2: field `task 1.annotations[0].result[2]`: span id \"s\" names two different spans (0-3 Speaker, 9-12 Speaker)",
         ),
     ];
     for (format, file, want) in cases {

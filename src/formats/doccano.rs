@@ -88,6 +88,7 @@ pub fn import(path: &Path) -> Result<Collection> {
                 label: eo.str("label")?.to_string(),
                 span: (s, en),
                 meta: eo.meta("quotecheck"),
+                field: eo.at.clone(),
             });
         }
         // The sequence-labelling export: "label": [[start, end, "Quote"], ...].
@@ -105,6 +106,7 @@ pub fn import(path: &Path) -> Result<Collection> {
                         label: l.to_string(),
                         span: (s as usize, e as usize),
                         meta: None,
+                        field: o.name(&format!("{key}[{i}]")),
                     });
                 }
             }

@@ -201,6 +201,7 @@ pub fn import(path: &Path) -> Result<Collection> {
                         label: label.to_string(),
                         span: (s, e),
                         meta: ro.meta("quotecheck"),
+                        field: ro.at.clone(),
                     });
                 }
                 col.extend(

@@ -492,6 +492,7 @@ mod tests {
             label: label.into(),
             span: s,
             meta: None,
+            field: String::new(),
         };
         let spans = [
             span("q", "Quote", (10, 13)),
@@ -786,6 +787,9 @@ pub struct LabelledSpan {
     pub span: Span,
     /// The quotecheck fields of a quote written by `export`.
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Where the span is in its input record (`spans[2]`), for messages; empty when made
+    /// here.
+    pub field: String,
 }
 
 /// A relation between two labelled spans.
@@ -819,6 +823,7 @@ pub fn spans_for_export(
             label: LABEL_QUOTE.into(),
             span: st.quote,
             meta: Some(st.meta),
+            field: String::new(),
         });
         if let Some(s) = st.speaker {
             let id = format!("s{}", i + 1);
@@ -827,6 +832,7 @@ pub fn spans_for_export(
                 label: LABEL_SPEAKER.into(),
                 span: s,
                 meta: None,
+                field: String::new(),
             });
             links.push(Link {
                 from: q.clone(),
@@ -840,6 +846,7 @@ pub fn spans_for_export(
                 label: LABEL_CUE.into(),
                 span: c,
                 meta: None,
+                field: String::new(),
             });
             links.push(Link { from: q, to: id });
         }
@@ -863,10 +870,19 @@ pub fn records_from_spans(
     // to it ambiguous.
     let mut by_id: std::collections::HashMap<&str, Vec<&LabelledSpan>> =
         std::collections::HashMap::new();
+    // (the span's place in its record, when the input said where it is)
+    let at = |s: &LabelledSpan| {
+        let l = Location::file(input).line(line);
+        if s.field.is_empty() {
+            l
+        } else {
+            l.field(s.field.clone())
+        }
+    };
     for s in spans {
         if s.span.0 > s.span.1 {
             return Err(Error::input(
-                Location::file(input).line(line),
+                at(s),
                 format!(
                     "span {}-{} ({}) ends before it starts",
                     s.span.0, s.span.1, s.label
@@ -875,7 +891,7 @@ pub fn records_from_spans(
         }
         if s.span.1 > text.len() {
             return Err(Error::input(
-                Location::file(input).line(line),
+                at(s),
                 format!(
                     "span {}-{} ({}) lies outside the document text ({} characters)",
                     s.span.0,
@@ -888,7 +904,7 @@ pub fn records_from_spans(
         let same_id = by_id.entry(s.id.as_str()).or_default();
         if let Some(o) = same_id.iter().find(|o| o.span != s.span) {
             return Err(Error::input(
-                Location::file(input).line(line),
+                at(s),
                 format!(
                     "span id {:?} names two different spans ({}-{} {}, {}-{} {}); every span needs its own id",
                     s.id, o.span.0, o.span.1, o.label, s.span.0, s.span.1, s.label

@@ -142,6 +142,7 @@ pub fn import(path: &Path) -> Result<Collection> {
                 label: label.to_string(),
                 span: (a, b),
                 meta: so.meta("quotecheck"),
+                field: so.at.clone(),
             });
         }
         let mut links = Vec::new();
@@ -175,6 +176,7 @@ pub fn import(path: &Path) -> Result<Collection> {
                         label: label.to_string(),
                         span: (a, b),
                         meta: None,
+                        field: ro.at.clone(),
                     });
                 }
             }
