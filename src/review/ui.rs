@@ -1320,8 +1320,33 @@ fn render_help(f: &mut Frame, s: &Session, area: Rect) {
             DIM,
         ));
     }
-    let h = (lines.len() as u16 + 2).min(area.height);
     let w = 78.min(area.width);
+    let mut lines = wrap_lines(lines, w.saturating_sub(2));
+    if lines.len() + 2 > area.height as usize {
+        // A small window: one line a key, without the notes, the keys first (their text cut
+        // at the edge), and what does not fit said.
+        let room = (area.height as usize).saturating_sub(2);
+        let narrow = w < 50;
+        lines = KEYS
+            .iter()
+            .map(|(k, what)| {
+                let key = if narrow {
+                    format!("{k}: ")
+                } else {
+                    format!(" {k:<kw$}  ")
+                };
+                Line::from(vec![Span::styled(key, KEY), Span::raw(*what)])
+            })
+            .collect();
+        if lines.len() > room {
+            lines.truncate(room.saturating_sub(1));
+            lines.push(Line::styled(
+                format!("… {} more: enlarge", KEYS.len() - lines.len()),
+                DIM,
+            ));
+        }
+    }
+    let h = (lines.len() as u16 + 2).min(area.height);
     let popup = Rect {
         x: area.x + (area.width - w) / 2,
         y: area.y + (area.height - h) / 2,
@@ -1329,7 +1354,7 @@ fn render_help(f: &mut Frame, s: &Session, area: Rect) {
         height: h,
     };
     f.render_widget(Clear, popup);
-    boxed(f, popup, " Help (any key closes) ", lines, true);
+    boxed(f, popup, " Help (any key closes) ", lines, false);
 }
 
 #[cfg(test)]
@@ -1858,6 +1883,33 @@ mod tests {
             "{text}"
         );
         assert!(lines[at + 2].starts_with("\"└"), "{text}");
+    }
+
+    /// In a small window the help lists a key a line instead of wrapping its text over
+    /// several (which showed three keys at 26×12), and says when some do not fit.
+    #[test]
+    fn help_in_a_small_window_lists_a_key_a_line() {
+        let mut s = session(ana());
+        s.apply(Action::ToggleHelp, T);
+        let text = draw(&s, 26, 12).backend().to_string();
+        for k in [
+            "a, Enter:",
+            "1-9:",
+            "e:",
+            "x:",
+            "f:",
+            "n:",
+            "Space:",
+            "u, Backspace:",
+        ] {
+            assert!(text.contains(k), "{k}: {text}");
+        }
+        assert!(text.contains("more: enlarge"), "{text}");
+        let text = draw(&s, 40, 24).backend().to_string();
+        for (k, _) in KEYS {
+            assert!(text.contains(&format!("{k}:")), "{k}: {text}");
+        }
+        insta::assert_snapshot!("help_26x12", draw(&s, 26, 12).backend());
     }
 
     #[test]
