@@ -1507,3 +1507,20 @@ fn see_and_outside_are_no_forenames() {
              positive things to say. \u{201c}The atmosphere is relaxed,\u{201d} he said.";
     assert_eq!(speaker_of(t, "The atmosphere"), "Antonio Arroyo");
 }
+
+/// Role words and plural titles before a name are not part of its longer form, and a leading
+/// `Journalist` is a title: `Senators Rubio and Cruz`, `Chief of Staff Denis McDonough`,
+/// `Journalist Jorge Ramos`, and the participle of a heading (`Celebrating Clinton`).
+#[test]
+fn roles_and_plural_titles_are_not_forenames() {
+    let t = "Senators Rubio and Cruz voted no.\n\n\"We will win,\" Rubio said.";
+    assert_eq!(speaker_of(t, "We will win"), "Rubio");
+    let t = "White House Chief of Staff Denis McDonough wrote to officials.\n\n\
+             \"Thanks for the great work,\" McDonough wrote.";
+    assert_eq!(speaker_of(t, "Thanks for the great"), "Denis McDonough");
+    let t = "Journalist Jorge Ramos corrected the candidate, saying \"they are not criminals.\"";
+    assert_eq!(speaker_of(t, "they are not criminals"), "Jorge Ramos");
+    let t = "Hillary Clinton wrote back.\n\nCelebrating Clinton\n\n\"So far so good,\" Clinton \
+             replied.";
+    assert_eq!(speaker_of(t, "So far so good"), "Hillary Clinton");
+}

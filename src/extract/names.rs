@@ -638,10 +638,18 @@ fn form_start(text: &str, lex: &Lexicon, o: usize) -> Option<usize> {
         {
             break;
         }
+        // (nor `Chief of Staff Denis McDonough`'s role word, nor the participle of a heading,
+        // `Celebrating Clinton`)
+        let participle = lower.ends_with("ing") && f & (lexicon::MALE | lexicon::FEMALE) == 0;
         if !(initial
             || particle
             || (cap
-                && f & (lexicon::NOT_NAME | lexicon::TITLE | lexicon::MONTH | lexicon::PRONOUN)
+                && !participle
+                && f & (lexicon::NOT_NAME
+                    | lexicon::TITLE
+                    | lexicon::MONTH
+                    | lexicon::PRONOUN
+                    | lexicon::ROLE)
                     == 0))
         {
             break;
