@@ -176,17 +176,7 @@ fn a_gold_file_with_pending_rows_among_reviewed_ones_is_warned_about() {
 /// through them. It used to score them silently.
 #[test]
 fn a_gold_file_with_flagged_rows_is_warned_about() {
-    let out = qc()
-        .arg("eval")
-        .arg("--gold")
-        .arg(fixture("eval/gold_flagged.csv"))
-        .arg("--pred")
-        .arg(fixture("eval/pred.csv"))
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let err = String::from_utf8(out.stderr).unwrap();
+    let (_, err) = eval_against_pred("eval/gold_flagged.csv", &[]);
     assert!(
         err.contains("warning: ")
             && err.contains("gold_flagged.csv: rows flagged for discussion: 1 of 5")
@@ -200,16 +190,7 @@ fn a_gold_file_with_flagged_rows_is_warned_about() {
 /// `reviewed_speaker` count with that speaker, not the extractor's, and the warning says so.
 #[test]
 fn pending_rows_of_a_merged_gold_count_with_their_suggested_speaker_and_the_warning_says_so() {
-    let out = qc()
-        .args(["eval", "--format", "json", "--gold"])
-        .arg(fixture("eval/gold_merged_pending.csv"))
-        .arg("--pred")
-        .arg(fixture("eval/pred.csv"))
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let err = String::from_utf8(out.stderr).unwrap();
+    let (stdout, err) = eval_against_pred("eval/gold_merged_pending.csv", &["--format", "json"]);
     assert!(
         err.contains("gold_merged_pending.csv: 2 of 4 rows are pending"),
         "{err}"
@@ -222,9 +203,26 @@ fn pending_rows_of_a_merged_gold_count_with_their_suggested_speaker_and_the_warn
         !err.contains("count as gold quotes with their predicted speaker —"),
         "{err}"
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
     // right: Lena Ortiz (row 1) and the suggested Lena Ortiz (row 2); wrong: Patel for Raj
     // Patel under `normalized`; row 4 names nobody
     assert_eq!(v["speaker"]["n"], 3);
     assert_eq!(v["speaker"]["correct"], 2);
+}
+
+/// `quotecheck eval` of a gold fixture against `eval/pred.csv` (it must succeed): its standard
+/// output and its standard error.
+fn eval_against_pred(gold: &str, extra: &[&str]) -> (Vec<u8>, String) {
+    let out = qc()
+        .arg("eval")
+        .args(extra)
+        .arg("--gold")
+        .arg(fixture(gold))
+        .arg("--pred")
+        .arg(fixture("eval/pred.csv"))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    (out.stdout, String::from_utf8(out.stderr).unwrap())
 }
