@@ -13,6 +13,8 @@ pub enum Action {
     Confirm,
     /// Choose alternative speaker `n` (1-based).
     Choose(u8),
+    /// Accept the speaker a merged file suggests for a pending row (the annotators' majority).
+    AcceptSuggestion,
     /// Type the speaker.
     StartEdit,
     Reject,
@@ -48,6 +50,10 @@ pub enum Action {
 pub const KEYS: &[(&str, &str)] = &[
     ("a, Enter", "confirm the predicted speaker"),
     ("1-9", "choose that alternative speaker"),
+    (
+        "s",
+        "accept the suggested (majority) speaker of a merged file",
+    ),
     (
         "e",
         "type the speaker (Tab completes, Enter saves, Esc cancels)",
@@ -98,6 +104,7 @@ pub fn map_key(mode: Mode, key: KeyEvent) -> Action {
             KeyCode::Char('a') | KeyCode::Enter => Action::Confirm,
             KeyCode::Char(c @ '1'..='9') => Action::Choose(c as u8 - b'0'),
             KeyCode::Char('e') => Action::StartEdit,
+            KeyCode::Char('s') => Action::AcceptSuggestion,
             KeyCode::Char('x') => Action::Reject,
             KeyCode::Char('f') => Action::Flag,
             KeyCode::Char('n') => Action::StartNote,
@@ -139,6 +146,7 @@ mod tests {
             (k(KeyCode::Char('9')), Choose(9)),
             (k(KeyCode::Char('0')), Nothing),
             (k(KeyCode::Char('e')), StartEdit),
+            (k(KeyCode::Char('s')), AcceptSuggestion),
             (k(KeyCode::Char('x')), Reject),
             (k(KeyCode::Char('f')), Flag),
             (k(KeyCode::Char('n')), StartNote),

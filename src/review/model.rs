@@ -567,6 +567,16 @@ impl Session {
                 let name = r.speaker.trim().to_string();
                 self.decide_speaker(&name, now)
             }
+            Action::AcceptSuggestion => {
+                let (_, rev) = self.current().expect("non-empty view");
+                let suggested = rev.reviewed_speaker.trim();
+                if rev.status.is_some() || suggested.is_empty() {
+                    self.info("no suggested speaker here: s accepts the majority speaker a merged file suggests for a pending row");
+                    return Effect::None;
+                }
+                let name = suggested.to_string();
+                self.decide_speaker(&name, now)
+            }
             Action::Choose(n) => {
                 let alts = self.alternatives();
                 match alts.get(usize::from(n).saturating_sub(1)) {
@@ -995,6 +1005,36 @@ mod tests {
             annotator: "ana".into(),
             ..Default::default()
         }
+    }
+
+    /// `s` on a pending row of a merged file records the suggested (majority) speaker:
+    /// `corrected` when it differs from the prediction, `confirmed` when it is the prediction;
+    /// on a row with no suggestion it records nothing and says why.
+    #[test]
+    fn s_accepts_the_suggested_speaker() {
+        let records = vec![
+            rec("d1", 0, "Lena Ortiz", &[]),
+            rec("d1", 1, "Raj Patel", &[]),
+        ];
+        let reviews = vec![
+            Review {
+                reviewed_speaker: "Raj Patel".into(),
+                ..Default::default()
+            },
+            Review::default(),
+        ];
+        let mut s = Session::new(records, reviews, vec![0, 1], ana());
+        assert!(matches!(s.apply(AcceptSuggestion, T), Effect::Persist(_)));
+        assert_eq!(s.reviews()[0].status, Some(Status::Corrected));
+        assert_eq!(s.reviews()[0].reviewed_speaker, "Raj Patel");
+        assert_eq!(s.reviews()[0].annotator, "ana");
+        assert_eq!(s.pos(), 1);
+        assert!(matches!(s.apply(AcceptSuggestion, T), Effect::None));
+        assert_eq!(s.reviews()[1].status, None);
+        assert!(
+            s.message()
+                .is_some_and(|m| m.text.contains("no suggested speaker"))
+        );
     }
 
     #[test]
