@@ -147,20 +147,7 @@ fn brat_gold_is_read_directly() {
 /// A file without any review (a hand-made gold file) or a fully reviewed one gets no warning.
 #[test]
 fn a_gold_file_with_pending_rows_among_reviewed_ones_is_warned_about() {
-    let run = |gold: &str| {
-        let out = qc()
-            .arg("eval")
-            .arg("--gold")
-            .arg(fixture(gold))
-            .arg("--pred")
-            .arg(fixture("eval/pred.csv"))
-            .assert()
-            .success()
-            .get_output()
-            .stderr
-            .clone();
-        String::from_utf8(out).unwrap()
-    };
+    let run = |gold: &str| eval_against_pred(gold, &[]).1;
     let err = run("eval/gold_half_reviewed.csv");
     assert!(
         err.contains("warning: ")

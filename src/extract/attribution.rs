@@ -42,6 +42,8 @@ pub struct Doc<'a> {
     /// writes it in lowercase.
     name_facts: RefCell<HashMap<String, Rc<NameFacts>, FixedState>>,
     lowercase_words: RefCell<HashMap<String, bool, FixedState>>,
+    /// [`Doc::forename_full`] of each forename asked about.
+    forename_forms: RefCell<HashMap<String, Option<String>, FixedState>>,
     /// Tokens of each paragraph, made when first needed.
     para_toks: RefCell<Vec<Option<Rc<Tokens>>>>,
     /// Person mentions of each paragraph, found when first needed.
@@ -1457,6 +1459,7 @@ impl<'a> Doc<'a> {
             genders: RefCell::new(HashMap::default()),
             name_facts: RefCell::new(HashMap::default()),
             lowercase_words: RefCell::new(HashMap::default()),
+            forename_forms: RefCell::new(HashMap::default()),
             para_toks: RefCell::new(Vec::new()),
             para_mentions: RefCell::new(Vec::new()),
             honorifics: OnceCell::new(),
@@ -1993,6 +1996,18 @@ impl<'a> Doc<'a> {
     /// `Bill` → `Bill Clinton`: the one full name in the document that starts with a
     /// forename, if there is exactly one.
     fn forename_full(&self, forename: &str) -> Option<String> {
+        if let Some(f) = self.forename_forms.borrow().get(forename) {
+            return f.clone();
+        }
+        let f = self.search_forename_full(forename);
+        self.forename_forms
+            .borrow_mut()
+            .insert(forename.to_string(), f.clone());
+        f
+    }
+
+    /// [`Doc::forename_full`], searched for in the whole text.
+    fn search_forename_full(&self, forename: &str) -> Option<String> {
         let mut found: Option<&str> = None;
         let pat = format!("{forename} ");
         for o in memchr::memmem::find_iter(self.text.as_bytes(), pat.as_bytes()) {
